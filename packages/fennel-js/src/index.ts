@@ -1,0 +1,5 @@
+// Public API of fennel-js.
+export * from "./reader/forms.js";
+export * from "./errors.js";
+export * from "./types.js";
+export { compileString } from "./compiler/index.js";

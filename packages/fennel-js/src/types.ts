@@ -1,0 +1,29 @@
+// Public option and result types of the compiler API, shared by the compiler,
+// the host and the CLI.
+
+export interface CompileOptions {
+  /** Name used in error messages and the source map. Default "unknown". */
+  filename?: string;
+  /**
+   * Globals allowed besides Lua 5.4's standard globals and `arg`
+   * (e.g. `["runtime"]` for pipelines). `false` disables strict global
+   * checking altogether.
+   */
+  allowedGlobals?: string[] | false;
+  /** Search path for macro modules (import-macros/require-macros). */
+  macroPath?: string;
+  /** Reads a file for include/import-macros; default reads from disk. */
+  readFile?: (path: string) => string | undefined;
+}
+
+/** Maps each emitted Lua line (1-based index) to the Fennel line it came from. */
+export interface SourceMap {
+  file: string;
+  /** `lines[luaLine] = fennelLine`; index 0 unused; undefined when unknown. */
+  lines: Array<number | undefined>;
+}
+
+export interface CompileResult {
+  lua: string;
+  sourceMap: SourceMap;
+}
