@@ -1,2 +1,7 @@
-// Public API of this package; filled in by its issues.
-export {};
+// Public API of @quire/shared: wire types and their schemas. No I/O.
+export * from "./run-states.js";
+export * from "./failure-kinds.js";
+export * from "./events.js";
+export * from "./push.js";
+export * from "./bootstrap.js";
+export * from "./schema-errors.js";

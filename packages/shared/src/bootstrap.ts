@@ -1,0 +1,37 @@
+// The payload of GET /api/run/bootstrap (SPEC §6): what quire-ci learns about
+// its run when it starts. Returned once; the call moves the run pending→active.
+import { z } from "zod";
+import { parseWith } from "./schema-errors.js";
+import { pushOutputsSchema } from "./push.js";
+
+export const bootstrapPayloadSchema = z
+  .object({
+    run_id: z.string().min(1),
+    repo: z.string(),
+    ref: z.string(),
+    sha: z.string(),
+    queued_at_ms: z.number().int(),
+    started_at_ms: z.number().int(),
+    /** The `:quire/push` outputs. */
+    push: pushOutputsSchema,
+    /** Names of the secrets this run may reveal with GET /api/run/secret/:name. */
+    secret_names: z.array(z.string()),
+    settings: z
+      .object({
+        /** How many independent jobs may run at once (config :max-parallel-jobs). */
+        max_parallel_jobs: z.number().int().min(1),
+      })
+      .strict(),
+  })
+  .strict();
+export type BootstrapPayload = z.infer<typeof bootstrapPayloadSchema>;
+
+export function parseBootstrapPayload(value: unknown): BootstrapPayload {
+  return parseWith(bootstrapPayloadSchema, "bootstrap payload", value);
+}
+
+/** Environment variable names of the server ↔ quire-ci contract. */
+export const ENV_SERVER_URL = "QUIRE__SERVER_URL";
+export const ENV_RUN_TOKEN = "QUIRE__RUN_TOKEN";
+/** Every variable with this prefix is stripped from what `sh` commands inherit. */
+export const ENV_INTERNAL_PREFIX = "QUIRE__";
