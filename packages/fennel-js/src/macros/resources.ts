@@ -1,0 +1,63 @@
+// Macros around a value's lifetime: `with-open` (close handles even on
+// error, then re-raise), `doto` (call forms on one value, return it) and
+// `assert-repl` (an `assert`; this runtime has no debug REPL to drop into).
+import { Sequence, Sym, Varg, type Form } from "../reader/forms.js";
+import { asCall, isIdempotent, L, numAt, Q, S, strAt, nilAt } from "./build.js";
+import { fail, MSG } from "./messages.js";
+import type { MacroFn } from "./types.js";
+
+/**
+ * `(with-open [f (io.open p)] body…)` → bind, run the body under pcall, close
+ * every handle in reverse order, then return the body's values or re-raise
+ * its error unchanged (level 0, so no second position prefix).
+ */
+export const withOpen: MacroFn = (form, ctx) => {
+  const [, bindings, ...body] = form.items;
+  if (!(bindings instanceof Sequence)) fail(ctx, bindings ?? form, MSG.withOpenBindings());
+  const names: Sym[] = [];
+  for (let i = 0; i < bindings.items.length; i += 2) {
+    const b = bindings.items[i]!;
+    if (!(b instanceof Sym)) fail(ctx, b, MSG.withOpenSyms());
+    names.push(b);
+  }
+  const p = form.pos;
+  const closer = ctx.gensym("close-handlers", p);
+  const ok = ctx.gensym("ok", p);
+  const closes = names.reverse().map((n) => L(n.pos, S(":", n.pos), n, strAt("close", n.pos)));
+  const reraise = L(p, S("_G.error", p), new Varg(p), numAt(0, p));
+  const closerFn = L(
+    p,
+    S("fn", p),
+    closer,
+    Q(p, ok, new Varg(p)),
+    ...closes,
+    L(p, S("if", p), ok, new Varg(p), reraise),
+  );
+  const bodyFn = L(p, S("fn", p), Q(p), ...(body.length === 0 ? [nilAt(p)] : body));
+  return L(p, S("let", p), bindings, closerFn, L(p, closer, L(p, S("_G.pcall", p), bodyFn)));
+};
+
+/** `(doto x (f a) g)` → `(let [t x] (f t a) (g t) t)` */
+export const doto: MacroFn = (form, ctx) => {
+  const [, subject, ...steps] = form.items;
+  if (subject === undefined) fail(ctx, form, MSG.dotoSubject());
+  const p = form.pos;
+  const target: Form = isIdempotent(subject) && subject instanceof Sym ? subject : ctx.gensym("doto", p);
+  const calls = steps.map((step) => {
+    const call = asCall(step);
+    call.items.splice(1, 0, target);
+    return call;
+  });
+  if (target === subject) return L(p, S("do", p), ...calls, target);
+  return L(p, S("let", p), Q(p, target, subject), ...calls, target);
+};
+
+/**
+ * `(assert-repl cond msg …)`: the reference opens a REPL on failure; with no
+ * REPL attached it behaves exactly like Lua's `assert`.
+ */
+export const assertRepl: MacroFn = (form, ctx) => {
+  const [head, ...args] = form.items;
+  if (args.length === 0) ctx.error(form, "expected condition", ["writing (assert-repl condition \"message\")."]);
+  return L(form.pos, S("_G.assert", head!.pos), ...args);
+};
