@@ -1,0 +1,162 @@
+// The `quire exec` allowlist against real bare repositories on disk: what it
+// accepts, and the hostile strings it must refuse.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { mkdtemp, mkdir, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { planExec, GIT_SERVICES } from "../../src/git/exec-allowlist.js";
+import { ExecRefusedError } from "../../src/git/errors.js";
+import { createRepo } from "../../src/git/repos.js";
+import { joinShellWords } from "../../src/git/shell-words.js";
+
+let data: string;
+let repos: string;
+
+beforeAll(async () => {
+  data = await mkdtemp(path.join(tmpdir(), "quire-exec-"));
+  repos = path.join(data, "repos");
+  await mkdir(repos);
+  await createRepo(repos, "foo", { dataDir: data });
+  await createRepo(repos, "work/bar", { dataDir: data });
+  // A bare repository outside the forge, and a symlink into it from inside.
+  const outside = path.join(data, "outside");
+  await mkdir(outside);
+  await createRepo(outside, "secret", { dataDir: data });
+  await symlink(path.join(outside, "secret.git"), path.join(repos, "link.git"));
+});
+afterAll(async () => {
+  await rm(data, { recursive: true, force: true });
+});
+
+async function refusal(command: string): Promise<string> {
+  try {
+    const plan = await planExec(command, repos);
+    throw new Error(`accepted ${JSON.stringify(command)} as ${JSON.stringify(plan)}`);
+  } catch (e) {
+    if (!(e instanceof ExecRefusedError)) throw e;
+    return e.message;
+  }
+}
+
+describe("planExec accepts", () => {
+  it.each([
+    ["git-upload-pack 'foo.git'", "git-upload-pack", "foo.git"],
+    ["git-receive-pack 'foo.git'", "git-receive-pack", "foo.git"],
+    ["git-upload-archive 'foo.git'", "git-upload-archive", "foo.git"],
+    ["git-upload-pack foo", "git-upload-pack", "foo.git"],
+    ['git-receive-pack "work/bar.git"', "git-receive-pack", "work/bar.git"],
+    ["git-upload-pack 'work/bar'", "git-upload-pack", "work/bar.git"],
+  ])("%j", async (command, service, name) => {
+    const plan = await planExec(command, repos);
+    expect(plan.kind).toBe("git");
+    if (plan.kind !== "git") return;
+    expect(plan.service).toBe(service);
+    expect(plan.repo.name).toBe(name);
+    expect(plan.repo.dir).toBe(path.join(await import("node:fs/promises").then((f) => f.realpath(repos)), name));
+  });
+
+  it.each([
+    ["quire repo list", "repo", ["list"]],
+    ["quire repo new 'work/baz'", "repo", ["new", "work/baz"]],
+    ["quire ci runs foo.git --json", "ci", ["runs", "foo.git", "--json"]],
+    ["quire ci show 12", "ci", ["show", "12"]],
+    ["quire mirror push foo.git refs/heads/main", "mirror", ["push", "foo.git", "refs/heads/main"]],
+  ])("%j", async (command, subcommand, args) => {
+    expect(await planExec(command, repos)).toEqual({ kind: "quire", subcommand, args });
+  });
+});
+
+describe("planExec refuses", () => {
+  it.each([
+    // unknown commands and shells
+    ["", /no command given/],
+    ["sh", /"sh" is not an allowed command/],
+    ["bash -c 'id'", /"bash" is not an allowed command/],
+    ["git upload-pack foo.git", /"git" is not an allowed command/],
+    ["git-shell -c 'git-upload-pack foo.git'", /not an allowed command/],
+    ["/usr/bin/git-upload-pack foo.git", /not an allowed command/],
+    ["rsync --server . /", /not an allowed command/],
+    ["scp -t /tmp", /not an allowed command/],
+    ["quire serve", /quire "serve" is not allowed/],
+    ["quire exec 'git-upload-pack foo.git'", /quire "exec" is not allowed/],
+    ["quire hook post-receive", /quire "hook" is not allowed/],
+    ["quire", /needs a subcommand/],
+    ["quire mirror list", /only `quire mirror push/],
+    ["quire --data-dir /tmp/x repo list", /quire "--data-dir" is not allowed/],
+    ["quire repo list --data-dir /tmp/x", /"--data-dir" is not allowed/],
+    ["quire ci runs --data-dir=/tmp/x", /"--data-dir=\/tmp\/x" is not allowed/],
+    // operators, substitutions, line breaks
+    ["git-upload-pack 'foo.git'; id", /command separator/],
+    ["git-upload-pack 'foo.git' && id", /control operator/],
+    ["git-upload-pack 'foo.git' | nc host 1", /pipe/],
+    ["git-upload-pack $(id)", /expansion/],
+    ["git-upload-pack \"$(id)\"", /expansion/],
+    ["git-upload-pack `id`", /command substitution/],
+    ["git-upload-pack foo.git\nid", /line break/],
+    ["git-upload-pack 'foo.git\nid'", /line break/],
+    ["git-upload-pack foo.git\0", /NUL/],
+    ["git-upload-pack 'foo.git' > /tmp/x", /redirect/],
+    ["git-upload-pack foo.git &", /control operator/],
+    ["git-upload-pack ~/foo.git", /tilde/],
+    ["git-upload-pack f*o.git", /glob/],
+    ["git-upload-pack 'foo.git", /unbalanced single quote/],
+    ["git-upload-pack \"foo.git", /unbalanced double quote/],
+    // quoting tricks that smuggle operators into the repository argument
+    ["git-upload-pack 'foo.git;id'", /contains ";"/],
+    ["git-upload-pack 'foo.git'\\;id", /contains ";"/],
+    ["git-upload-pack 'foo.git' 'bar'", /exactly one argument/],
+    ["git-upload-pack 'foo.git id'", /contains " "/],
+    ["git-upload-pack ''", /empty/],
+    // path traversal and absolute paths
+    ["git-upload-pack '../foo.git'", /"\.\."/],
+    ["git-upload-pack 'work/../foo.git'", /"\.\."/],
+    ["git-upload-pack '../../etc'", /"\.\."/],
+    ["git-upload-pack '/etc/passwd'", /absolute path/],
+    ["git-upload-pack '/foo.git'", /absolute path/],
+    ["git-upload-pack 'a/b/c.git'", /at most one level/],
+    ["git-upload-pack 'link.git'", /resolves outside/],
+    ["git-upload-pack '.git'", /empty segment|starts with "\."/],
+    ["git-upload-pack 'missing.git'", /no repository "missing\.git"/],
+    // options smuggled into git services
+    ["git-upload-pack --upload-pack=touch foo.git", /exactly one argument/],
+    ["git-upload-pack '--upload-pack=touch /tmp/x'", /looks like an option/],
+    ["git-receive-pack --help", /looks like an option/],
+    ["git-upload-pack -c core.sshCommand=id foo.git", /exactly one argument/],
+    ["git-upload-archive --remote=x", /looks like an option/],
+    ["git-upload-pack --strict foo.git", /exactly one argument/],
+    ["git-upload-pack", /exactly one argument/],
+  ])("%j", async (command, message) => {
+    expect(await refusal(command)).toMatch(message);
+  });
+
+  it("accepts a git service only with one existing repository inside the forge (property)", async () => {
+    const unit = fc.constantFrom(..."fo.gitwrkba/-_ ;&|$`'\"\\\n()<>*~".split(""));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...GIT_SERVICES), fc.string({ unit, maxLength: 20 }), async (service, tail) => {
+        const command = `${service} ${tail}`;
+        let plan;
+        try {
+          plan = await planExec(command, repos);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ExecRefusedError);
+          return;
+        }
+        expect(plan.kind).toBe("git");
+        if (plan.kind === "git") expect(["foo.git", "work/bar.git"]).toContain(plan.repo.name);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("refuses any command word outside the allowlist, however quoted (property)", async () => {
+    const allowed = new Set<string>([...GIT_SERVICES, "quire"]);
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 16 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), async (program, args) => {
+        fc.pre(!allowed.has(program));
+        await expect(planExec(joinShellWords([program, ...args]), repos)).rejects.toBeInstanceOf(ExecRefusedError);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
