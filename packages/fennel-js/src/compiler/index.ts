@@ -1,10 +1,24 @@
 // Entry point of the compiler: Fennel source text in, Lua 5.4 text and a
 // line map out. Throws FennelError (kind "parse" or "compile").
+import { builtinMacros } from "../macros/index.js";
+import { readAll } from "../reader/reader.js";
+import { specials } from "../specials/index.js";
 import type { CompileOptions, CompileResult } from "../types.js";
+import { Compiler } from "./compiler.js";
+import { Chunk, flatten } from "./emit.js";
+import { Scope } from "./scope.js";
 
 /** Compile a whole Fennel source string to a Lua chunk. */
 export function compileString(source: string, options: CompileOptions = {}): CompileResult {
-  void source;
-  void options;
-  throw new Error("compileString: not implemented yet");
+  const file = options.filename ?? "unknown";
+  const forms = readAll(source, file);
+  const c = new Compiler(source, options, specials, builtinMacros);
+  const root = new Chunk();
+  const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
+  if (forms.length > 0) {
+    const fake = forms[0]!;
+    c.compileBody(forms, 0, scope, root, { tail: true }, fake);
+  }
+  const { lua, lines } = flatten(root);
+  return { lua, sourceMap: { file, lines } };
 }

@@ -1,0 +1,419 @@
+// The compiler core: walks forms with a scope chain, dispatching lists to
+// specials, macros or calls, and settles each result into its position
+// (statement, expression with N values, tail, or assignment target).
+import { FennelError } from "../errors.js";
+import { compileMessages as M } from "../diagnostics.js";
+import { hintsFor } from "../friend.js";
+import type { MacroContext, MacroFn } from "../macros/types.js";
+import { List, Sequence, Sym, Table, Str, Num, Bool, Nil, Varg, type Form, type Pos } from "../reader/forms.js";
+import type { CompileOptions } from "../types.js";
+import { Chunk } from "./emit.js";
+import { Expr, HANDLED, NIL, asPrefix, isMulti, joinExprs, one, type Opts } from "./expr.js";
+import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
+import { Scope, type AnyMacro } from "./scope.js";
+
+export type SpecialFn = (form: List, scope: Scope, parent: Chunk, opts: Opts, c: Compiler) => Expr[];
+
+/** Hooks for user macros, provided by user-macros.ts when a file needs them. */
+export interface UserMacroRunner {
+  expand(ref: number, form: List, scope: Scope, c: Compiler): Form;
+}
+
+export const LUA_GLOBALS = [
+  "_G", "_VERSION", "_ENV", "arg", "assert", "collectgarbage", "coroutine", "debug", "dofile",
+  "error", "getmetatable", "io", "ipairs", "load", "loadfile", "math", "next", "os", "package",
+  "pairs", "pcall", "print", "rawequal", "rawget", "rawlen", "rawset", "require", "select",
+  "setmetatable", "string", "table", "tonumber", "tostring", "type", "utf8", "warn", "xpcall",
+];
+
+const MAX_EXPANSIONS = 1000;
+
+export class Compiler {
+  private gensymCount = 0;
+  /** Line/column of the innermost positioned form being compiled. */
+  curLine = 0;
+  curCol = 0;
+  private sourceLines: string[] | undefined;
+  /** null: strict global checking is off. */
+  readonly allowed: Set<string> | null;
+  readonly file: string;
+  userMacros: UserMacroRunner | undefined;
+  /** Compiling code for the compile-time VM (macro bodies): quote builds forms. */
+  compileTime = false;
+  /** Modules inlined by `include`, to emit each once. */
+  readonly included = new Set<string>();
+
+  constructor(
+    readonly source: string,
+    readonly options: CompileOptions,
+    readonly specials: ReadonlyMap<string, SpecialFn>,
+    readonly builtinMacros: ReadonlyMap<string, MacroFn>,
+  ) {
+    this.file = options.filename ?? "unknown";
+    const ag = options.allowedGlobals;
+    this.allowed = ag === false ? null : new Set([...LUA_GLOBALS, ...(ag ?? [])]);
+  }
+
+  // ----- errors -----
+
+  sourceLine(line: number): string | undefined {
+    if (this.sourceLines === undefined) this.sourceLines = this.source.split("\n");
+    return this.sourceLines[line - 1];
+  }
+
+  error(form: Form | undefined, reason: string, hints?: string[]): never {
+    const pos: Pos | undefined = form?.pos;
+    const file = pos && pos.line > 0 && pos.file !== "unknown" ? pos.file : this.file;
+    const line = pos !== undefined && pos.line > 0 ? pos.line : this.curLine;
+    throw new FennelError({
+      kind: "compile",
+      reason,
+      file,
+      line,
+      col: pos !== undefined && pos.line > 0 ? pos.col : this.curCol,
+      sourceLine: line > 0 && file === this.file ? this.sourceLine(line) : undefined,
+      hints: hints ?? hintsFor(reason),
+    });
+  }
+
+  assert(cond: unknown, form: Form | undefined, reason: string): asserts cond {
+    if (!cond) this.error(form, reason);
+  }
+
+  // ----- names -----
+
+  /** A fresh Lua temporary name, reserved in `scope`. */
+  gensym(scope: Scope, base = ""): string {
+    const name = `_${base}${++this.gensymCount}_`;
+    scope.reserve(name);
+    return name;
+  }
+
+  nextGensymId(): number {
+    return ++this.gensymCount;
+  }
+
+  isAllowedGlobal(name: string): boolean {
+    return this.allowed === null || this.allowed.has(name);
+  }
+
+  allowGlobal(name: string): void {
+    this.allowed?.add(name);
+  }
+
+  /** Compile a symbol reference (incl. multisym `a.b.c`). */
+  symbolExpr(sym: Sym, scope: Scope): Expr {
+    const name = sym.name;
+    if (name.indexOf(":") > 0 || name.endsWith(":")) this.error(sym, M.methodNotInCall(name));
+    const dot = name.indexOf(".");
+    if (dot > 0 && name !== ".." && name !== "...") {
+      const parts = name.split(".");
+      if (parts.some((p) => p === "")) this.error(sym, M.malformedMultisym(name));
+      let code = this.rootName(parts[0]!, sym, scope);
+      for (let i = 1; i < parts.length; i++) code += fieldAccess(parts[i]!);
+      return new Expr(code, "sym");
+    }
+    return new Expr(this.rootName(name, sym, scope), "sym");
+  }
+
+  private rootName(name: string, sym: Sym, scope: Scope): string {
+    const local = scope.lookup(name);
+    if (local !== undefined) return local.lua;
+    if (this.specials.has(name)) this.error(sym, M.specialAsValue(name));
+    if (scope.lookupMacro(name) !== undefined || this.builtinMacros.has(name)) this.error(sym, M.macroAsValue(name));
+    if (!this.isAllowedGlobal(name)) this.error(sym, M.unknownIdentifier(name));
+    return mangleGlobal(name);
+  }
+
+  // ----- the walk -----
+
+  /** Compile `form`, settling its values into `opts`' position. */
+  compile(form: Form, scope: Scope, parent: Chunk, opts: Opts): Expr[] {
+    const saved = this.curLine;
+    const savedCol = this.curCol;
+    if (form.pos.line > 0) {
+      this.curLine = form.pos.line;
+      this.curCol = form.pos.col;
+    }
+    const exprs = this.compileRaw(form, scope, parent, opts);
+    const out = exprs === HANDLED ? exprs : this.settle(exprs, parent, opts, form);
+    this.curLine = saved;
+    this.curCol = savedCol;
+    return out;
+  }
+
+  /** The Fennel line to record for `form` (macro output borrows its call's). */
+  lineOf(form: Form): number {
+    return form.pos.line || this.curLine;
+  }
+
+  /** Compile to exactly one expression (nval 1), truncated. */
+  compile1(form: Form, scope: Scope, parent: Chunk): Expr {
+    const es = this.compile(form, scope, parent, { nval: 1 });
+    return es[0] ?? NIL;
+  }
+
+  /** Compile to all values (for the last argument/item). */
+  compileAll(form: Form, scope: Scope, parent: Chunk): Expr[] {
+    return this.compile(form, scope, parent, {});
+  }
+
+  /** Compile argument forms: all but the last truncated to one value. */
+  compileArgs(forms: Form[], scope: Scope, parent: Chunk, from = 0): Expr[] {
+    const out: Expr[] = [];
+    const n = forms.length;
+    for (let i = from; i < n; i++) {
+      if (i < n - 1) {
+        const e = this.compile1(forms[i]!, scope, parent);
+        out.push(isMulti(e) && e.kind === "varg" ? new Expr("(...)", "expr") : e);
+      } else {
+        for (const e of this.compileAll(forms[i]!, scope, parent)) out.push(e);
+      }
+    }
+    return out;
+  }
+
+  /** Put `exprs` where `opts` wants them: return, assign, statement or values. */
+  settle(exprs: Expr[], parent: Chunk, opts: Opts, form: Form): Expr[] {
+    const line = this.lineOf(form);
+    if (opts.tail) {
+      parent.emit(exprs.length === 0 ? "return" : "return " + joinExprs(exprs), line);
+      return HANDLED;
+    }
+    if (opts.target !== undefined) {
+      parent.emit(`${opts.target} = ${exprs.length === 0 ? "nil" : joinExprs(exprs)}`, line);
+      return HANDLED;
+    }
+    if (opts.nval === 0) {
+      for (const e of exprs) this.emitStatement(e, parent, line);
+      return [];
+    }
+    const nval = opts.nval;
+    if (nval === undefined) return exprs;
+    if (exprs.length > nval) {
+      for (let i = nval; i < exprs.length; i++) this.emitStatement(exprs[i]!, parent, line);
+      return exprs.slice(0, nval);
+    }
+    if (exprs.length < nval) {
+      const last = exprs[exprs.length - 1];
+      if (last !== undefined && isMulti(last)) return exprs;
+      const out = exprs.slice();
+      while (out.length < nval) out.push(NIL);
+      return out;
+    }
+    return exprs;
+  }
+
+  /** Emit an expression whose value is discarded, keeping its effects. */
+  emitStatement(e: Expr, parent: Chunk, line: number): void {
+    if (e.kind === "call") parent.emit(e.code, line);
+    else if (e.kind === "expr" || e.kind === "table") parent.emit(`do local _ = ${e.code} end`, line);
+  }
+
+  private compileRaw(form: Form, scope: Scope, parent: Chunk, opts: Opts): Expr[] {
+    if (form instanceof List) return this.compileList(form, scope, parent, opts);
+    if (form instanceof Sym) return [this.symbolExpr(form, scope)];
+    if (form instanceof Str) return [new Expr(luaString(form.value), "lit")];
+    if (form instanceof Num) return [new Expr(form.text, "lit")];
+    if (form instanceof Bool) return [new Expr(form.value ? "true" : "false", "lit")];
+    if (form instanceof Nil) return [NIL];
+    if (form instanceof Varg) {
+      if (!scope.vararg) this.error(form, M.unexpectedVararg());
+      return [new Expr("...", "varg")];
+    }
+    if (form instanceof Sequence) return [this.compileSequence(form, scope, parent)];
+    if (form instanceof Table) return [this.compileTable(form, scope, parent)];
+    this.error(undefined, M.unknownForm(String(form)));
+  }
+
+  private compileSequence(form: Sequence, scope: Scope, parent: Chunk): Expr {
+    if (form.items.length === 0) return new Expr("{}", "table");
+    const es = this.compileArgs(form.items, scope, parent);
+    return new Expr("{" + joinExprs(es) + "}", "table");
+  }
+
+  private compileTable(form: Table, scope: Scope, parent: Chunk): Expr {
+    if (form.entries.length === 0) return new Expr("{}", "table");
+    const parts: string[] = [];
+    for (const [k, v] of form.entries) {
+      let key: string;
+      if (k instanceof Str && isValidLuaIdentifier(k.value)) key = k.value;
+      else {
+        const ke = this.compile1(k, scope, parent);
+        if (ke.code === "nil") this.error(k, M.nilKey());
+        key = "[" + one(ke) + "]";
+      }
+      const ve = this.compile1(v, scope, parent);
+      parts.push(key + " = " + one(ve));
+    }
+    return new Expr("{" + parts.join(", ") + "}", "table");
+  }
+
+  private compileList(form: List, scope: Scope, parent: Chunk, opts: Opts): Expr[] {
+    const head = form.items[0];
+    if (head === undefined) this.error(form, M.emptyCall());
+    if (head instanceof Sym) {
+      const name = head.name;
+      if (scope.lookup(name) === undefined) {
+        const macro = this.findMacro(name, scope);
+        if (macro !== undefined) {
+          const expanded = this.expandOnce(macro, form, scope);
+          return this.compileRaw(expanded, scope, parent, opts);
+        }
+        const special = this.specials.get(name);
+        if (special !== undefined) return special(form, scope, parent, opts, this);
+      }
+      const colon = name.indexOf(":");
+      if (colon > 0 && !name.endsWith(":")) return [this.methodCall(form, head, scope, parent)];
+    }
+    return [this.call(form, scope, parent)];
+  }
+
+  findMacro(name: string, scope: Scope): AnyMacro | undefined {
+    return scope.lookupMacro(name) ?? this.builtinMacros.get(name);
+  }
+
+  /** Expand a macro call once (a user macro runs in the compile-time VM). */
+  expandOnce(macro: AnyMacro, form: List, scope: Scope): Form {
+    if (typeof macro === "function") {
+      const out = macro(form, this.macroContext(scope));
+      return withPos(out, form.pos);
+    }
+    if (this.userMacros === undefined) this.error(form, M.macroRuntimeMissing(macro.name));
+    return withPos(this.userMacros.expand(macro.ref, form, scope, this), form.pos);
+  }
+
+  /** Expand `form` until its head is no longer a macro (for macrodebug/macroexpand). */
+  macroexpandAll(form: Form, scope: Scope): Form {
+    let f = form;
+    for (let i = 0; i < MAX_EXPANSIONS; i++) {
+      if (!(f instanceof List) || !(f.items[0] instanceof Sym)) return f;
+      const name = (f.items[0] as Sym).name;
+      if (scope.lookup(name) !== undefined) return f;
+      const m = this.findMacro(name, scope);
+      if (m === undefined) return f;
+      f = this.expandOnce(m, f, scope);
+    }
+    return f;
+  }
+
+  macroContext(scope: Scope): MacroContext {
+    return {
+      gensym: (base?: string, pos?: Pos) => new Sym(`${base ?? ""}_${this.nextGensymId()}_auto`, pos),
+      error: (form: Form, message: string, hints?: string[]): never =>
+        this.error(form, message, hints?.map((h) => (h.startsWith("* ") ? h : "* Try " + h))),
+      inScope: (name: string) => scope.lookup(name) !== undefined,
+    };
+  }
+
+  /** A plain function call `(f args…)`. */
+  call(form: List, scope: Scope, parent: Chunk): Expr {
+    const items = form.items;
+    const head = items[0]!;
+    if (head instanceof Str || head instanceof Num || head instanceof Bool || head instanceof Nil) {
+      this.error(head, M.notCallable(head instanceof Str ? JSON.stringify(head.value) : head instanceof Num ? head.text : String(head instanceof Bool ? head.value : "nil")));
+    }
+    const fe = this.compile1(head, scope, parent);
+    const args = this.compileArgs(items, scope, parent, 1);
+    return new Expr(asPrefix(fe) + "(" + joinExprs(args) + ")", "call");
+  }
+
+  /** `(obj:method args…)` */
+  private methodCall(form: List, head: Sym, scope: Scope, parent: Chunk): Expr {
+    const name = head.name;
+    const colon = name.lastIndexOf(":");
+    const objName = name.slice(0, colon);
+    const method = name.slice(colon + 1);
+    if (method.indexOf(".") >= 0 || objName.indexOf(":") >= 0) this.error(head, M.malformedMultisym(name));
+    const obj = this.symbolExpr(new Sym(objName, head.pos), scope);
+    const args = this.compileArgs(form.items, scope, parent, 1);
+    return this.methodCallCode(obj, method, args, scope, parent, form);
+  }
+
+  /** Emit `obj:method(args)`, binding `obj` to a temp when it is not a name. */
+  methodCallCode(obj: Expr, method: string, args: Expr[], scope: Scope, parent: Chunk, form: Form): Expr {
+    if (isValidLuaIdentifier(method)) {
+      return new Expr(asPrefix(obj) + ":" + method + "(" + joinExprs(args) + ")", "call");
+    }
+    let self = obj.code;
+    if (obj.kind !== "sym") {
+      self = this.gensym(scope);
+      parent.emit(`local ${self} = ${one(obj)}`, this.lineOf(form));
+    }
+    const rest = args.length > 0 ? ", " + joinExprs(args) : "";
+    return new Expr(`${self}[${luaString(method)}](${self}${rest})`, "call");
+  }
+
+  /**
+   * Compile a body (do, let, fn): all forms but the last as statements, the
+   * last with `opts`.
+   */
+  compileBody(forms: Form[], from: number, scope: Scope, chunk: Chunk, opts: Opts, form: Form): Expr[] {
+    const n = forms.length;
+    if (n <= from) return this.settle([], chunk, opts, form);
+    for (let i = from; i < n - 1; i++) this.compile(forms[i]!, scope, chunk, { nval: 0 });
+    return this.compile(forms[n - 1]!, scope, chunk, opts);
+  }
+
+  /**
+   * Run `emitInto(chunk, innerOpts)` so that a statement-shaped form (do, let,
+   * if…) works in any position: tail/target/statement direct, N values via
+   * temporaries, all values via a local function.
+   */
+  statementForm(
+    form: Form,
+    scope: Scope,
+    parent: Chunk,
+    opts: Opts,
+    emitInto: (chunk: Chunk, inner: Opts) => void,
+    singleValued = false,
+  ): Expr[] {
+    if (opts.tail || opts.target !== undefined || opts.nval === 0) {
+      emitInto(parent, opts);
+      return opts.nval === 0 && !opts.tail && opts.target === undefined ? [] : HANDLED;
+    }
+    const nval = opts.nval ?? (singleValued ? 1 : undefined);
+    if (nval !== undefined) {
+      const syms: string[] = [];
+      for (let i = 0; i < nval; i++) syms.push(this.gensym(scope));
+      parent.emit("local " + syms.join(", "), this.lineOf(form));
+      emitInto(parent, { target: syms.join(", ") });
+      return syms.map((s) => new Expr(s, "sym"));
+    }
+    const fname = this.gensym(scope);
+    const args = scope.vararg ? "..." : "";
+    parent.emit(`local function ${fname}(${args})`, this.lineOf(form));
+    const body = parent.block();
+    emitInto(body, { tail: true });
+    parent.emit("end", this.lineOf(form));
+    return [new Expr(`${fname}(${args})`, "call")];
+  }
+}
+
+/** `.key` or `["key"]` for a string key. */
+export function fieldAccess(key: string): string {
+  return isValidLuaIdentifier(key) ? "." + key : "[" + luaString(key) + "]";
+}
+
+/** Give macro output without a position the position of the call. */
+function withPos(f: Form, pos: Pos): Form {
+  if (f !== null && typeof f === "object" && f.pos !== undefined && f.pos.line === 0) {
+    (f as { pos: Pos }).pos = pos;
+  }
+  return f;
+}
+
+/** True when `form` certainly yields one value (no call, no `...`). */
+export function isSingleValued(form: Form): boolean {
+  if (form instanceof List) {
+    const h = form.items[0];
+    return h instanceof Sym && SINGLE_VALUED_HEADS.has(h.name);
+  }
+  return !(form instanceof Varg);
+}
+
+const SINGLE_VALUED_HEADS = new Set([
+  "+", "-", "*", "/", "//", "%", "^", "..", "<", ">", "<=", ">=", "=", "not=", "~=", "not",
+  "length", "#", "and", "or", "band", "bor", "bxor", "bnot", "lshift", "rshift", "fn",
+  "hashfn", "lambda", "λ", ".", "quote", "set", "tset",
+]);

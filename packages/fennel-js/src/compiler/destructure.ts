@@ -1,0 +1,211 @@
+// Destructuring: binding a pattern (symbol, `[a b & rest &as all]`,
+// `{: a :b pat &as all}`, or multiple values `(a b)`) to a value, as new
+// locals (local/var), assignments (set) or globals (global).
+import { compileMessages as M } from "../diagnostics.js";
+import { List, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
+import type { Compiler } from "./compiler.js";
+import type { Chunk } from "./emit.js";
+import { asPrefix, joinExprs, one, type Expr } from "./expr.js";
+import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
+import type { Scope } from "./scope.js";
+
+export type BindMode = "local" | "var" | "set" | "global";
+
+/** Bind `pattern` to the value(s) of `init`, emitting into `parent`. */
+export function destructure(
+  pattern: Form,
+  init: Form,
+  scope: Scope,
+  parent: Chunk,
+  c: Compiler,
+  mode: BindMode,
+): void {
+  const line = c.lineOf(pattern);
+  if (pattern instanceof Sym) {
+    const lhs = mode === "local" || mode === "var" ? undefined : target(pattern, scope, c, mode);
+    const e = c.compile1(init, scope, parent);
+    if (lhs === undefined) {
+      const lua = declare(pattern, scope, c, mode);
+      parent.emit(`local ${lua} = ${e.code}`, line);
+    } else {
+      parent.emit(`${lhs} = ${e.code}`, line);
+    }
+    return;
+  }
+  if (pattern instanceof List && isSymHead(pattern, ".") && mode === "set") {
+    const e = c.compile1(init, scope, parent);
+    parent.emit(`${indexTarget(pattern, scope, parent, c)} = ${e.code}`, line);
+    return;
+  }
+  if (pattern instanceof List) {
+    const subs = pattern.items;
+    if (subs.length === 0) c.error(pattern, M.badBinding("()"));
+    const exprs = c.compile(init, scope, parent, { nval: subs.length });
+    const rhs = exprs.length === 0 ? "nil" : joinExprs(exprs);
+    const names: string[] = [];
+    const later: Array<[Form, string]> = [];
+    for (const sub of subs) {
+      if (sub instanceof Sym && !isSpecialMarker(sub)) {
+        names.push(mode === "local" || mode === "var" ? "" : target(sub, scope, c, mode));
+      } else if (sub instanceof Sequence || sub instanceof Table) {
+        const tmp = c.gensym(scope);
+        names.push(tmp);
+        later.push([sub, tmp]);
+      } else {
+        c.error(sub, M.badBinding(describe(sub)));
+      }
+    }
+    // Declare new locals only after the value is compiled.
+    if (mode === "local" || mode === "var") {
+      subs.forEach((sub, i) => {
+        if (names[i] === "") names[i] = declare(sub as Sym, scope, c, mode);
+      });
+      parent.emit(`local ${names.join(", ")} = ${rhs}`, line);
+    } else if (later.length > 0) {
+      parent.emit(`local ${later.map(([, t]) => t).join(", ")}`, line);
+      parent.emit(`${names.join(", ")} = ${rhs}`, line);
+    } else {
+      parent.emit(`${names.join(", ")} = ${rhs}`, line);
+    }
+    for (const [sub, tmp] of later) bindValue(sub, tmp, scope, parent, c, mode);
+    return;
+  }
+  if (pattern instanceof Sequence || pattern instanceof Table) {
+    const e = c.compile1(init, scope, parent);
+    let code: string;
+    if (e.kind === "sym" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.code)) code = e.code;
+    else {
+      code = c.gensym(scope);
+      parent.emit(`local ${code} = ${one(e)}`, line);
+    }
+    bindValue(pattern, code, scope, parent, c, mode);
+    return;
+  }
+  c.error(pattern, M.badBinding(describe(pattern)));
+}
+
+/** Bind `pattern` to the already-evaluated Lua expression `code`. */
+export function bindValue(
+  pattern: Form,
+  code: string,
+  scope: Scope,
+  parent: Chunk,
+  c: Compiler,
+  mode: BindMode,
+): void {
+  const line = c.lineOf(pattern);
+  if (pattern instanceof Sym) {
+    if (mode === "local" || mode === "var") {
+      parent.emit(`local ${declare(pattern, scope, c, mode)} = ${code}`, line);
+    } else {
+      parent.emit(`${target(pattern, scope, c, mode)} = ${code}`, line);
+    }
+    return;
+  }
+  if (pattern instanceof Sequence || pattern instanceof Table) {
+    // Nested patterns index `code` several times: give it a name first.
+    let base = code;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(code)) {
+      base = c.gensym(scope);
+      parent.emit(`local ${base} = ${code}`, line);
+    }
+    if (pattern instanceof Sequence) bindSequence(pattern, base, scope, parent, c, mode);
+    else bindTable(pattern, base, scope, parent, c, mode);
+    return;
+  }
+  c.error(pattern, M.badBinding(describe(pattern)));
+}
+
+function bindSequence(p: Sequence, base: string, scope: Scope, parent: Chunk, c: Compiler, mode: BindMode): void {
+  const items = p.items;
+  let index = 1;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    if (it instanceof Sym && it.name === "&") {
+      const rest = items[i + 1];
+      if (rest === undefined) c.error(it, M.restNotLast());
+      const after = items[i + 2];
+      if (after !== undefined && !(after instanceof Sym && after.name === "&as")) c.error(it, M.restNotLast());
+      bindValue(rest, `{table.unpack(${base}, ${index})}`, scope, parent, c, mode);
+      i++;
+      continue;
+    }
+    if (it instanceof Sym && it.name === "&as") {
+      const whole = items[i + 1];
+      if (whole === undefined || items[i + 2] !== undefined) c.error(it, M.asNotLast());
+      bindValue(whole, base, scope, parent, c, mode);
+      i++;
+      continue;
+    }
+    bindValue(it, `${base}[${index}]`, scope, parent, c, mode);
+    index++;
+  }
+}
+
+function bindTable(p: Table, base: string, scope: Scope, parent: Chunk, c: Compiler, mode: BindMode): void {
+  for (const [k, v] of p.entries) {
+    if (k instanceof Sym && k.name === "&as") {
+      bindValue(v, base, scope, parent, c, mode);
+      continue;
+    }
+    let access: string;
+    if (k instanceof Str) access = isValidLuaIdentifier(k.value) ? `${base}.${k.value}` : `${base}[${luaString(k.value)}]`;
+    else access = `${base}[${one(c.compile1(k, scope, parent))}]`;
+    bindValue(v, access, scope, parent, c, mode);
+  }
+}
+
+function isSymHead(l: List, name: string): boolean {
+  const h = l.items[0];
+  return h instanceof Sym && h.name === name;
+}
+
+function isSpecialMarker(s: Sym): boolean {
+  return s.name === "&" || s.name === "&as";
+}
+
+/** Declare a new local for `sym` (no multisyms). */
+export function declare(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): string {
+  const name = sym.name;
+  if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.localMultisym(name));
+  if (isSpecialMarker(sym)) c.error(sym, M.badBinding(name));
+  if (c.specials.has(name) || c.builtinMacros.has(name)) c.error(sym, M.shadowSpecial(name));
+  return scope.declare(name, mode === "var");
+}
+
+/** The assignable Lua place for `sym` under set/global. */
+export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): string {
+  const name = sym.name;
+  if (mode === "global") {
+    if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.globalMultisym(name));
+    c.allowGlobal(name);
+    return mangleGlobal(name);
+  }
+  if (name.indexOf(":") >= 0) c.error(sym, M.cannotSetMethod(name));
+  if (name.indexOf(".") > 0) return c.symbolExpr(sym, scope).code;
+  const local = scope.lookup(name);
+  if (local !== undefined) {
+    if (!local.isVar) c.error(sym, M.expectedVar(name));
+    return local.lua;
+  }
+  if (c.allowed !== null && !c.allowed.has(name)) c.error(sym, M.expectedLocal(name));
+  return mangleGlobal(name);
+}
+
+/** `(. t k1 k2)` as an assignable place. */
+export function indexTarget(form: List, scope: Scope, parent: Chunk, c: Compiler): string {
+  const items = form.items;
+  if (items.length < 3) c.error(form, M.wrongArity(".", "a table and at least one key"));
+  const t: Expr = c.compile1(items[1]!, scope, parent);
+  let code = asPrefix(t);
+  for (let i = 2; i < items.length; i++) {
+    const k = items[i]!;
+    if (k instanceof Str && isValidLuaIdentifier(k.value)) code += "." + k.value;
+    else code += "[" + one(c.compile1(k, scope, parent)) + "]";
+  }
+  return code;
+}
+
+function describe(f: Form): string {
+  return f.kind;
+}

@@ -1,0 +1,228 @@
+// The Fennel reader: source text to forms with positions, in one pass over
+// char codes. Strings, numbers and the `#` `'` `` ` `` `,` prefixes are read
+// here; number literals are checked by number.ts, strings by string-escape.ts.
+import { FennelError } from "../errors.js";
+import { parseMessages as M } from "../diagnostics.js";
+import { parseHintsFor } from "../friend.js";
+import { readNumber } from "./number.js";
+import { readStringBody } from "./string-escape.js";
+import { Bool, List, Nil, Num, Sequence, Str, Sym, Table, Varg, type Form, type Pos } from "./forms.js";
+
+const OPEN_PAREN = 40, CLOSE_PAREN = 41, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123, CLOSE_BRACE = 125, QUOTE = 34, SEMI = 59, NL = 10;
+
+/** True for bytes that may appear in a symbol or number token. */
+export function isSymbolChar(c: number): boolean {
+  return (
+    c > 32 &&
+    c !== 127 &&
+    c !== OPEN_PAREN && c !== CLOSE_PAREN && c !== OPEN_BRACKET && c !== CLOSE_BRACKET &&
+    c !== OPEN_BRACE && c !== CLOSE_BRACE &&
+    c !== QUOTE && c !== 39 && c !== SEMI && c !== 44 && c !== 96
+  );
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+interface Frame {
+  closer: number;
+  opener: string;
+  items: Form[];
+  pos: Pos;
+  /** Prefix forms (quote, hashfn…) waiting for their operand, innermost last. */
+}
+
+interface PrefixWait {
+  name: string;
+  pos: Pos;
+  depth: number;
+}
+
+/** Read every top-level form of `source`. Throws FennelError on bad syntax. */
+export function readAll(source: string, file = "unknown"): Form[] {
+  return new Reader(source, file).readAll();
+}
+
+class Reader {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+  private readonly stack: Frame[] = [];
+  private readonly prefixes: PrefixWait[] = [];
+  private readonly top: Form[] = [];
+
+  constructor(
+    private readonly src: string,
+    private readonly file: string,
+  ) {}
+
+  private pos(at: number = this.i): Pos {
+    return { file: this.file, line: this.line, col: at - this.lineStart, offset: at };
+  }
+
+  fail(reason: string, at: number = this.i, line: number = this.line, lineStart: number = this.lineStart): never {
+    const lines = this.src.slice(lineStart).split("\n", 1);
+    throw new FennelError({
+      kind: "parse",
+      reason,
+      file: this.file,
+      line,
+      col: Math.max(0, at - lineStart),
+      sourceLine: lines[0],
+      hints: parseHintsFor(reason),
+    });
+  }
+
+  readAll(): Form[] {
+    const src = this.src;
+    const n = src.length;
+    if (src.startsWith("#!")) {
+      while (this.i < n && src.charCodeAt(this.i) !== NL) this.i++;
+    }
+    while (this.i < n) {
+      const c = src.charCodeAt(this.i);
+      if (c === NL) {
+        this.i++;
+        this.line++;
+        this.lineStart = this.i;
+      } else if (isWhitespace(c)) {
+        this.i++;
+      } else if (c === SEMI) {
+        while (this.i < n && src.charCodeAt(this.i) !== NL) this.i++;
+      } else if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) {
+        const closer = c === OPEN_PAREN ? CLOSE_PAREN : c === OPEN_BRACKET ? CLOSE_BRACKET : CLOSE_BRACE;
+        this.stack.push({ closer, opener: src[this.i]!, items: [], pos: this.pos() });
+        this.i++;
+      } else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+        this.close(c);
+      } else if (c === QUOTE) {
+        this.readString();
+      } else if (c === 39 || c === 96 || c === 44 || (c === 35 && this.isHashPrefix())) {
+        const name = c === 39 || c === 96 ? "quote" : c === 44 ? "unquote" : "hashfn";
+        this.prefixes.push({ name, pos: this.pos(), depth: this.stack.length });
+        this.i++;
+      } else {
+        this.readToken();
+      }
+    }
+    if (this.stack.length > 0) {
+      const f = this.stack[this.stack.length - 1]!;
+      this.fail(M.unclosed(String.fromCharCode(f.closer), f.opener), f.pos.offset, f.pos.line, f.pos.offset - f.pos.col);
+    }
+    if (this.prefixes.length > 0) {
+      const p = this.prefixes[this.prefixes.length - 1]!;
+      this.fail(M.prefixAtEnd(p.name), p.pos.offset, p.pos.line, p.pos.offset - p.pos.col);
+    }
+    return this.top;
+  }
+
+  private isHashPrefix(): boolean {
+    const next = this.src.charCodeAt(this.i + 1);
+    return next === OPEN_PAREN || next === OPEN_BRACKET || next === OPEN_BRACE || next === 36 || next === 39 || next === 96;
+  }
+
+  private close(c: number): void {
+    const frame = this.stack.pop();
+    const ch = String.fromCharCode(c);
+    if (frame === undefined) this.fail(M.unexpectedCloser(ch));
+    if (frame.closer !== c) {
+      this.fail(M.mismatchedCloser(ch, String.fromCharCode(frame.closer)));
+    }
+    const pfx = this.prefixes;
+    if (pfx.length > 0 && pfx[pfx.length - 1]!.depth > this.stack.length) {
+      this.fail(M.prefixBeforeCloser(pfx[pfx.length - 1]!.name, ch));
+    }
+    this.i++;
+    let form: Form;
+    if (c === CLOSE_PAREN) form = new List(frame.items, frame.pos);
+    else if (c === CLOSE_BRACKET) form = new Sequence(frame.items, frame.pos);
+    else {
+      const items = frame.items;
+      if (items.length % 2 !== 0) {
+        const odd = items[items.length - 1]!;
+        this.fail(M.oddTable(), odd.pos.offset, odd.pos.line, odd.pos.offset - odd.pos.col);
+      }
+      const entries: Array<[Form, Form]> = [];
+      for (let k = 0; k < items.length; k += 2) {
+        let key = items[k]!;
+        const value = items[k + 1]!;
+        if (key instanceof Sym && key.name === ":") {
+          if (!(value instanceof Sym)) {
+            this.fail(M.shorthandNeedsSym(), key.pos.offset, key.pos.line, key.pos.offset - key.pos.col);
+          }
+          key = new Str(value.name, key.pos);
+        }
+        entries.push([key, value]);
+      }
+      form = new Table(entries, frame.pos);
+    }
+    this.dispatch(form);
+  }
+
+  private dispatch(form: Form): void {
+    const pfx = this.prefixes;
+    while (pfx.length > 0 && pfx[pfx.length - 1]!.depth === this.stack.length) {
+      const p = pfx.pop()!;
+      form = new List([new Sym(p.name, p.pos), form], p.pos);
+    }
+    if (this.stack.length === 0) this.top.push(form);
+    else this.stack[this.stack.length - 1]!.items.push(form);
+  }
+
+  private readString(): void {
+    const start = this.i;
+    const startLine = this.line;
+    const startLineStart = this.lineStart;
+    const r = readStringBody(this.src, start + 1);
+    if (r.error !== undefined) {
+      // Count lines up to the error so the position is right.
+      this.advanceLines(start, r.end);
+      if (r.error === "unterminated") this.fail(M.unterminatedString(), start, startLine, startLineStart);
+      this.fail(M.badEscape(r.error), r.end);
+    }
+    const pos: Pos = { file: this.file, line: startLine, col: start - startLineStart, offset: start };
+    this.advanceLines(start, r.end);
+    this.i = r.end;
+    this.dispatch(new Str(r.value, pos));
+  }
+
+  private advanceLines(from: number, to: number): void {
+    const src = this.src;
+    for (let k = from; k < to; k++) {
+      if (src.charCodeAt(k) === NL) {
+        this.line++;
+        this.lineStart = k + 1;
+      }
+    }
+  }
+
+  private readToken(): void {
+    const src = this.src;
+    const start = this.i;
+    let j = start;
+    const n = src.length;
+    while (j < n && isSymbolChar(src.charCodeAt(j))) j++;
+    if (j === start) {
+      this.fail(M.illegalChar(src[start]!));
+    }
+    this.i = j;
+    const text = src.slice(start, j);
+    const pos = this.pos(start);
+    const c0 = text.charCodeAt(0);
+    let form: Form;
+    if (text === "true") form = new Bool(true, pos);
+    else if (text === "false") form = new Bool(false, pos);
+    else if (text === "nil") form = new Nil(pos);
+    else if (text === "...") form = new Varg(pos);
+    else if (c0 === 58 && text.length > 1) form = new Str(text.slice(1), pos);
+    else {
+      const num = readNumber(text);
+      if (num !== undefined) form = new Num(num.text, num.value, pos);
+      else if (c0 >= 48 && c0 <= 57) this.fail(M.badNumber(text), start);
+      else form = new Sym(text, pos);
+    }
+    this.dispatch(form);
+  }
+}

@@ -1,0 +1,193 @@
+// Control specials: do, if (multi-branch), while, for (with &until), each
+// (with &until and destructured binders), values, tail!.
+import { compileMessages as M } from "../diagnostics.js";
+import { isSingleValued, type Compiler, type SpecialFn } from "../compiler/compiler.js";
+import { bindValue, declare } from "../compiler/destructure.js";
+import { Chunk } from "../compiler/emit.js";
+import { HANDLED, joinExprs, type Opts } from "../compiler/expr.js";
+import { Scope } from "../compiler/scope.js";
+import { List, Sequence, Sym, Table, type Form } from "../reader/forms.js";
+
+export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const items = form.items;
+  const last = items[items.length - 1]!;
+  return c.statementForm(
+    form,
+    scope,
+    parent,
+    opts,
+    (chunk, inner) => {
+      const line = c.lineOf(form);
+      chunk.emit("do", line);
+      c.compileBody(items, 1, new Scope(scope), chunk.block(), inner, form);
+      chunk.emit("end", line);
+    },
+    items.length > 1 && isSingleValued(last),
+  );
+};
+
+export const ifSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const args = form.items.slice(1);
+  if (args.length < 2) return c.error(form, M.wrongArity("if", "condition and body"));
+  let single = true;
+  for (let i = 1; i < args.length; i += 2) if (!isSingleValued(args[i]!)) single = false;
+  if (args.length % 2 === 1 && !isSingleValued(args[args.length - 1]!)) single = false;
+  return c.statementForm(form, scope, parent, opts, (chunk, inner) => emitIf(args, 0, scope, chunk, inner, c, form), single);
+};
+
+function emitIf(args: Form[], start: number, scope: Scope, chunk: Chunk, inner: Opts, c: Compiler, form: Form): void {
+  const line = c.lineOf(form);
+  const cond = c.compile1(args[start]!, scope, chunk);
+  chunk.emit(`if ${cond.code} then`, line);
+  c.compile(args[start + 1]!, new Scope(scope), chunk.block(), inner);
+  let i = start + 2;
+  while (i < args.length) {
+    if (i === args.length - 1) {
+      chunk.emit("else", line);
+      c.compile(args[i]!, new Scope(scope), chunk.block(), inner);
+      chunk.emit("end", line);
+      return;
+    }
+    const scratch = new Chunk();
+    const ce = c.compile1(args[i]!, scope, scratch);
+    if (scratch.isEmpty()) {
+      chunk.emit(`elseif ${ce.code} then`, line);
+      c.compile(args[i + 1]!, new Scope(scope), chunk.block(), inner);
+      i += 2;
+      continue;
+    }
+    // The condition needs statements: nest an if inside else.
+    chunk.emit("else", line);
+    const blk = chunk.block();
+    blk.append(scratch);
+    blk.emit(`if ${ce.code} then`, line);
+    c.compile(args[i + 1]!, new Scope(scope), blk.block(), inner);
+    const rest = args.slice(i + 2);
+    if (rest.length === 1) {
+      blk.emit("else", line);
+      c.compile(rest[0]!, new Scope(scope), blk.block(), inner);
+      blk.emit("end", line);
+    } else if (rest.length >= 2) {
+      blk.emit("else", line);
+      emitIf(rest, 0, scope, blk.block(), inner, c, form);
+      blk.emit("end", line);
+    } else {
+      emitElseNil(blk, inner, line);
+      blk.emit("end", line);
+    }
+    chunk.emit("end", line);
+    return;
+  }
+  emitElseNil(chunk, inner, line);
+  chunk.emit("end", line);
+}
+
+function emitElseNil(chunk: Chunk, inner: Opts, line: number): void {
+  if (inner.tail) {
+    chunk.emit("else", line);
+    chunk.block().emit("return nil", line);
+  }
+}
+
+export const whileSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const items = form.items;
+  if (items.length < 2) return c.error(form, M.wrongArity("while", "condition"));
+  const line = c.lineOf(form);
+  const scratch = new Chunk();
+  const cond = c.compile1(items[1]!, scope, scratch);
+  let body: Chunk;
+  if (scratch.isEmpty()) {
+    parent.emit(`while ${cond.code} do`, line);
+    body = parent.block();
+  } else {
+    parent.emit("while true do", line);
+    body = parent.block();
+    body.append(scratch);
+    body.emit(`if not ${cond.code} then break end`, line);
+  }
+  compileLoopBody(items, 2, new Scope(scope), body, c);
+  parent.emit("end", line);
+  return finishLoop(form, parent, opts, c);
+};
+
+function compileLoopBody(items: Form[], from: number, scope: Scope, body: Chunk, c: Compiler): void {
+  for (let i = from; i < items.length; i++) c.compile(items[i]!, scope, body, { nval: 0 });
+}
+
+function finishLoop(form: Form, parent: Chunk, opts: Opts, c: Compiler) {
+  if (opts.nval === 0) return [];
+  return c.settle([], parent, opts, form);
+}
+
+/** Split `[binders… &until cond]`: the binders and the optional until form. */
+function splitUntil(b: Sequence, c: Compiler): { items: Form[]; until?: Form } {
+  const idx = b.items.findIndex((x) => x instanceof Sym && (x.name === "&until" || x.name === ":until"));
+  if (idx < 0) return { items: b.items };
+  if (idx !== b.items.length - 2) return c.error(b.items[idx], M.untilPlacement());
+  return { items: b.items.slice(0, idx), until: b.items[idx + 1] };
+}
+
+function emitUntil(until: Form | undefined, scope: Scope, body: Chunk, c: Compiler): void {
+  if (until === undefined) return;
+  const e = c.compile1(until, scope, body);
+  body.emit(`if ${e.code} then break end`, c.lineOf(until));
+}
+
+export const forSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const items = form.items;
+  const b = items[1];
+  if (!(b instanceof Sequence)) return c.error(b ?? form, M.rangeExpected());
+  const { items: bi, until } = splitUntil(b, c);
+  const v = bi[0];
+  if (!(v instanceof Sym) || bi.length < 3 || bi.length > 4) return c.error(b, M.rangeExpected());
+  const line = c.lineOf(form);
+  const range = bi.slice(1).map((f) => c.compile1(f, scope, parent).code);
+  const s = new Scope(scope);
+  const name = declare(v, s, c, "local");
+  parent.emit(`for ${name} = ${range.join(", ")} do`, line);
+  const body = parent.block();
+  emitUntil(until, s, body, c);
+  compileLoopBody(items, 2, s, body, c);
+  parent.emit("end", line);
+  return finishLoop(form, parent, opts, c);
+};
+
+export const eachSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const items = form.items;
+  const b = items[1];
+  if (!(b instanceof Sequence)) return c.error(b ?? form, M.iteratorExpected());
+  const { items: bi, until } = splitUntil(b, c);
+  if (bi.length < 2) return c.error(b, M.iteratorExpected());
+  const line = c.lineOf(form);
+  const iter = c.compileAll(bi[bi.length - 1]!, scope, parent);
+  const s = new Scope(scope);
+  const names: string[] = [];
+  const later: Array<[Form, string]> = [];
+  for (const binder of bi.slice(0, -1)) {
+    if (binder instanceof Sym) names.push(declare(binder, s, c, "local"));
+    else if (binder instanceof Sequence || binder instanceof Table) {
+      const tmp = c.gensym(s);
+      names.push(tmp);
+      later.push([binder, tmp]);
+    } else c.error(binder, M.badBinding(binder.kind));
+  }
+  parent.emit(`for ${names.join(", ")} in ${joinExprs(iter)} do`, line);
+  const body = parent.block();
+  for (const [p, tmp] of later) bindValue(p, tmp, s, body, c, "local");
+  emitUntil(until, s, body, c);
+  compileLoopBody(items, 2, s, body, c);
+  parent.emit("end", line);
+  return finishLoop(form, parent, opts, c);
+};
+
+export const valuesSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
+  return c.compileArgs(form.items, scope, parent, 1);
+};
+
+export const tailSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const call = form.items[1];
+  if (!opts.tail) return c.error(form, M.tailNotTail());
+  if (!(call instanceof List) || form.items.length !== 2) return c.error(call ?? form, M.tailNotCall());
+  c.compile(call, scope, parent, opts);
+  return HANDLED;
+};

@@ -1,0 +1,42 @@
+// Registry of special forms: name → compile function. One file per family.
+import type { SpecialFn } from "../compiler/compiler.js";
+import { globalSpecial, letSpecial, localSpecial, setSpecial, tsetSpecial, varSpecial } from "./binding.js";
+import { doSpecial, eachSpecial, forSpecial, ifSpecial, tailSpecial, valuesSpecial, whileSpecial } from "./control.js";
+import { fnSpecial, hashfnSpecial } from "./fn.js";
+import { commentSpecial, docSpecial, luaSpecial } from "./misc.js";
+import { arithmeticSpecials, comparisonSpecials, lengthSpecial, logicSpecials } from "./operators.js";
+import { quoteSpecial, unquoteSpecial } from "./quote.js";
+import { colonSpecial, dotSpecial } from "./tables.js";
+
+const table: Record<string, SpecialFn> = {
+  let: letSpecial,
+  local: localSpecial,
+  var: varSpecial,
+  set: setSpecial,
+  tset: tsetSpecial,
+  global: globalSpecial,
+  do: doSpecial,
+  if: ifSpecial,
+  while: whileSpecial,
+  for: forSpecial,
+  each: eachSpecial,
+  values: valuesSpecial,
+  "tail!": tailSpecial,
+  fn: fnSpecial,
+  hashfn: hashfnSpecial,
+  lua: luaSpecial,
+  comment: commentSpecial,
+  doc: docSpecial,
+  quote: quoteSpecial,
+  unquote: unquoteSpecial,
+  ".": dotSpecial,
+  ":": colonSpecial,
+  length: lengthSpecial,
+  "#": lengthSpecial,
+  ...arithmeticSpecials,
+  ...comparisonSpecials,
+  ...logicSpecials,
+};
+
+/** Every special form; the compiler looks names up here after macros. */
+export const specials: Map<string, SpecialFn> = new Map(Object.entries(table));

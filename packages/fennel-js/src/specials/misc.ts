@@ -1,0 +1,49 @@
+// Miscellaneous specials: lua (raw Lua), comment, doc.
+import { compileMessages as M } from "../diagnostics.js";
+import type { SpecialFn } from "../compiler/compiler.js";
+import { Expr, HANDLED } from "../compiler/expr.js";
+import { luaString } from "../compiler/mangle.js";
+import { Nil, Str, Sym } from "../reader/forms.js";
+import { printForm } from "../reader/print.js";
+
+export const luaSpecial: SpecialFn = (form, _scope, parent, opts, c) => {
+  const items = form.items;
+  if (items.length < 2 || items.length > 3) return c.error(form, M.luaArgs());
+  const text = (i: number): string | undefined => {
+    const f = items[i]!;
+    if (f instanceof Nil) return undefined;
+    if (f instanceof Str) return f.value;
+    return printForm(f);
+  };
+  const line = c.lineOf(form);
+  if (items.length === 3) {
+    const stmt = text(1);
+    if (stmt !== undefined) parent.emit(stmt, line);
+    const e = text(2);
+    return e === undefined ? [] : [new Expr(e, "expr")];
+  }
+  const code = text(1);
+  if (code === undefined) return [];
+  if (opts.nval === 0 || opts.tail) {
+    parent.emit(code, line);
+    return opts.tail ? HANDLED : [];
+  }
+  return [new Expr("(" + code + ")", "expr")];
+};
+
+export const commentSpecial: SpecialFn = (form, _scope, parent, _opts, c) => {
+  const text = form.items
+    .slice(1)
+    .map((f) => (f instanceof Str ? f.value : printForm(f)))
+    .join(" ");
+  for (const l of text.split("\n")) parent.emit(("-- " + l.replace(/\]\]/g, "] ]")).trimEnd(), c.lineOf(form));
+  return [];
+};
+
+export const docSpecial: SpecialFn = (form, scope, _parent, _opts, c) => {
+  const name = form.items[1];
+  if (!(name instanceof Sym)) return c.error(name ?? form, M.docsNeedSym());
+  const known = scope.lookup(name.name) !== undefined || c.specials.has(name.name) || c.findMacro(name.name, scope) !== undefined;
+  const text = known ? `(${name.name} ...)\n  #<undocumented>` : `${name.name} not found`;
+  return [new Expr(`print(${luaString(text)})`, "call")];
+};
