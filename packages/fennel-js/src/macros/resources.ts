@@ -2,7 +2,7 @@
 // error, then re-raise), `doto` (call forms on one value, return it) and
 // `assert-repl` (an `assert`; this runtime has no debug REPL to drop into).
 import { Sequence, Sym, Varg, type Form } from "../reader/forms.js";
-import { asCall, isIdempotent, L, numAt, Q, S, strAt, nilAt } from "./build.js";
+import { asCall, isIdempotent, L, numAt, Q, S, strAt } from "./build.js";
 import { fail, MSG } from "./messages.js";
 import type { MacroFn } from "./types.js";
 
@@ -33,7 +33,7 @@ export const withOpen: MacroFn = (form, ctx) => {
     ...closes,
     L(p, S("if", p), ok, new Varg(p), reraise),
   );
-  const bodyFn = L(p, S("fn", p), Q(p), ...(body.length === 0 ? [nilAt(p)] : body));
+  const bodyFn = L(p, S("fn", p), Q(p), ...body);
   return L(p, S("let", p), bindings, closerFn, L(p, closer, L(p, S("_G.pcall", p), bodyFn)));
 };
 

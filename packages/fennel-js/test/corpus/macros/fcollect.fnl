@@ -1,0 +1,10 @@
+;; fcollect builds a sequence over a numeric range, like for.
+(print (table.concat (fcollect [i 0 10 2] (if (> i 2) (* i i))) " "))
+(print (table.concat (fcollect [i 1 5] i) ","))
+(print (table.concat (fcollect [i 5 1 -2] i) ","))
+(print (table.concat (fcollect [i 1 3 &into [0]] (* i 10)) ","))
+(print (table.concat (fcollect [i 1 10 &until (> i 3)] i) ","))
+(print (length (fcollect [i 1 0] i)))
+(print (table.concat (fcollect [i 1 3] (.. :n i)) " "))
+(local n 4)
+(print (table.concat (fcollect [i 1 n] (* i 0.5)) " "))

@@ -1,0 +1,17 @@
+;; -> and ->> splice the value first or last into each following form.
+(fn add [a b] (+ a b))
+(fn sub [a b] (- a b))
+(print (-> 10 (sub 3) (add 1)))
+(print (->> 10 (sub 3) (add 1)))
+(print (-> 5 tostring))
+(print (-> [1 2 3] (table.concat ",")))
+(print (->> [3 1 2] (table.concat) (.. "x")))
+(print (-> {:a {:b 7}} (. :a) (. :b)))
+(local t {:n 2})
+(fn t.scale [self k] (* self.n k))
+(print (-> t (: :scale 5)))
+(print (-> 1))
+(fn pair [] (-> 1 (values 2 3)))
+(print (pair))
+;; the forms given to -> are not changed: reusing one is safe
+(print (->> "abc" string.upper (.. ">")))

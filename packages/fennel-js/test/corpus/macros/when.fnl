@@ -1,0 +1,11 @@
+;; when runs its body only for a truthy condition and returns the last value.
+(when true (print "a") (print "b"))
+(when false (print "never"))
+(when nil (print "never"))
+(print (when true 1 2 3))
+(print (when nil 1))
+(print (when false 1))
+(fn f [x] (when (> x 1) :big))
+(print (f 5) (f 0))
+(fn g [] (when 0 (values :zero :is-true)))
+(print (g))
