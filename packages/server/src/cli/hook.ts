@@ -1,7 +1,92 @@
-// `quire hook`: placeholder until its issue lands.
-import type { Command } from "./context.js";
+// `quire hook post-receive`: run by a hosted repository's hook file. Reads the
+// ref lines git gives on stdin, sends one push event to `quire serve` over
+// <data>/server.sock and prints the queued runs; when the server is down it
+// spools the event for the next start, warns, and still exits 0.
+import { realpath } from "node:fs/promises";
+import path from "node:path";
+import type { PushEvent, RefUpdate } from "@quire/shared";
+import { parsePushEvent } from "@quire/shared";
+import { sendToServer } from "../push/client.js";
+import { spoolPush } from "../push/spool.js";
+import { UsageError, type Command, type CliContext } from "./context.js";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parse git's `<old> <new> <ref>` lines; bad lines are reported and skipped. */
+export function parseRefLines(text: string, warn: (line: string) => void): RefUpdate[] {
+  const refs: RefUpdate[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (refs\/\S+)$/.exec(line.trim());
+    if (m === null) warn(`quire: ignoring a ref line that is not "<old-sha> <new-sha> <ref>": ${JSON.stringify(line)}`);
+    else refs.push({ old_sha: m[1]!, new_sha: m[2]!, ref: m[3]! });
+  }
+  return refs;
+}
+
+/** The hosted name of the repository at `gitDir`, relative to the repositories directory. */
+async function repoNameOf(gitDir: string, reposDir: string): Promise<string> {
+  const [dir, root] = await Promise.all([realpath(gitDir), realpath(reposDir)]);
+  const rel = path.relative(root, dir);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new Error(`this repository (${dir}) is not under ${root}; is QUIRE_DATA_DIR right in its hook?`);
+  }
+  return rel.split(path.sep).join("/");
+}
+
+async function postReceive(ctx: CliContext): Promise<number> {
+  const warn = (line: string) => ctx.stderr.write(`${line}\n`);
+  const refs = parseRefLines(await readStdin(), warn);
+  if (refs.length === 0) return 0;
+  const pusher = ctx.env.QUIRE_PUSHER || ctx.env.USER || ctx.env.LOGNAME || undefined;
+  const event: PushEvent = parsePushEvent({
+    type: "push",
+    repo: await repoNameOf(ctx.env.GIT_DIR ?? ".", ctx.paths.repos),
+    pushed_at_ms: Date.now(),
+    ...(pusher === undefined ? {} : { pusher }),
+    refs,
+  });
+  const result = await sendToServer(ctx.paths.socket, event);
+  if (result.status === "answered") {
+    const { reply } = result;
+    if (!reply.ok) {
+      warn(`quire: the server refused this push event: ${reply.error}`);
+      return 0;
+    }
+    for (const run of reply.runs ?? []) ctx.stderr.write(`quire: run ${run.id} queued for ${run.ref}: ${run.url}\n`);
+    for (const s of reply.skipped ?? []) ctx.stderr.write(`quire: no run for ${s.ref}: ${s.reason}\n`);
+    return 0;
+  }
+  if (result.status === "no-answer") {
+    // The server may have queued the runs before it stopped answering: keeping the event could run them twice.
+    warn(`quire: warning: the server did not confirm this push (${result.reason}).`);
+    warn("quire: your push landed; see `quire ci runs` for its runs.");
+    return 0;
+  }
+  // The push already landed; keep its event so the next `quire serve` queues the runs.
+  try {
+    await spoolPush(ctx.paths.dataDir, event);
+    warn(`quire: warning: the server is not answering (${result.reason}).`);
+    warn("quire: your push landed; its runs will be queued when `quire serve` is running again.");
+  } catch (e) {
+    warn(`quire: warning: the server is not answering (${result.reason}) and the push could not be kept for later: ${e instanceof Error ? e.message : String(e)}`);
+    warn("quire: your push landed; start `quire serve` and use `quire ci retry` or push again to run CI.");
+  }
+  return 0;
+}
 
 export const hookCommand: Command = async (ctx) => {
-  ctx.stderr.write("quire hook: not implemented yet\n");
-  return 1;
+  const [name, ...rest] = ctx.args;
+  if (name !== "post-receive" || rest.length > 0) throw new UsageError("usage: quire hook post-receive  (run by a repository's hook, refs on stdin)");
+  try {
+    return await postReceive(ctx);
+  } catch (e) {
+    // A hook failure must never make the pusher think the push failed: it landed.
+    ctx.stderr.write(`quire: warning: post-receive could not notify the server: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 0;
+  }
 };

@@ -1,0 +1,30 @@
+// The line protocol of <data>/server.sock: a client sends one JSON object on
+// one line and the server answers with one JSON line. `push` comes from the
+// post-receive hook; `wake` and `cancel` come from `quire ci` commands.
+import type { PushEvent } from "@quire/shared";
+
+/** A run queued for one ref of a push. */
+export interface QueuedRun {
+  id: string;
+  ref: string;
+  sha: string;
+  url: string;
+}
+
+/** A ref of a push that started no run, and why. */
+export interface SkippedRef {
+  ref: string;
+  reason: string;
+}
+
+export type SocketRequest = PushEvent | { type: "wake" } | { type: "cancel"; run_id: string };
+
+export type SocketReply =
+  | { ok: true; runs?: QueuedRun[]; skipped?: SkippedRef[]; message?: string }
+  | { ok: false; error: string };
+
+/** Longest request line the server reads before refusing it. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** How long a client waits for the server's answer. */
+export const REPLY_TIMEOUT_MS = 10_000;

@@ -1,0 +1,56 @@
+// What a push does on the server: for each updated, non-deleted ref, compute
+// its `:quire/push` outputs from git, create a run (which supersedes older
+// runs of the same repo and ref), then wake the queue once.
+import { isZeroSha, type PushEvent, type PushOutputs } from "@quire/shared";
+import { computePushOutputs } from "../git/push-outputs.js";
+import { openRepo } from "../git/repos.js";
+import type { QueuedRun, SkippedRef } from "./protocol.js";
+
+/** A run to create for one ref of a push. */
+export interface NewRunInput {
+  repo: string;
+  ref: string;
+  sha: string;
+  push: PushOutputs;
+  queuedAtMs: number;
+}
+
+/** The parts of the server a push reaches. */
+export interface PushTarget {
+  reposDir: string;
+  /** Insert a pending run, superseding older runs of (repo, ref); returns its id. */
+  createRun(input: NewRunInput): { id: string } | Promise<{ id: string }>;
+  /** Tell the queue that pending runs may be waiting. */
+  wake(): void;
+  /** The web URL of a run, printed to the pusher. */
+  runUrl(repo: string, runId: string): string;
+}
+
+export interface PushResult {
+  runs: QueuedRun[];
+  skipped: SkippedRef[];
+}
+
+/** Queue the runs of one push event; throws when its repository does not exist. */
+export async function triggerPush(event: PushEvent, target: PushTarget): Promise<PushResult> {
+  const repo = await openRepo(target.reposDir, event.repo);
+  const result: PushResult = { runs: [], skipped: [] };
+  for (const update of event.refs) {
+    if (isZeroSha(update.new_sha)) {
+      result.skipped.push({ ref: update.ref, reason: "the ref was deleted" });
+      continue;
+    }
+    let push: PushOutputs;
+    try {
+      push = await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher });
+    } catch (e) {
+      result.skipped.push({ ref: update.ref, reason: `cannot read ${update.new_sha} from git: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    const queuedAtMs = Date.now();
+    const { id } = await target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs });
+    result.runs.push({ id, ref: update.ref, sha: push.sha, url: target.runUrl(repo.name, id) });
+  }
+  if (result.runs.length > 0) target.wake();
+  return result;
+}
