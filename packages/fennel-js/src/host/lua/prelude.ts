@@ -1,0 +1,206 @@
+// Lua run once in every VM before any user code: the wrapper that lets host
+// functions be awaited, coroutine functions that pass those waits upward,
+// a byte-exact `print`, the module searchers and the `fennel` module.
+// JavaScript passes in its primitives (`host`) and keeps what this returns.
+
+export const PRELUDE_LUA = String.raw`
+local host, AWAIT, FENNEL_VERSION = ...
+local pack, unpack, concat = table.pack, table.unpack, table.concat
+local select, error, type, tostring, pairs, setmetatable, getmetatable, rawget =
+  select, error, type, tostring, pairs, setmetatable, getmetatable, rawget
+local co_create, co_resume, co_yield, co_status, co_isyieldable, co_close =
+  coroutine.create, coroutine.resume, coroutine.yield, coroutine.status,
+  coroutine.isyieldable, coroutine.close
+local collect, cancel, out = host.collect, host.cancel, host.out
+
+local C_BOUNDARY = "%s: cannot wait for this host call here: it was called from a "
+  .. "function that Lua's C code is running (a table.sort comparator, a string.gsub "
+  .. "replacement function, a metamethod such as __gc or __close, or similar), where "
+  .. "Lua cannot yield (attempt to yield across a C-call boundary). Call it outside "
+  .. "that callback and use its result inside."
+
+-- Host functions answer (0, values...) when done, (2, message) on error and
+-- (1, id) when JavaScript is still working: then this thread yields the id to
+-- the runner, which resumes it once the promise settles.
+local function wrap_host(name, raw)
+  return function(...)
+    local r = pack(raw(...))
+    while true do
+      local status = r[1]
+      if status == 0 then return unpack(r, 2, r.n) end
+      if status == 2 then error(r[2], 2) end
+      if not co_isyieldable() then
+        cancel(r[2])
+        error(C_BOUNDARY:format(name), 2)
+      end
+      co_yield(AWAIT, r[2])
+      r = pack(collect(r[2]))
+    end
+  end
+end
+
+-- A coroutine that waits on the host passes the wait to whoever runs it,
+-- then carries on, so user coroutines stay transparent to async host calls.
+local function forward(c, ok, ...)
+  if ok and select("#", ...) == 2 and (...) == AWAIT and co_status(c) == "suspended" then
+    if not co_isyieldable() then
+      error(C_BOUNDARY:format("coroutine"), 0)
+    end
+    co_yield(AWAIT, (select(2, ...)))
+    return forward(c, co_resume(c))
+  end
+  return ok, ...
+end
+
+coroutine.resume = function(c, ...)
+  return forward(c, co_resume(c, ...))
+end
+
+local function wrap_result(c, ok, ...)
+  if ok then return ... end
+  local err = ...
+  if co_close then co_close(c) end
+  if type(err) == "string" then error(err, 2) end
+  error(err, 0)
+end
+
+coroutine.wrap = function(f)
+  local c = co_create(f)
+  return function(...)
+    return wrap_result(c, forward(c, co_resume(c, ...)))
+  end
+end
+
+print = function(...)
+  local n = select("#", ...)
+  if n == 1 then
+    out(tostring((...)) .. "\n")
+    return
+  end
+  local parts = {...}
+  for i = 1, n do parts[i] = tostring(parts[i]) end
+  out(concat(parts, "\t", 1, n) .. "\n")
+end
+
+local function global_names()
+  local names = {}
+  for k in pairs(_G) do
+    if type(k) == "string" then names[#names + 1] = k end
+  end
+  return concat(names, "\n")
+end
+
+-- The fennel module, as far as a program running on this host needs it.
+local fennel = {
+  version = FENNEL_VERSION,
+  path = "./?.fnl;./?/init.fnl",
+  ["macro-path"] = "./?.fnl;./?/init-macros.fnl;./?/init.fnl",
+  view = host.view,
+}
+fennel.macroPath = fennel["macro-path"]
+fennel["runtime-version"] = function()
+  return "Fennel " .. FENNEL_VERSION .. " on PUC " .. _VERSION
+end
+fennel.runtimeVersion = fennel["runtime-version"]
+
+local function filename_of(opts)
+  return type(opts) == "table" and opts.filename or nil
+end
+
+fennel["compile-string"] = function(src, opts)
+  local lua, err = host.compile(src, filename_of(opts))
+  if not lua then error(err, 0) end
+  return lua
+end
+fennel.compileString = fennel["compile-string"]
+fennel.compile = fennel["compile-string"]
+
+fennel.eval = function(src, opts, ...)
+  local f, err = host.load_fennel_string(src, filename_of(opts) or "unknown")
+  if not f then error(err, 0) end
+  return f(...)
+end
+
+fennel.dofile = function(filename, opts, ...)
+  local f, err = host.load_fennel_file(filename)
+  if not f then error(err, 0) end
+  return f(...)
+end
+
+fennel.traceback = function(msg, start)
+  local tb = debug and debug.traceback
+  if tb then return tb(msg, (start or 1) + 1) end
+  return tostring(msg)
+end
+
+local SYMBOL = {__name = "symbol"}
+SYMBOL.__tostring = function(s) return s[1] end
+SYMBOL.__fennelview = function(s) return s[1] end
+local LIST = {__name = "list"}
+local SEQUENCE = {__name = "sequence"}
+LIST.__fennelview = function(l, view, options, indent)
+  local parts = {}
+  for i = 1, #l do parts[i] = view(l[i], options, indent + 1) end
+  return "(" .. concat(parts, " ") .. ")"
+end
+LIST.__tostring = function(l)
+  local parts = {}
+  for i = 1, #l do parts[i] = fennel.view(l[i]) end
+  return "(" .. concat(parts, " ") .. ")"
+end
+fennel.sym = function(name) return setmetatable({name}, SYMBOL) end
+fennel.list = function(...) return setmetatable(pack(...), LIST) end
+fennel.sequence = function(...) return setmetatable({...}, SEQUENCE) end
+fennel["sym?"] = function(x) return getmetatable(x) == SYMBOL and x or false end
+fennel["list?"] = function(x) return getmetatable(x) == LIST and x or false end
+fennel["sequence?"] = function(x) return getmetatable(x) == SEQUENCE and x or false end
+fennel["table?"] = function(x)
+  local mt = getmetatable(x)
+  return type(x) == "table" and mt ~= SYMBOL and mt ~= LIST and mt ~= SEQUENCE and x or false
+end
+
+local function fennel_searcher(name)
+  local path, msg = host.find_fennel(name, fennel.path)
+  if not path then return msg end
+  local chunk, err = host.load_fennel_file(path)
+  if not chunk then error(err, 0) end
+  return chunk, path
+end
+
+local function lua_searcher(name)
+  local path, msg = host.find_lua(name, package.path)
+  if not path then return msg end
+  local chunk, err = host.load_lua_file(path)
+  if not chunk then
+    error(("error loading module '%s' from file '%s':\n\t%s"):format(name, path, err), 0)
+  end
+  return chunk, path
+end
+
+fennel.searcher = fennel_searcher
+fennel["make-searcher"] = function() return fennel_searcher end
+fennel.makeSearcher = fennel["make-searcher"]
+fennel.install = function() return fennel end
+
+local preload_searcher = package.searchers[1]
+package.searchers = {preload_searcher, fennel_searcher}
+if host.find_lua then package.searchers[3] = lua_searcher end
+package.cpath = ""
+package.loadlib = nil
+package.preload.fennel = function() return fennel end
+
+local function print_values(f, ...)
+  print(f(...))
+end
+
+local function view_values(f, ...)
+  local r = pack(f(...))
+  if r.n == 0 then return end
+  local parts = {}
+  for i = 1, r.n do parts[i] = fennel.view(r[i]) end
+  out(concat(parts, "\t") .. "\n")
+end
+
+return {wrap_host = wrap_host, global_names = global_names, fennel = fennel,
+        print_values = print_values, view_values = view_values}
+`;
