@@ -1,0 +1,62 @@
+// The server's configuration (SPEC §8) as TypeScript, with defaults and range
+// checks. config.fnl loading lives in config/load.ts; command-line flags
+// override what it yields.
+import { ConfigError } from "../errors.js";
+
+/** A secret's value, or a file read at use (one trailing newline stripped). */
+export type SecretSource = string | { file: string };
+
+export interface ServerConfig {
+  /** HTTP port (:port). */
+  port: number;
+  /** Address the HTTP server binds (:bind). */
+  bind: string;
+  /** Host name for clone URLs (:host); null = derive from the request. */
+  host: string | null;
+  /** Secrets runs may reveal (:secrets). */
+  secrets: Record<string, SecretSource>;
+  /** How many runs execute at once (:max-concurrent-runs). */
+  maxConcurrentRuns: number;
+  /** How many independent jobs of a run may run at once (:max-parallel-jobs), passed to quire-ci. */
+  maxParallelJobs: number;
+  /** Seconds a run may stay active before the watchdog stops it (:run-timeout). */
+  runTimeoutSeconds: number;
+  /** Proxies whose X-Forwarded-For is believed (:trusted-proxies). */
+  trustedProxies: string[];
+}
+
+export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
+  port: 3000,
+  bind: "127.0.0.1",
+  host: null,
+  secrets: {},
+  maxConcurrentRuns: 1,
+  maxParallelJobs: 1,
+  runTimeoutSeconds: 3600,
+  trustedProxies: [],
+});
+
+/** `partial` over the defaults, checked; throws ConfigError naming the key. */
+export function resolveServerConfig(partial: Partial<ServerConfig> = {}): ServerConfig {
+  const c: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...stripUndefined(partial) };
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError("port", `must be a whole number 0–65535, got ${JSON.stringify(c.port)}`);
+  if (typeof c.bind !== "string" || c.bind === "") throw new ConfigError("bind", `must be an address such as "127.0.0.1", got ${JSON.stringify(c.bind)}`);
+  wholeAtLeast("max-concurrent-runs", c.maxConcurrentRuns, 1);
+  wholeAtLeast("max-parallel-jobs", c.maxParallelJobs, 1);
+  if (typeof c.runTimeoutSeconds !== "number" || !(c.runTimeoutSeconds > 0)) {
+    throw new ConfigError("run-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runTimeoutSeconds)}`);
+  }
+  for (const [name, source] of Object.entries(c.secrets)) {
+    const ok = typeof source === "string" || (typeof source === "object" && source !== null && typeof source.file === "string");
+    if (!ok) throw new ConfigError("secrets", `secret ${JSON.stringify(name)} must be a string or {:file "/path"}`);
+  }
+  return c;
+}
+
+function wholeAtLeast(key: string, value: unknown, min: number): void {
+  if (!Number.isInteger(value) || (value as number) < min) throw new ConfigError(key, `must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,68 @@
+// Read queries over runs, jobs and sh_events, for the queue, the HTTP API and
+// the `quire ci` commands. Writes of run state live in runs/transition.ts.
+import { and, asc, desc, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import type { RunState } from "@quire/shared";
+import type { Db } from "./open.js";
+import { jobs, runs, shEvents, type JobRow, type RunRow, type ShEventRow } from "./schema.js";
+
+/** One run by id, or undefined. */
+export function getRun(db: Db, id: string): RunRow | undefined {
+  return db.orm.select().from(runs).where(eq(runs.id, id)).get();
+}
+
+export interface ListRunsOptions {
+  repo?: string;
+  ref?: string;
+  states?: RunState[];
+  /** Newest first (default) or oldest first. */
+  order?: "newest" | "oldest";
+  limit?: number;
+}
+
+/** Runs filtered by repo, ref and state; newest first unless asked otherwise. */
+export function listRuns(db: Db, options: ListRunsOptions = {}): RunRow[] {
+  const where: SQL[] = [];
+  if (options.repo !== undefined) where.push(eq(runs.repo, options.repo));
+  if (options.ref !== undefined) where.push(eq(runs.ref, options.ref));
+  if (options.states !== undefined) where.push(inArray(runs.state, options.states));
+  const order = options.order === "oldest" ? [asc(runs.queuedAtMs), asc(runs.id)] : [desc(runs.queuedAtMs), desc(runs.id)];
+  const q = db.orm
+    .select()
+    .from(runs)
+    .where(where.length === 0 ? undefined : and(...where))
+    .orderBy(...order);
+  return options.limit === undefined ? q.all() : q.limit(options.limit).all();
+}
+
+/** The oldest pending runs with no executor yet: what the queue takes next (insertion order breaks ties). */
+export function nextPendingRuns(db: Db, limit: number): RunRow[] {
+  const rows = db.sqlite
+    .prepare("SELECT id FROM runs WHERE state = 'pending' AND pid IS NULL ORDER BY queued_at_ms, rowid LIMIT ?")
+    .all(limit) as { id: string }[];
+  return rows.map((r) => getRun(db, r.id)).filter((r): r is RunRow => r !== undefined);
+}
+
+/** Runs with a recorded executor process (pid set), whatever their state. */
+export function runsWithProcess(db: Db): RunRow[] {
+  return db.sqlite
+    .prepare("SELECT id FROM runs WHERE pid IS NOT NULL ORDER BY queued_at_ms, rowid")
+    .all()
+    .map((r) => getRun(db, (r as { id: string }).id))
+    .filter((r): r is RunRow => r !== undefined);
+}
+
+/** The jobs of a run, in the order they started (never-started jobs last). */
+export function listJobs(db: Db, runId: string): JobRow[] {
+  return db.orm
+    .select()
+    .from(jobs)
+    .where(eq(jobs.runId, runId))
+    .orderBy(asc(isNull(jobs.startedAtMs)), asc(jobs.startedAtMs), asc(jobs.finishedAtMs), asc(jobs.jobId))
+    .all();
+}
+
+/** The sh rows of a run (or of one job), by job then n. */
+export function listShEvents(db: Db, runId: string, jobId?: string): ShEventRow[] {
+  const where = jobId === undefined ? eq(shEvents.runId, runId) : and(eq(shEvents.runId, runId), eq(shEvents.jobId, jobId));
+  return db.orm.select().from(shEvents).where(where).orderBy(asc(shEvents.jobId), asc(shEvents.n)).all();
+}

@@ -1,0 +1,64 @@
+// Drizzle schema of the tables created by migrations/*.sql. The SQL files are
+// the source of truth (CHECKs and triggers live there); this mirrors their
+// columns so queries are typed. db/schema.test.ts checks the two agree.
+import { sqliteTable, text, integer, primaryKey, foreignKey, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { JobState, RunState } from "@quire/shared";
+
+export const runs = sqliteTable("runs", {
+  id: text("id").primaryKey().notNull(),
+  repo: text("repo").notNull(),
+  ref: text("ref").notNull(),
+  sha: text("sha").notNull(),
+  state: text("state").$type<RunState>().notNull(),
+  failureKind: text("failure_kind"),
+  queuedAtMs: integer("queued_at_ms").notNull(),
+  startedAtMs: integer("started_at_ms"),
+  finishedAtMs: integer("finished_at_ms"),
+  supersededBy: text("superseded_by").references((): AnySQLiteColumn => runs.id, { onDelete: "set null" }),
+  pid: integer("pid"),
+  spawnedAtMs: integer("spawned_at_ms"),
+  tokenHash: text("token_hash"),
+  pushJson: text("push_json").notNull(),
+  lastEventSeq: integer("last_event_seq").notNull().default(0),
+  reportedOutcome: text("reported_outcome"),
+  exitCode: integer("exit_code"),
+  error: text("error"),
+});
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    jobId: text("job_id").notNull(),
+    state: text("state").$type<JobState>().notNull(),
+    startedAtMs: integer("started_at_ms"),
+    finishedAtMs: integer("finished_at_ms"),
+    error: text("error"),
+    timedOut: integer("timed_out", { mode: "boolean" }).notNull().default(false),
+    skipReason: text("skip_reason"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.jobId] })],
+);
+
+export const shEvents = sqliteTable(
+  "sh_events",
+  {
+    runId: text("run_id").notNull(),
+    jobId: text("job_id").notNull(),
+    n: integer("n").notNull(),
+    cmd: text("cmd").notNull(),
+    startedAtMs: integer("started_at_ms").notNull(),
+    finishedAtMs: integer("finished_at_ms"),
+    exitCode: integer("exit_code"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.jobId, t.n] }),
+    foreignKey({ columns: [t.runId, t.jobId], foreignColumns: [jobs.runId, jobs.jobId] }).onDelete("cascade"),
+  ],
+);
+
+export type RunRow = typeof runs.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type ShEventRow = typeof shEvents.$inferSelect;
