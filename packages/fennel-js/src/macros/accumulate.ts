@@ -8,9 +8,9 @@ import type { MacroContext, MacroFn } from "./types.js";
 function accumulateImpl(form: List, ctx: MacroContext, how: "each" | "for"): Form {
   const name = how === "each" ? "accumulate" : "faccumulate";
   const [, bindings, body, ...extra] = form.items;
-  if (!(bindings instanceof Sequence) || bindings.items.length < 4) fail(ctx, bindings ?? form, MSG.accumulateTable(name));
+  if (!(bindings instanceof Sequence) || bindings.items.length < 4) fail(ctx, form, MSG.accumulateTable(name));
   if (body === undefined) fail(ctx, form, MSG.bodyExpr());
-  if (extra.length > 0) fail(ctx, extra[0]!, MSG.oneBody());
+  if (extra.length > 0) fail(ctx, form, MSG.oneBody());
   const p = form.pos;
   const [acc, init, ...iter] = bindings.items as [Form, Form, ...Form[]];
   const result = acc instanceof List ? L(p, S("values", p), ...acc.items) : acc;

@@ -7,8 +7,8 @@ import { PatternCompiler, valueCount } from "./pattern.js";
 import type { MacroContext, MacroFn } from "./types.js";
 
 /** Build the `(if cond1 body1 cond2 body2 …)` chain for all clauses. */
-function clauses(ctx: MacroContext, vals: Form[], pairs: Form[], isMatch: boolean): List {
-  const compiler = new PatternCompiler(ctx);
+function clauses(ctx: MacroContext, call: List, vals: Form[], pairs: Form[], isMatch: boolean): List {
+  const compiler = new PatternCompiler(ctx, call);
   const root = L(pairs[0]!.pos, S("if", pairs[0]!.pos));
   let out = root;
   for (let i = 0; i < pairs.length; i += 2) {
@@ -32,15 +32,15 @@ function caseImpl(form: List, ctx: MacroContext, isMatch: boolean): Form {
   const name = (form.items[0] as Sym).name;
   const [, subject, ...pairs] = form.items;
   if (subject === undefined) fail(ctx, form, MSG.missingSubject(name));
-  if (pairs.length % 2 !== 0) fail(ctx, pairs[pairs.length - 1]!, MSG.evenPairs());
+  if (pairs.length % 2 !== 0) fail(ctx, form, MSG.evenPairs());
   if (pairs.length === 0) fail(ctx, form, MSG.atLeastOnePair());
   let count = 1;
   for (let i = 0; i < pairs.length; i += 2) count = Math.max(count, valueCount(pairs[i]!));
-  if (count === 1 && subject instanceof Sym && !isMultiSym(subject)) return clauses(ctx, [subject], pairs, isMatch);
+  if (count === 1 && subject instanceof Sym && !isMultiSym(subject)) return clauses(ctx, form, [subject], pairs, isMatch);
   const p = form.pos;
   const vals = Array.from({ length: count }, () => ctx.gensym("val", p));
   const binder = count === 1 ? vals[0]! : L(p, ...vals);
-  return L(p, S("let", p), Q(p, binder, subject), clauses(ctx, vals, pairs, isMatch));
+  return L(p, S("let", p), Q(p, binder, subject), clauses(ctx, form, vals, pairs, isMatch));
 }
 
 /** `(case x pattern body …)`: the first matching pattern's body, else nil. */
@@ -63,9 +63,9 @@ function caseTryImpl(form: List, ctx: MacroContext, how: "case" | "match"): Form
   if (last instanceof List && isSymNamed(last.items[0], "catch")) {
     steps.pop();
     katch = last.items.slice(1);
-    if (katch.length % 2 !== 0) fail(ctx, last, MSG.everyCatchBody());
+    if (katch.length % 2 !== 0) fail(ctx, form, MSG.everyCatchBody());
   }
-  if (steps.length % 2 !== 0) fail(ctx, steps[steps.length - 1]!, MSG.everyPatternBody());
+  if (steps.length % 2 !== 0) fail(ctx, form, MSG.everyPatternBody());
   const step = (value: Form, i: number): Form => {
     if (i >= steps.length) return value;
     const sp = steps[i]!.pos;

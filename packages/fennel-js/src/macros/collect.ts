@@ -13,18 +13,18 @@ interface Into {
 }
 
 /** Split an `&into x` (or legacy `:into x`) clause out of a binding table. */
-function extractInto(bindings: Sequence, ctx: MacroContext): Into {
+function extractInto(form: List, bindings: Sequence, ctx: MacroContext): Into {
   const items = bindings.items.slice();
   let into: Form | undefined;
   for (let i = items.length - 2; i >= 1; i--) {
     const item = items[i]!;
     const isInto = (item instanceof Sym && item.name === "&into") || (item instanceof Str && item.value === "into");
     if (!isInto) continue;
-    if (into !== undefined) fail(ctx, item, MSG.oneInto());
+    if (into !== undefined) fail(ctx, form, MSG.oneInto());
     into = items[i + 1];
     items.splice(i, 2);
     if (!(into instanceof Sym || into instanceof Table || into instanceof Sequence || into instanceof List)) {
-      fail(ctx, into ?? item, MSG.intoTarget());
+      fail(ctx, form, MSG.intoTarget());
     }
   }
   return { into, iter: new Sequence(items, bindings.pos) };
@@ -37,12 +37,12 @@ function notNil(p: Pos, x: Form): List {
 /** `(collect [k v (pairs t)] key value)` → a table of the non-nil pairs. */
 export const collect: MacroFn = (form, ctx) => {
   const [, bindings, keyExpr, valueExpr, ...extra] = form.items;
-  if (!(bindings instanceof Sequence) || bindings.items.length < 2) fail(ctx, bindings ?? form, MSG.iteratorTable("collect"));
+  if (!(bindings instanceof Sequence) || bindings.items.length < 2) fail(ctx, form, MSG.iteratorTable("collect"));
   if (keyExpr === undefined) fail(ctx, form, MSG.keyValueExpr());
-  if (extra.length > 0) fail(ctx, extra[0]!, MSG.collectBodies());
-  if (valueExpr === undefined && !(keyExpr instanceof List)) fail(ctx, keyExpr, MSG.needKeyAndValue());
+  if (extra.length > 0) fail(ctx, form, MSG.collectBodies());
+  if (valueExpr === undefined && !(keyExpr instanceof List)) fail(ctx, form, MSG.needKeyAndValue());
   const p = form.pos;
-  const { into, iter } = extractInto(bindings, ctx);
+  const { into, iter } = extractInto(form, bindings, ctx);
   const kv = valueExpr === undefined ? keyExpr : L(p, S("values", p), keyExpr, valueExpr);
   const tbl = ctx.gensym("tbl", p);
   const k = ctx.gensym("k", p);
@@ -66,9 +66,9 @@ export const collect: MacroFn = (form, ctx) => {
 function seqCollect(form: List, ctx: MacroContext, how: "each" | "for", iterTbl: Sequence): Form {
   const [, , valueExpr, ...extra] = form.items;
   if (valueExpr === undefined) fail(ctx, form, MSG.valueExpr());
-  if (extra.length > 0) fail(ctx, extra[0]!, MSG.oneBody());
+  if (extra.length > 0) fail(ctx, form, MSG.oneBody());
   const p = form.pos;
-  const { into, iter } = extractInto(iterTbl, ctx);
+  const { into, iter } = extractInto(form, iterTbl, ctx);
   const tbl = ctx.gensym("tbl", p);
   const val = ctx.gensym("val", p);
   if (into !== undefined) {
@@ -97,13 +97,13 @@ function seqCollect(form: List, ctx: MacroContext, how: "each" | "for", iterTbl:
 /** `(icollect [_ v (ipairs t)] expr)` → a sequence of the non-nil results. */
 export const icollect: MacroFn = (form, ctx) => {
   const bindings = form.items[1];
-  if (!(bindings instanceof Sequence) || bindings.items.length < 2) fail(ctx, bindings ?? form, MSG.iteratorTable("icollect"));
+  if (!(bindings instanceof Sequence) || bindings.items.length < 2) fail(ctx, form, MSG.iteratorTable("icollect"));
   return seqCollect(form, ctx, "each", bindings);
 };
 
 /** `(fcollect [i 1 10 2] expr)` → a sequence of the non-nil results over a range. */
 export const fcollect: MacroFn = (form, ctx) => {
   const bindings = form.items[1];
-  if (!(bindings instanceof Sequence) || bindings.items.length < 3) fail(ctx, bindings ?? form, MSG.rangeTable("fcollect"));
+  if (!(bindings instanceof Sequence) || bindings.items.length < 3) fail(ctx, form, MSG.rangeTable("fcollect"));
   return seqCollect(form, ctx, "for", bindings);
 };

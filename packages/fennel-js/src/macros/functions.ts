@@ -36,7 +36,7 @@ export const lambda: MacroFn = (form, ctx) => {
   const args = form.items.slice(1);
   const hasName = args[0] instanceof Sym;
   const arglist = hasName ? args[1] : args[0];
-  if (!(arglist instanceof Sequence)) fail(ctx, arglist ?? form, MSG.argList(head.name));
+  if (!(arglist instanceof Sequence)) fail(ctx, form, MSG.argList(head.name));
   let check = hasName ? 2 : 1;
   // A docstring or metadata table counts only when a body form follows it.
   if (args[check] instanceof Str && args.length > check + 1) check++;
@@ -69,7 +69,7 @@ export const lambda: MacroFn = (form, ctx) => {
 /** `(pick-values n a b …)` → exactly n values, padded with nil or truncated. */
 export const pickValues: MacroFn = (form, ctx) => {
   const [, n, ...vals] = form.items;
-  if (!(n instanceof Num) || !Number.isInteger(n.value) || n.value < 0) fail(ctx, n ?? form, MSG.pickCount("pick-values"));
+  if (!(n instanceof Num) || !Number.isInteger(n.value) || n.value < 0) fail(ctx, form, MSG.pickCount("pick-values"));
   const p = form.pos;
   if (n.value === 0) {
     return vals.length === 0 ? L(p, S("values", p)) : L(p, S("do", p), ...vals, L(p, S("values", p)));
@@ -82,7 +82,7 @@ export const pickValues: MacroFn = (form, ctx) => {
 /** `(pick-args n f)` → `(fn [a b] (f a b))`; deprecated in the reference but still accepted. */
 export const pickArgs: MacroFn = (form, ctx) => {
   const [, n, f] = form.items;
-  if (!(n instanceof Num) || !Number.isInteger(n.value) || n.value < 0) fail(ctx, n ?? form, MSG.pickCount("pick-args"));
+  if (!(n instanceof Num) || !Number.isInteger(n.value) || n.value < 0) fail(ctx, form, MSG.pickCount("pick-args"));
   if (f === undefined) fail(ctx, form, MSG.partialFn());
   const p = form.pos;
   const syms = Array.from({ length: n.value }, () => ctx.gensym("arg", p));

@@ -31,7 +31,11 @@ function eq(p: Pos, a: Form, b: Form): List {
 }
 
 export class PatternCompiler {
-  constructor(private readonly ctx: MacroContext) {}
+  /** `call` is the whole case/match form: structural errors point at it, like the reference. */
+  constructor(
+    private readonly ctx: MacroContext,
+    private readonly call: Form,
+  ) {}
 
   /** Compile `pattern` against `vals` (gensyms or a plain local). */
   compile(vals: Form[], pattern: Form, unif: Map<string, Form>, opts: PatternOpts, top: boolean): PatternResult {
@@ -122,7 +126,7 @@ export class PatternCompiler {
       const item = items[i]!;
       if (isSymNamed(item, "&")) {
         const rest = items[i + 1];
-        if (rest === undefined || i + 2 < items.length) fail(this.ctx, item, MSG.restLast());
+        if (rest === undefined || i + 2 < items.length) fail(this.ctx, this.call, MSG.restLast());
         const restTable = Q(rest.pos, L(rest.pos, S("_G.select", rest.pos), numAt(i + 1, rest.pos), unpack(rest.pos, val)));
         if (rest instanceof Sym) {
           bindings.push(rest, restTable);
@@ -136,7 +140,7 @@ export class PatternCompiler {
         i++;
       } else if (isSymNamed(item, "&as")) {
         const whole = items[i + 1];
-        if (whole === undefined || i + 2 < items.length) fail(this.ctx, item, MSG.asLast());
+        if (whole === undefined || i + 2 < items.length) fail(this.ctx, this.call, MSG.asLast());
         bindings.push(whole, val);
         i++;
       } else {

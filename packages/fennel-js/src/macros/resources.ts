@@ -13,11 +13,11 @@ import type { MacroFn } from "./types.js";
  */
 export const withOpen: MacroFn = (form, ctx) => {
   const [, bindings, ...body] = form.items;
-  if (!(bindings instanceof Sequence)) fail(ctx, bindings ?? form, MSG.withOpenBindings());
+  if (!(bindings instanceof Sequence)) fail(ctx, form, MSG.withOpenBindings());
   const names: Sym[] = [];
   for (let i = 0; i < bindings.items.length; i += 2) {
     const b = bindings.items[i]!;
-    if (!(b instanceof Sym)) fail(ctx, b, MSG.withOpenSyms());
+    if (!(b instanceof Sym)) fail(ctx, form, MSG.withOpenSyms());
     names.push(b);
   }
   const p = form.pos;

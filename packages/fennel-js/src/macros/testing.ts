@@ -1,5 +1,9 @@
-// Test support for the macro unit tests: read a call, expand it with a plain
-// context, and print forms back as Fennel text. Not used by the compiler.
+// Test support for the macro unit tests: expand a call with a plain context
+// and print forms back as Fennel text, or compile and run Fennel on a real
+// Lua 5.4 VM and capture what it prints. Not used by the compiler.
+import { LuaFactory } from "wasmoon";
+import { compileString } from "../compiler/index.js";
+import { FennelError } from "../errors.js";
 import { readAll } from "../reader/reader.js";
 import { List, Sym, type Form } from "../reader/forms.js";
 import { builtinMacros } from "./index.js";
@@ -58,4 +62,44 @@ export function expand(source: string, locals: string[] = []): string {
   const macro = builtinMacros.get(form.items[0].name);
   if (macro === undefined) throw new Error(`no macro ${form.items[0].name}`);
   return show(macro(form, testContext(locals)));
+}
+
+const PRINT_TO_HOST = `
+local out, select, tostring, concat = __out, select, tostring, table.concat
+__out = nil
+print = function(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+  out(concat(parts, "\\t"))
+end`;
+
+let factory: LuaFactory | undefined;
+
+/** Compile Fennel, run it on a fresh Lua 5.4 VM and return what it printed. */
+export async function runFennel(source: string, filename = "test.fnl"): Promise<string> {
+  const { lua } = compileString(source, { filename });
+  factory ??= new LuaFactory();
+  const engine = await factory.createEngine();
+  try {
+    let out = "";
+    engine.global.set("__out", (line: string) => {
+      out += line + "\n";
+    });
+    engine.doStringSync(PRINT_TO_HOST);
+    engine.doStringSync(lua);
+    return out;
+  } finally {
+    engine.global.close();
+  }
+}
+
+/** Compile Fennel that must fail, returning the FennelError it raised. */
+export function compileError(source: string, filename = "test.fnl"): FennelError {
+  try {
+    compileString(source, { filename });
+  } catch (e) {
+    if (e instanceof FennelError) return e;
+    throw e;
+  }
+  throw new Error(`expected a compile error from: ${source}`);
 }
