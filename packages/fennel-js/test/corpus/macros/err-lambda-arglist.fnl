@@ -1,0 +1,2 @@
+;; lambda needs an argument list
+(local f (lambda :oops))

@@ -1,0 +1,3 @@
+;; when needs a body
+(local ready true)
+(when ready)

@@ -1,0 +1,3 @@
+;; with-open binds plain names only
+(with-open [[f] [(io.open "x")]]
+  (print f))
