@@ -1,0 +1,112 @@
+// Terminal and JSON renderings of runs, jobs and sh rows for `quire ci runs`
+// and `quire ci show`. JSON keys are the snake_case column names.
+import type { JobRow, RunRow, ShEventRow } from "../db/schema.js";
+import type { RunLogs } from "./queries.js";
+
+function duration(from: number | null, to: number | null, now = Date.now()): string {
+  if (from === null) return "-";
+  const ms = (to ?? now) - from;
+  const text = ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return to === null ? `${text}…` : text;
+}
+
+function when(ms: number | null): string {
+  return ms === null ? "-" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+/** `failed/pipeline-failure`, `complete`, … */
+export function stateLabel(run: Pick<RunRow, "state" | "failureKind">): string {
+  return run.failureKind ? `${run.state}/${run.failureKind}` : run.state;
+}
+
+export function runJson(run: RunRow) {
+  return {
+    id: run.id,
+    repo: run.repo,
+    ref: run.ref,
+    sha: run.sha,
+    state: run.state,
+    failure_kind: run.failureKind,
+    queued_at_ms: run.queuedAtMs,
+    started_at_ms: run.startedAtMs,
+    finished_at_ms: run.finishedAtMs,
+    superseded_by: run.supersededBy,
+    exit_code: run.exitCode,
+    error: run.error,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+/** The `quire ci runs` table, newest first. */
+export function formatRuns(runs: RunRow[]): string {
+  const rows = [["RUN", "STATE", "REPO", "REF", "SHA", "QUEUED", "TOOK"]];
+  for (const r of runs) {
+    rows.push([r.id, stateLabel(r), r.repo, r.ref.replace(/^refs\/heads\//, ""), r.sha.slice(0, 10), when(r.queuedAtMs), duration(r.startedAtMs, r.finishedAtMs)]);
+  }
+  return table(rows);
+}
+
+export interface RunDetail {
+  run: RunRow;
+  jobs: JobRow[];
+  sh: ShEventRow[];
+  logs: RunLogs;
+  url: string;
+}
+
+export function runDetailJson(d: RunDetail) {
+  return {
+    run: { ...runJson(d.run), url: d.url, push: JSON.parse(d.run.pushJson) as unknown },
+    jobs: d.jobs.map((j) => ({
+      job_id: j.jobId,
+      state: j.state,
+      started_at_ms: j.startedAtMs,
+      finished_at_ms: j.finishedAtMs,
+      error: j.error,
+      timed_out: j.timedOut,
+      skip_reason: j.skipReason,
+    })),
+    sh: d.sh.map((s) => ({
+      job_id: s.jobId,
+      n: s.n,
+      cmd: s.cmd,
+      started_at_ms: s.startedAtMs,
+      finished_at_ms: s.finishedAtMs,
+      exit_code: s.exitCode,
+      log: d.logs.shLogs.get(`${s.jobId}/${s.n}`) ?? null,
+    })),
+    logs: { run_dir: d.logs.runDir, events: d.logs.eventsFile, quire_ci: d.logs.executorLog },
+  };
+}
+
+/** The `quire ci show` text: the run, then each job with its sh rows and log files. */
+export function formatRunDetail(d: RunDetail): string {
+  const { run } = d;
+  const lines = [
+    `run ${run.id}  ${stateLabel(run)}`,
+    `  repo      ${run.repo}`,
+    `  ref       ${run.ref} at ${run.sha}`,
+    `  queued    ${when(run.queuedAtMs)}`,
+    `  started   ${when(run.startedAtMs)}`,
+    `  finished  ${when(run.finishedAtMs)}  (took ${duration(run.startedAtMs, run.finishedAtMs)})`,
+  ];
+  if (run.supersededBy) lines.push(`  superseded by run ${run.supersededBy}`);
+  if (run.error) lines.push(`  error     ${run.error}`);
+  lines.push(`  url       ${d.url}`, `  logs      ${d.logs.runDir}`, `            ${d.logs.executorLog}`, "");
+  if (d.jobs.length === 0) lines.push("no jobs recorded yet");
+  for (const j of d.jobs) {
+    const extra = j.skipReason ? ` (${j.skipReason})` : j.error ? `: ${j.error.split("\n")[0]}` : "";
+    lines.push(`job ${j.jobId}  ${j.state}${j.timedOut ? " (timed out)" : ""}  ${duration(j.startedAtMs, j.finishedAtMs)}${extra}`);
+    for (const s of d.sh.filter((x) => x.jobId === j.jobId)) {
+      const exit = s.exitCode === null ? (s.finishedAtMs === null ? "running" : "no exit code") : `exit ${s.exitCode}`;
+      lines.push(`  sh ${s.n}  ${exit}  ${duration(s.startedAtMs, s.finishedAtMs)}  ${s.cmd}`);
+      const log = d.logs.shLogs.get(`${s.jobId}/${s.n}`);
+      if (log) lines.push(`       log ${log}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

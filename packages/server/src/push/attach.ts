@@ -1,0 +1,56 @@
+// Plugs the push path into a running quire (serve/start.ts): the workspace
+// preparer the run queue calls before spawn, and the push socket listener,
+// which also queues pushes spooled while the server was down.
+import { rm } from "node:fs/promises";
+import type { QuireHandle } from "../serve/start.js";
+import type { PrepareRun } from "../runs/queue.js";
+import { cancelRun } from "../runs/cancel.js";
+import { openRepo } from "../git/repos.js";
+import { materializeWorkspace } from "../git/materialize.js";
+import { startPushListener } from "./listener.js";
+import { drainSpool } from "./spool.js";
+import { triggerPush, type PushTarget } from "./trigger.js";
+import { runUrl } from "./run-url.js";
+
+/** The queue's prepare step: `git archive` the run's sha into its workspace. */
+export function workspacePreparer(reposDir: string): PrepareRun {
+  return async (run, dirs) => {
+    const repo = await openRepo(reposDir, run.repo);
+    // A run re-queued after a restart may have half a workspace from its first try.
+    await rm(dirs.workspace, { recursive: true, force: true });
+    await materializeWorkspace(repo.dir, run.sha, dirs.workspace);
+  };
+}
+
+/** Start the push socket on `quire.paths.socket`, closed with the server; then drain the spool. */
+export async function attachPushSocket(quire: QuireHandle): Promise<void> {
+  const target: PushTarget = {
+    reposDir: quire.paths.repos,
+    createRun: (input) => ({
+      id: quire.createRun({ repo: input.repo, ref: input.ref, sha: input.sha, push: input.push, nowMs: input.queuedAtMs }).run.id,
+    }),
+    wake: () => quire.queue.wake(),
+    runUrl: (repo, id) => runUrl(quire.config.host, quire.url, repo, id),
+  };
+  const listener = await startPushListener({
+    ...target,
+    socketPath: quire.paths.socket,
+    log: quire.log,
+    cancelRun: async (runId) => {
+      const { stopped, done } = cancelRun(quire.db, runId);
+      await done;
+      quire.queue.wake();
+      return stopped === undefined ? `run ${runId} had already finished` : `run ${runId} stopped (was ${stopped.from})`;
+    },
+  });
+  quire.addCloser(() => listener.close());
+  const n = await drainSpool(
+    quire.paths.dataDir,
+    async (event) => {
+      const result = await triggerPush(event, target);
+      quire.log(`push ${event.repo} (made while the server was down): ${result.runs.map((r) => `run ${r.id} for ${r.ref}`).join(", ") || "no runs"}`);
+    },
+    quire.log,
+  );
+  if (n > 0) quire.log(`queued ${n} push(es) made while the server was down`);
+}

@@ -1,0 +1,13 @@
+// The web URL of a run, printed to the pusher and by `quire ci`. `:host`
+// (config.fnl) names the public host; without it, the server's own address.
+
+/** Base URL for links: `:host` ("git.example.org" → https, or a full "http://…" URL), else `serverUrl`. */
+export function publicBaseUrl(host: string | null, serverUrl: string): string {
+  if (host === null || host === "") return serverUrl.replace(/\/+$/, "");
+  return (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`).replace(/\/+$/, "");
+}
+
+/** `<base>/<repo without .git>/runs/<id>`. */
+export function runUrl(host: string | null, serverUrl: string, repo: string, runId: string): string {
+  return `${publicBaseUrl(host, serverUrl)}/${repo.replace(/\.git$/, "")}/runs/${runId}`;
+}
