@@ -2,7 +2,6 @@
 // arrays (nil holes stay as undefined), other tables plain objects, functions
 // callable handles. JS → Lua: arrays and objects become tables, functions
 // become host functions (sync or async), Uint8Array becomes a raw string.
-import { LUA_REGISTRYINDEX } from "wasmoon";
 import {
   LUA_TBOOLEAN,
   LUA_TFUNCTION,
@@ -230,5 +229,3 @@ function pushNumber(ctx: ConvertContext, L: number, n: number): void {
 function pushInteger(ctx: ConvertContext, L: number, n: bigint): void {
   (ctx.m as unknown as { _lua_pushinteger(L: number, n: bigint): void })._lua_pushinteger(L, n);
 }
-
-export { LUA_REGISTRYINDEX };

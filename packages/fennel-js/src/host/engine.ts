@@ -1,19 +1,26 @@
 // The wasmoon engine: one Lua-in-WebAssembly module per process (compiled
 // once, ~50 ms), one engine per VM (~1 ms), and raw helpers that wasmoon
 // exposes only untyped: registry refs and raw host functions.
-import { decorateFunction, LUA_REGISTRYINDEX, LuaFactory, LuaRawResult, type LuaEngine, type LuaThread } from "wasmoon";
+import { createRequire } from "node:module";
+import type * as Wasmoon from "wasmoon";
+import type { LuaEngine, LuaFactory, LuaThread } from "wasmoon";
 import { rawLua, type RawLua } from "./lua-stack.js";
+
+// Loaded through require: Node's ESM wrapper would first scan wasmoon's
+// 150 KB UMD bundle for exports, which costs ~25 ms of start-up.
+const wasmoon = createRequire(import.meta.url)("wasmoon") as typeof Wasmoon;
+const { decorateFunction, LUA_REGISTRYINDEX, LuaFactory: Factory, LuaRawResult } = wasmoon;
 
 let factory: LuaFactory | undefined;
 
 /** Start compiling the WebAssembly module now; later VMs reuse it. */
 export function warmUp(): Promise<unknown> {
-  factory ??= new LuaFactory();
+  factory ??= new Factory();
   return factory.getLuaModule();
 }
 
 export async function newEngine(): Promise<LuaEngine> {
-  factory ??= new LuaFactory();
+  factory ??= new Factory();
   // Proxies off: JavaScript objects become real Lua tables, not userdata.
   return factory.createEngine({ openStandardLibs: true, injectObjects: false, enableProxy: false });
 }
@@ -49,4 +56,4 @@ export function registry(thread: LuaThread): Registry {
   };
 }
 
-export { rawLua, type RawLua };
+export { rawLua, type RawLua, wasmoon };

@@ -3,7 +3,7 @@
 // its own Lua thread so async host functions can park it (see host-calls.ts).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { LuaReturn, type LuaEngine, type LuaThread } from "wasmoon";
+import type { LuaEngine, LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
 import { FennelError } from "../errors.js";
 import { VIEW_LUA } from "../view.js";
@@ -19,6 +19,9 @@ import { decodeSource, encodeLua } from "./source-text.js";
 import { installNodeIo, type OutputSink } from "./node-io.js";
 
 export const FENNEL_VERSION = "1.6.0";
+
+const LUA_OK = 0;
+const LUA_YIELD = 1;
 
 export type VMProfile = "pipeline" | "cli";
 
@@ -367,7 +370,7 @@ export class VM {
       const L = thread.address;
       const nargs = push(L);
       let res = thread.resume(nargs);
-      while (res.result === LuaReturn.Yield) {
+      while (res.result === LUA_YIELD) {
         const id = this.awaitedCall(L, res.resultCount);
         this.m._lua_settop(L, -res.resultCount - 1);
         if (id === undefined) throw new LuaRuntimeError({ message: "attempt to yield from outside a coroutine", luaMessage: "attempt to yield from outside a coroutine", value: undefined });
@@ -375,7 +378,7 @@ export class VM {
         if (this.closed) throw new Error("the VM was closed while Fennel code was waiting on a host function");
         res = thread.resume(0);
       }
-      if (res.result !== LuaReturn.Ok) throw this.runtimeError(L);
+      if (res.result !== LUA_OK) throw this.runtimeError(L);
       const top = this.m._lua_gettop(L);
       const values: unknown[] = [];
       for (let i = top - res.resultCount + 1; i <= top; i++) values.push(luaToJs(this.ctx, L, i));

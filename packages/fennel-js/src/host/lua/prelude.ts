@@ -15,9 +15,10 @@ local collect, cancel, out = host.collect, host.cancel, host.out
 
 local C_BOUNDARY = "%s: cannot wait for this host call here: it was called from a "
   .. "function that Lua's C code is running (a table.sort comparator, a string.gsub "
-  .. "replacement function, a metamethod such as __gc or __close, or similar), where "
-  .. "Lua cannot yield (attempt to yield across a C-call boundary). Call it outside "
-  .. "that callback and use its result inside."
+  .. "replacement function, a metamethod such as __gc or __close, or a Lua function "
+  .. "that JavaScript called synchronously), where Lua cannot yield (attempt to yield "
+  .. "across a C-call boundary). Call it outside that callback and use its result "
+  .. "inside (from JavaScript, use callAsync)."
 
 -- Host functions answer (0, values...) when done, (2, message) on error and
 -- (1, id) when JavaScript is still working: then this thread yields the id to

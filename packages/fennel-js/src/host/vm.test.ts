@@ -1,0 +1,230 @@
+// The VM API against a real wasmoon Lua: evaluation and value conversion,
+// sync and async host functions, profiles, require, and error mapping.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LuaRuntimeError } from "./chunks.js";
+import { luaValues } from "./convert.js";
+import { createVM, type VM } from "./vm.js";
+
+const open: VM[] = [];
+async function vmWith(options: Parameters<typeof createVM>[0] = {}): Promise<VM> {
+  const vm = await createVM(options);
+  open.push(vm);
+  return vm;
+}
+afterEach(() => {
+  for (const vm of open.splice(0)) vm.close();
+});
+
+function tmpRoot(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "fennel-js-vm-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+describe("evaluation and values", () => {
+  it("returns every value, converted", async () => {
+    const vm = await vmWith();
+    expect(await vm.evalString('(values 1 2.5 "s" true nil)')).toEqual([1, 2.5, "s", true, undefined]);
+    expect(await vm.evalString("[1 2 [3 4]]")).toEqual([[1, 2, [3, 4]]]);
+    expect(await vm.evalString('{:a 1 :b {:c "d"}}')).toEqual([{ a: 1, b: { c: "d" } }]);
+  });
+
+  it("keeps nil holes in sequences honest and sparse tables as objects", async () => {
+    const vm = await vmWith();
+    expect(await vm.evalString("[1 nil 3]")).toEqual([[1, undefined, 3]]);
+    expect(await vm.evalString("{1 :a 100 :b}")).toEqual([{ 1: "a", 100: "b" }]);
+  });
+
+  it("passes JS values in as Lua tables and reads globals back", async () => {
+    const vm = await vmWith({ allowedGlobals: ["cfg"] });
+    vm.setGlobal("cfg", { name: "x", tags: ["a", "b"], n: 3 });
+    expect(await vm.evalString("(.. cfg.name (. cfg.tags 2) (length cfg.tags) (math.type cfg.n))")).toEqual([
+      "xb2integer",
+    ]);
+    await vm.evalString("(set _G.out {:ok true})");
+    expect(vm.getGlobal("out")).toEqual({ ok: true });
+  });
+
+  it("hands Lua functions to JS, callable sync and async", async () => {
+    const vm = await vmWith({ allowedGlobals: ["later"] });
+    vm.installFunction("later", (x: number) => new Promise((r) => setTimeout(() => r(x * 2), 2)));
+    const [inc, viaHost] = (await vm.evalString("(values (fn [x] (+ x 1)) (fn [x] (+ (later x) 1)))")) as [
+      (x: number) => unknown,
+      { callAsync(...a: unknown[]): Promise<unknown[]> },
+    ];
+    expect(inc(41)).toBe(42);
+    expect(await viaHost.callAsync(10)).toEqual([21]);
+  });
+});
+
+describe("host functions", () => {
+  it("calls sync functions with converted arguments and multiple results", async () => {
+    const vm = await vmWith({ allowedGlobals: ["add", "pair"] });
+    vm.installFunction("add", (a: number, b: number) => a + b);
+    vm.installFunction("pair", (t: { x: number }) => luaValues(t.x, "second"));
+    expect(await vm.evalString("(values (add 2 3) (pair {:x 7}))")).toEqual([5, 7, "second"]);
+  });
+
+  it("raises a thrown JS error as a Lua error at the caller's line", async () => {
+    const vm = await vmWith({ allowedGlobals: ["fail"] });
+    vm.installFunction("fail", () => {
+      throw new Error("nope");
+    });
+    expect(await vm.evalString('(let [(ok e) (pcall fail)] [ok e])')).toEqual([[false, "nope"]]);
+    // Not a tail call: a tail call leaves no frame to name.
+    const err = await rejection(vm.evalString("\n\n(fail)\n(print :unreached)", { filename: "f.fnl" }));
+    expect(err).toBeInstanceOf(LuaRuntimeError);
+    expect(err.message).toBe("f.fnl:3: nope");
+  });
+
+  it("awaits async functions in loops, pcall and coroutines without blocking the event loop", async () => {
+    const vm = await vmWith({ allowedGlobals: ["later"] });
+    let calls = 0;
+    vm.installFunction("later", (x: number) => {
+      calls++;
+      return new Promise((r) => setTimeout(() => r(x * 2), 3));
+    });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const src = `
+        (var sum 0)
+        (for [i 1 5] (set sum (+ sum (later i))))
+        (let [(ok v) (pcall later 21)
+              gen (coroutine.wrap (fn [] (coroutine.yield (later 1)) (coroutine.yield (later 2))))]
+          (values sum ok v (gen) (gen)))`;
+      expect(await vm.evalString(src)).toEqual([30, true, 42, 2, 4]);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(calls).toBe(8);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("reports a rejected promise as a Lua error", async () => {
+    const vm = await vmWith({ allowedGlobals: ["bad"] });
+    vm.installFunction("bad", () => Promise.reject(new Error("it broke")));
+    expect(await vm.evalString("(pcall bad)")).toEqual([false, "it broke"]);
+  });
+
+  it("explains the C-call boundary when an async call happens inside table.sort", async () => {
+    const vm = await vmWith({ allowedGlobals: ["later"] });
+    vm.installFunction("later", (x: number) => Promise.resolve(x));
+    const err = await rejection(
+      vm.evalString("(table.sort [3 1 2] (fn [a b] (< (later a) (later b))))", { filename: "sort.fnl" }),
+    );
+    expect(err.message).toContain("sort.fnl:1: later: cannot wait for this host call here");
+    expect(err.message).toContain("table.sort comparator");
+    expect(err.message).toContain("attempt to yield across a C-call boundary");
+  });
+
+  it("runs independent entry points concurrently on their own threads", async () => {
+    const vm = await vmWith({ allowedGlobals: ["later"] });
+    vm.installFunction("later", (x: number) => new Promise((r) => setTimeout(() => r(x), 5)));
+    const results = await Promise.all([vm.evalString("(later 1)"), vm.evalString("(later 2)")]);
+    expect(results).toEqual([[1], [2]]);
+  });
+});
+
+describe("profiles", () => {
+  it("pipeline VMs have no io, debug, load or most of os", async () => {
+    const vm = await vmWith();
+    const [present] = await vm.evalString(
+      "(length (icollect [_ k (ipairs [:io :debug :load :loadfile :dofile])] (if (. _G k) k)))",
+    );
+    expect(present).toBe(0);
+    const [osKeys] = await vm.evalString("(doto (icollect [k (pairs os)] k) (table.sort))");
+    expect(osKeys).toEqual(["clock", "date", "time"]);
+    const [ok, msg] = await vm.evalString("(pcall require :io)");
+    expect(ok).toBe(false);
+    expect(msg).toContain("module 'io' not found");
+    const err = await rejection(vm.evalString("(io.open \"/etc/passwd\")", { filename: "p.fnl" }));
+    expect(err.message).toMatch(/^p\.fnl:1: attempt to index a nil value \(global 'io'\)/);
+  });
+
+  it("os.execute is refused in a pipeline VM", async () => {
+    const vm = await vmWith();
+    const err = await rejection(vm.evalString("(os.execute \"true\")", { filename: "x.fnl" }));
+    expect(err.message).toMatch(/x\.fnl:1: attempt to call a nil value \(field 'execute'\)/);
+  });
+
+  it("cli VMs read real files", async () => {
+    const root = tmpRoot({ "data.txt": "one\ntwo\n" });
+    const vm = await vmWith({ profile: "cli", root });
+    const file = JSON.stringify(path.join(root, "data.txt"));
+    expect(await vm.evalString(`(with-open [f (io.open ${file})] (icollect [l (f:lines)] l))`)).toEqual([
+      ["one", "two"],
+    ]);
+  });
+});
+
+describe("require", () => {
+  it("finds .fnl modules along the path under the root", async () => {
+    const root = tmpRoot({
+      ".quire/lib/util.fnl": "(fn twice [x] (* 2 x))\n{: twice}",
+      "lib/init-style/init.fnl": ":from-init",
+    });
+    const vm = await vmWith({ root, fennelPath: "./?.fnl;./?/init.fnl;.quire/?.fnl" });
+    expect(await vm.evalString("((. (require :lib.util) :twice) 21)")).toEqual([42]);
+    // require answers the module and where it was found, as Lua 5.4 does.
+    expect(await vm.evalString("(require :lib.init-style)")).toEqual(["from-init", "./lib/init-style/init.fnl"]);
+  });
+
+  it("reports a module's compile error with the module's file", async () => {
+    const root = tmpRoot({ "broken.fnl": "(local x 1)\n(undefined-thing x)\n" });
+    const vm = await vmWith({ root });
+    const err = await rejection(vm.evalString("(require :broken)", { filename: "main.fnl" }));
+    expect(err.message).toContain("./broken.fnl:2:");
+    expect(err.message).toContain("undefined-thing");
+  });
+
+  it("maps runtime errors inside a module to the module's .fnl line", async () => {
+    const root = tmpRoot({ "mod.fnl": "(fn f []\n  (let [t nil]\n    (. t :x)))\n{: f}\n" });
+    const vm = await vmWith({ root });
+    const err = (await rejection(vm.evalString("((. (require :mod) :f))", { filename: "main.fnl" }))) as LuaRuntimeError;
+    expect(err.message).toBe("./mod.fnl:3: attempt to index a nil value (local 't')");
+    expect(err.file).toBe("./mod.fnl");
+    expect(err.line).toBe(3);
+  });
+
+  it("serves registered modules: tables and loaders", async () => {
+    const vm = await vmWith();
+    const jobs: string[] = [];
+    vm.registerModule("quire.ci", { job: (id: string) => void jobs.push(id) });
+    vm.registerModule("answer", () => 42);
+    expect(await vm.evalString("(local ci (require :quire.ci)) (ci.job :build) (pick-values 1 (require :answer))")).toEqual([42]);
+    expect(jobs).toEqual(["build"]);
+  });
+});
+
+describe("runtime errors", () => {
+  it("maps the Lua line to the Fennel line", async () => {
+    const vm = await vmWith();
+    const src = '(local t {})\n\n(fn f [x]\n  (+ x 1))\n\n(f "a" )\n';
+    const err = (await rejection(vm.evalString(src, { filename: "m.fnl" }))) as LuaRuntimeError;
+    expect(err.message).toMatch(/^m\.fnl:4: attempt to (add|perform arithmetic)/);
+    expect(err.traceback).toContain("m.fnl:");
+  });
+
+  it("describes non-string error values", async () => {
+    const vm = await vmWith();
+    const err = (await rejection(vm.evalString("(error {:code 7})"))) as LuaRuntimeError;
+    expect(err.message).toBe("(error object is a table value)");
+    expect(err.value).toEqual({ code: 7 });
+  });
+});
