@@ -11,7 +11,7 @@ function notNil(p: Pos, x: Form): List {
 /** `(?. t k1 k2)`: look up each key in turn, yielding nil once a step is nil. */
 export const nilSafeDot: MacroFn = (form, ctx) => {
   const [, tbl, ...keys] = form.items;
-  if (tbl === undefined) return ctx.error(form, "expected table to look up in", ["writing (?. tbl :key …)."]);
+  if (tbl === undefined) return nilAt(form.pos);
   const p = form.pos;
   const step = (cur: Form, i: number): Form => {
     if (i === keys.length) return cur;
@@ -24,7 +24,7 @@ export const nilSafeDot: MacroFn = (form, ctx) => {
 
 function nilSafeThread(form: List, ctx: MacroContext, last: boolean): Form {
   const [, val, ...steps] = form.items;
-  if (val === undefined) return ctx.error(form, "expected a value to thread", [`writing (${last ? "-?>>" : "-?>"} value (f a) …).`]);
+  if (val === undefined) return nilAt(form.pos);
   const p = form.pos;
   const go = (cur: Form, i: number): Form => {
     if (i === steps.length) return cur;

@@ -1,6 +1,6 @@
 // The threading macros `->` and `->>`: splice each value into the next form,
 // first or last. The nil-safe variants live in nil-safe.ts.
-import type { Form, List } from "../reader/forms.js";
+import { Nil, type Form, type List } from "../reader/forms.js";
 import { asCall } from "./build.js";
 import type { MacroFn } from "./types.js";
 
@@ -16,14 +16,8 @@ function thread(form: List, last: boolean): Form {
   return x;
 }
 
-/** `(-> x (f a) g)` → `(g (f x a))` */
-export const threadFirst: MacroFn = (form, ctx) => {
-  if (form.items.length < 2) ctx.error(form, "expected a value to thread", ["writing (-> value (f a) …)."]);
-  return thread(form, false);
-};
+/** `(-> x (f a) g)` → `(g (f x a))`; `(->)` is nil, as in the reference. */
+export const threadFirst: MacroFn = (form) => (form.items.length < 2 ? new Nil(form.pos) : thread(form, false));
 
 /** `(->> x (f a) g)` → `(g (f a x))` */
-export const threadLast: MacroFn = (form, ctx) => {
-  if (form.items.length < 2) ctx.error(form, "expected a value to thread", ["writing (->> value (f a) …)."]);
-  return thread(form, true);
-};
+export const threadLast: MacroFn = (form) => (form.items.length < 2 ? new Nil(form.pos) : thread(form, true));
