@@ -1,0 +1,40 @@
+// `quire-ci check [DIR]`: compile and validate DIR's .quire/ci.fnl and print
+// the job graph in execution order. Exit 0 when valid, 1 with every problem.
+import { PipelineError } from "../errors.js";
+import { fennelCompiler } from "../pipeline/compile.js";
+import { CI_FILE, loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
+import { parseArgs } from "./args.js";
+import { resolveCheckout } from "./run.js";
+
+export const CHECK_USAGE = `usage: quire-ci check [DIR]
+  Compiles and validates DIR's .quire/ci.fnl (default: the current directory) and prints its jobs in order.`;
+
+export function formatGraph(loaded: LoadedPipeline): string {
+  const { pipeline, order } = loaded;
+  const width = Math.max(...order.map((j) => j.id.length));
+  const lines = [`${CI_FILE}: ${order.length} job${order.length === 1 ? "" : "s"}${pipeline.image ? ` (image ${pipeline.image})` : ""}`];
+  order.forEach((job, i) => {
+    const opts: string[] = [];
+    if (job.allowFailure) opts.push("allow-failure");
+    if (job.timeoutSec !== undefined) opts.push(`timeout ${job.timeoutSec}s`);
+    const inputs = job.inputs.map((input) => (input.includes("/") ? `:${input}` : input)).join(", ");
+    lines.push(`  ${String(i + 1).padStart(2)}. ${job.id.padEnd(width)}  ← ${inputs}${opts.length > 0 ? `  [${opts.join(", ")}]` : ""}`);
+  });
+  return lines.join("\n");
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, [], CHECK_USAGE);
+  const workspace = resolveCheckout(args.positionals[0]);
+  try {
+    const loaded = await loadPipeline({ workspace, compile: await fennelCompiler() });
+    loaded.vm.close();
+    process.stdout.write(formatGraph(loaded) + "\n");
+    return 0;
+  } catch (e) {
+    if (!(e instanceof PipelineError)) throw e;
+    const n = e.diagnostics.length;
+    process.stderr.write(`${e.message}\n\n${n} problem${n === 1 ? "" : "s"} in ${CI_FILE}\n`);
+    return 1;
+  }
+}

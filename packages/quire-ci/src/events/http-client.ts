@@ -1,0 +1,52 @@
+// Minimal HTTP/1.1 client on node:http for the server API (bootstrap, events,
+// secrets): bearer auth, keep-alive, JSON. node:http rather than fetch keeps
+// startup lean (fetch loads its implementation on first use).
+import http from "node:http";
+
+export interface HttpResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export class HttpClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  readonly base: URL;
+
+  constructor(serverUrl: string, private readonly token: string) {
+    this.base = new URL(serverUrl.endsWith("/") ? serverUrl : serverUrl + "/");
+    if (this.base.protocol !== "http:") {
+      throw new Error(`server URL ${JSON.stringify(serverUrl)} must be http:// (the server listens on loopback)`);
+    }
+  }
+
+  request(method: "GET" | "POST", apiPath: string, body?: string, timeoutMs = 10_000): Promise<HttpResponse> {
+    const url = new URL(apiPath.replace(/^\//, ""), this.base);
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { authorization: `Bearer ${this.token}`, accept: "application/json" };
+      if (body !== undefined) {
+        headers["content-type"] = "application/json";
+        headers["content-length"] = Buffer.byteLength(body);
+      }
+      const req = http.request(url, { method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs} ms`)));
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,20 @@
+// events.jsonl: one event per line, written synchronously so each event is
+// on disk (in the OS) before the run moves on. The file is the run's record.
+import fs from "node:fs";
+import path from "node:path";
+import { formatEventLine, type RunEvent } from "@quire/shared";
+import type { EventSink } from "./emitter.js";
+
+export class JsonlSink implements EventSink {
+  private fd: number;
+  constructor(file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, "a");
+  }
+  write(event: RunEvent): void {
+    fs.writeSync(this.fd, formatEventLine(event));
+  }
+  async close(): Promise<void> {
+    fs.closeSync(this.fd);
+  }
+}

@@ -1,0 +1,102 @@
+// One run from start to run_finished: load the pipeline (a compile or
+// validation error ends the run as pipeline-failure), execute the jobs, emit
+// run_finished, clean up processes and the VM. Shared by server and local mode.
+import type { PushOutputs } from "@quire/shared";
+import { ENV_INTERNAL_PREFIX } from "@quire/shared";
+import { PipelineError } from "../errors.js";
+import type { EventEmitter } from "../events/emitter.js";
+import type { CompileFn } from "../pipeline/compile.js";
+import { ancestorsOf } from "../pipeline/graph.js";
+import { loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
+import type { RunObserver, RuntimeContext, SecretSource } from "../runtime/context.js";
+import type { Redactor } from "../runtime/redact.js";
+import { killAllGroups } from "../runtime/sh.js";
+import { Executor } from "./executor.js";
+import { runOutcome, type RunResult } from "./outcome.js";
+
+export interface RunPipelineOptions {
+  /** Real path of the workspace. */
+  workspace: string;
+  outDir: string;
+  push: PushOutputs;
+  secrets: SecretSource;
+  maxParallel: number;
+  emitter: EventEmitter;
+  redactor: Redactor;
+  compile: CompileFn;
+  observer?: RunObserver;
+  /** Messages for quire-ci's own log (stderr). */
+  warn?: (message: string) => void;
+  /** The environment sh inherits before QUIRE__* is stripped; default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The environment sh commands inherit: everything but QUIRE__* variables. */
+export function shEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && !k.startsWith(ENV_INTERNAL_PREFIX)) out[k] = v;
+  }
+  return out;
+}
+
+/** `:quire/push` as Fennel sees it: kebab-case keys, absent values left out. */
+export function pushForLua(push: PushOutputs): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    sha: push.sha,
+    ref: push.ref,
+    "files-changed": push.files_changed,
+    "commit-message": push.commit_message,
+    repo: push.repo,
+  };
+  if (push.branch !== null) out.branch = push.branch;
+  if (push.tag !== null) out.tag = push.tag;
+  if (push.previous_sha !== null) out["previous-sha"] = push.previous_sha;
+  if (push.pusher !== null) out.pusher = push.pusher;
+  return out;
+}
+
+export async function runPipeline(options: RunPipelineOptions): Promise<RunResult & { loaded?: LoadedPipeline }> {
+  const { emitter } = options;
+  let loaded: LoadedPipeline;
+  try {
+    loaded = await loadPipeline({
+      workspace: options.workspace,
+      compile: options.compile,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof PipelineError)) throw e;
+    const error = e.summary();
+    options.warn?.(e.message);
+    emitter.emit({ type: "run_finished", outcome: "pipeline-failure", error });
+    return { outcome: "pipeline-failure", error, jobs: [] };
+  }
+
+  const ctx: RuntimeContext = {
+    workspace: options.workspace,
+    outDir: options.outDir,
+    redactor: options.redactor,
+    emitter,
+    baseEnv: shEnvironment(options.env ?? process.env),
+    secrets: options.secrets,
+    jobs: new Map(),
+    ...(options.observer ? { observer: options.observer } : {}),
+  };
+  loaded.binding.ctx = ctx;
+  const ancestors: Record<string, string[]> = {};
+  for (const job of loaded.pipeline.jobs) ancestors[job.id] = [...ancestorsOf(loaded.pipeline.jobs, job.id)];
+  const executor = new Executor({ loaded, ctx, maxParallel: options.maxParallel });
+  try {
+    await loaded.vm.prepare(pushForLua(options.push), ancestors);
+    const jobs = await executor.run();
+    const { outcome, error } = runOutcome(jobs);
+    emitter.emit({ type: "run_finished", outcome, ...(error === undefined ? {} : { error }) });
+    return { outcome, ...(error === undefined ? {} : { error }), jobs, loaded };
+  } finally {
+    // Background processes started by sh calls do not outlive the run.
+    killAllGroups("SIGKILL");
+    // A VM with a run-fn still unwinding must stay open; the process is ending anyway.
+    if (await executor.settle()) loaded.vm.close();
+  }
+}

@@ -1,0 +1,208 @@
+// The Lua side of the pipeline VM, run once per VM before ci.fnl: hardens the
+// global environment, defines `quire.ci`, `quire.runtime`, the `runtime`
+// global and `require`, and returns the internal entry points the host calls.
+// Host functions return {ok, value|error}; Lua raises at the caller's line.
+
+export const PRELUDE = String.raw`
+local host = ...
+local getinfo = debug.getinfo
+local load_chunk = load
+local co_running = coroutine.running
+local type, error, tostring, pcall, select, setmetatable, rawget =
+  type, error, tostring, pcall, select, setmetatable, rawget
+local concat, pairs, ipairs = table.concat, pairs, ipairs
+
+local ctx = setmetatable({}, { __mode = "k" })  -- running coroutine -> job id
+local phase = "load"
+local run_fns, outputs, ancestors, loaded, loading = {}, {}, {}, {}, {}
+local registered = 0
+local push_outputs = nil
+
+-- The nearest caller in pipeline code (a chunk named *~lua): tail calls and
+-- helpers in .quire/lib still point at a line the user wrote.
+local function where(level)
+  for l = level + 1, level + 12 do
+    local info = getinfo(l, "Sl")
+    if not info then break end
+    if info.short_src:sub(-4) == "~lua" and info.currentline > 0 then
+      return info.short_src, info.currentline
+    end
+  end
+  return "ci.fnl~lua", -1
+end
+
+local function current(name)
+  local id = ctx[co_running()]
+  if id == nil then
+    error(name .. ": can only be called inside a job's run-fn, e.g. (ci.job :build [:quire/push] (fn [{: "
+      .. name .. "}] ...))", 3)
+  end
+  return id
+end
+
+local function unwrap(r, level)
+  if r.ok then return r.value end
+  error(r.error, level + 1)
+end
+
+local function errtext(e)
+  if type(e) == "string" then return e end
+  local ok, s = pcall(tostring, e)
+  if ok and type(s) == "string" then return s end
+  return "error object of type " .. type(e)
+end
+
+local runtime = {}
+runtime.sh = function(cmd, opts)
+  local id = current("sh")
+  return unwrap(host.sh(id, cmd, opts):await(), 2)
+end
+runtime.jobs = function(name)
+  local id = current("jobs")
+  if name == "quire/push" then return push_outputs end
+  if type(name) ~= "string" then
+    error("jobs: expected a job id such as :build or :quire/push, got " .. type(name), 2)
+  end
+  local anc = ancestors[id]
+  if not (anc and anc[name]) then
+    error(("jobs: %q is not an ancestor of job %q; a job can read :quire/push and the jobs it depends on through its inputs"):format(name, id), 2)
+  end
+  return outputs[name]
+end
+runtime.secret = function(name)
+  local id = current("secret")
+  return unwrap(host.secret(id, name):await(), 2)
+end
+runtime.env = function(name)
+  local id = current("env")
+  return unwrap(host.env(id, name), 2)
+end
+runtime["read-file"] = function(path)
+  local id = current("read-file")
+  return unwrap(host.read_file(id, path), 2)
+end
+runtime["read-json"] = function(path)
+  local id = current("read-json")
+  return unwrap(host.read_json(id, path), 2)
+end
+runtime["write-file"] = function(path, content)
+  local id = current("write-file")
+  return unwrap(host.write_file(id, path, content), 2)
+end
+runtime.log = function(...)
+  local id = current("log")
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+  host.log(id, concat(parts, " "))
+end
+local primitives = "sh jobs secret env read-file read-json write-file log"
+setmetatable(runtime, {
+  __index = function(_, k)
+    error(("runtime has no primitive %q; the primitives are: %s"):format(tostring(k), primitives), 2)
+  end,
+  __newindex = function() error("the runtime table is read-only", 2) end,
+})
+
+local ci = {}
+ci.job = function(id, inputs, fn, opts, ...)
+  if phase ~= "load" then error("ci.job: jobs are registered while ci.fnl loads, not from inside a run-fn", 2) end
+  local file, line = where(2)
+  registered = registered + 1
+  run_fns[registered] = fn
+  host.register(registered, id, inputs, type(fn), opts, select("#", ...), file, line)
+end
+ci.image = function(name)
+  if phase ~= "load" then error("ci.image: call it while ci.fnl loads, not from inside a run-fn", 2) end
+  local file, line = where(2)
+  host.image(name, file, line)
+end
+
+local builtin = {
+  ["quire.ci"] = ci, ["quire.runtime"] = runtime,
+  string = string, table = table, math = math, utf8 = utf8, coroutine = coroutine,
+}
+
+local function require_(name)
+  if type(name) ~= "string" then error("require: expected a module name string, got " .. type(name), 2) end
+  local m = builtin[name]
+  if m ~= nil then return m end
+  if loaded[name] ~= nil then return loaded[name] end
+  if loading[name] then error(("require: module %q requires itself"):format(name), 2) end
+  local found = host.find_module(name)
+  if not found.ok then error(found.error, 2) end
+  local chunk, err = load_chunk(found.value.lua, "=" .. found.value.chunkname, "t", _ENV)
+  if not chunk then error(("require: module %q did not load: %s"):format(name, err), 2) end
+  loading[name] = true
+  local ok, value = pcall(chunk, name, found.value.path)
+  loading[name] = nil
+  if not ok then error(value, 0) end
+  if value == nil then value = true end
+  loaded[name] = value
+  return value
+end
+
+-- The hardened environment: sh is the one door to the host.
+local removed = {
+  io = "io is not available in pipelines; run commands with (sh ...) and use read-file / write-file for workspace files",
+  debug = "debug is not available in pipelines",
+  load = "load is not available in pipelines",
+  dofile = "dofile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
+  loadfile = "loadfile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
+  package = "package is not available in pipelines; require finds quire.ci, quire.runtime and .quire/lib/*.fnl",
+}
+for name in pairs(removed) do _G[name] = nil end
+local os_time, os_date, os_clock = os.time, os.date, os.clock
+os = setmetatable({ time = os_time, date = os_date, clock = os_clock }, {
+  __index = function(_, k)
+    error(("os.%s is not available in pipelines: only os.time, os.date and os.clock are; run commands with (sh ...)"):format(tostring(k)), 2)
+  end,
+})
+string.dump = nil
+print = function(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+  host.log(ctx[co_running()], concat(parts, "\t"))
+end
+require = require_
+_G.runtime = runtime
+setmetatable(_G, {
+  __index = function(_, k)
+    local why = removed[k]
+    if why then error(why, 2) end
+    return nil
+  end,
+})
+
+local internal = {}
+internal.load_main = function(lua_src, chunkname)
+  local chunk, err = load_chunk(lua_src, "=" .. chunkname, "t", _ENV)
+  if not chunk then phase = "run"; return "syntax", err end
+  local ok, e = pcall(chunk)
+  phase = "run"
+  if not ok then return "error", errtext(e) end
+  return "ok"
+end
+internal.prepare = function(push, anc)
+  push_outputs = push
+  for id, list in pairs(anc) do
+    local set = {}
+    for _, name in ipairs(list) do set[name] = true end
+    ancestors[id] = set
+  end
+end
+internal.run_job = function(index, id)
+  local fn = run_fns[index]
+  local co = co_running()
+  ctx[co] = id
+  local ok, res = pcall(fn, runtime)
+  ctx[co] = nil
+  if not ok then return "error", errtext(res) end
+  if type(res) == "table" and type(rawget(res, "exit")) == "number" and res.exit ~= 0 then
+    local cmd = rawget(res, "cmd")
+    return "exit", res.exit, type(cmd) == "string" and cmd or nil
+  end
+  outputs[id] = res
+  return "ok"
+end
+return internal
+`;

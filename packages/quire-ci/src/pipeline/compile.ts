@@ -1,0 +1,49 @@
+// The bridge to the Fennel compiler: compile a .fnl file to a Lua chunk with
+// its line map, and turn a compiler error into a positioned Diagnostic.
+import type { Diagnostic } from "../errors.js";
+
+export interface CompiledChunk {
+  lua: string;
+  /** `lines[luaLine] = fennelLine`. */
+  lines: ReadonlyArray<number | undefined>;
+}
+
+export type CompileFn = (source: string, filename: string) => CompiledChunk;
+
+/** Globals a pipeline may use besides Lua's own. */
+export const PIPELINE_GLOBALS = ["runtime"];
+
+/** The default compiler: fennel-js, loaded on first use. */
+export async function fennelCompiler(): Promise<CompileFn> {
+  const { compileString } = await import("fennel-js");
+  return (source, filename) => {
+    const result = compileString(source, { filename, allowedGlobals: PIPELINE_GLOBALS });
+    return { lua: result.lua, lines: result.sourceMap.lines };
+  };
+}
+
+interface PositionedError {
+  file?: unknown;
+  line?: unknown;
+  col?: unknown;
+  reason?: unknown;
+  kind?: unknown;
+  hints?: unknown;
+}
+
+/** A compile or parse error as a Diagnostic; falls back to the message. */
+export function compileErrorDiagnostic(e: unknown, file: string): Diagnostic {
+  const err = e as PositionedError & Error;
+  if (typeof err.line === "number" && typeof err.reason === "string") {
+    const kind = err.kind === "parse" ? "Parse error" : "Compile error";
+    const hints = Array.isArray(err.hints) ? err.hints.filter((h): h is string => typeof h === "string") : [];
+    return {
+      file: typeof err.file === "string" ? err.file : file,
+      line: err.line,
+      ...(typeof err.col === "number" ? { col: err.col } : {}),
+      message: `${kind}: ${err.reason}`,
+      ...(hints.length > 0 ? { hint: hints.map((h) => h.replace(/^\*\s*/, "")).join("; ") } : {}),
+    };
+  }
+  return { file, message: `Compile error: ${err?.message ?? String(e)}` };
+}

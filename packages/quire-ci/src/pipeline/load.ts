@@ -1,0 +1,90 @@
+// Loading a pipeline: read .quire/ci.fnl, compile it, evaluate it in a fresh
+// hardened VM (which registers the jobs), then validate. Every problem found
+// is collected into one PipelineError with ci.fnl positions.
+import fs from "node:fs";
+import path from "node:path";
+import { ChunkRegistry } from "../lua/chunks.js";
+import { PipelineVm } from "../lua/vm.js";
+import { PipelineError, type Diagnostic } from "../errors.js";
+import { createHostFunctions, type HostBinding } from "../runtime/host.js";
+import { compileErrorDiagnostic, type CompileFn } from "./compile.js";
+import { topologicalOrder } from "./graph.js";
+import { PipelineRegistry } from "./register.js";
+import type { JobSpec, Pipeline } from "./types.js";
+import { validateGraph } from "./validate.js";
+
+export const CI_FILE = ".quire/ci.fnl";
+/** How the pipeline file is named in messages. */
+export const CI_NAME = "ci.fnl";
+
+export interface LoadedPipeline {
+  pipeline: Pipeline;
+  /** Jobs in execution order: topological, ties in declaration order. */
+  order: JobSpec[];
+  vm: PipelineVm;
+  binding: HostBinding;
+}
+
+export interface LoadOptions {
+  /** Real path of the workspace (the checkout). */
+  workspace: string;
+  compile: CompileFn;
+  warn?: (message: string) => void;
+}
+
+/** A runtime error text `ci.fnl:12: message` as a Diagnostic. */
+export function runtimeDiagnostic(message: string, fallbackFile: string): Diagnostic {
+  const m = /^([^\s:]+\.fnl):(\d+): ([\s\S]*)$/.exec(message);
+  if (m) return { file: m[1]!, line: Number(m[2]), message: m[3]! };
+  return { file: fallbackFile, message };
+}
+
+export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline> {
+  const file = path.join(options.workspace, CI_FILE);
+  let source: string;
+  try {
+    source = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new PipelineError([
+      { file: CI_FILE, message: `no pipeline: ${CI_FILE} is missing from the workspace`, hint: "add .quire/ci.fnl that registers jobs with (ci.job ...)" },
+    ]);
+  }
+  let compiled;
+  try {
+    // A trailing nil keeps the file's last form out of tail position, so a final
+    // (ci.job …) is a real call whose caller line Lua can still report.
+    compiled = options.compile(`${source}\nnil`, CI_NAME);
+  } catch (e) {
+    throw new PipelineError([compileErrorDiagnostic(e, CI_NAME)]);
+  }
+  const chunks = new ChunkRegistry();
+  const chunkname = chunks.add({ file: CI_NAME, lines: compiled.lines, source });
+  const registry = new PipelineRegistry();
+  const binding: HostBinding = {
+    workspace: options.workspace,
+    registry,
+    chunks,
+    compile: options.compile,
+    ...(options.warn ? { warn: options.warn } : {}),
+  };
+  const vm = await PipelineVm.create(createHostFunctions(binding));
+  const loaded = await vm.loadMain(compiled.lua, chunkname);
+  const diagnostics: Diagnostic[] = [];
+  if (loaded.status === "syntax") {
+    diagnostics.push({ file: CI_NAME, message: `the compiled Lua did not load (a compiler bug): ${loaded.message}` });
+  } else if (loaded.status === "error") {
+    diagnostics.push(runtimeDiagnostic(chunks.rewrite(loaded.message), CI_NAME));
+  }
+  diagnostics.push(...registry.diagnostics);
+  if (loaded.status === "ok") {
+    const graph = validateGraph(registry.jobs, CI_NAME);
+    // With registration problems, "no jobs" is a consequence, not news.
+    diagnostics.push(...(registry.diagnostics.length > 0 ? graph.filter((d) => d.line !== undefined) : graph));
+  }
+  if (diagnostics.length > 0) {
+    vm.close();
+    throw new PipelineError(diagnostics);
+  }
+  const pipeline = registry.pipeline();
+  return { pipeline, order: topologicalOrder(pipeline.jobs), vm, binding };
+}

@@ -1,0 +1,28 @@
+// The shape of a registered pipeline: jobs as ci.fnl declared them, after
+// registration checks. Graph checks live in validate.ts, ordering in graph.ts.
+
+/** The only source a job may take as input. */
+export const PUSH_SOURCE = "quire/push";
+
+export interface SourcePosition {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export interface JobSpec {
+  id: string;
+  /** 1-based declaration order; also the key of the run-fn inside the VM. */
+  index: number;
+  inputs: string[];
+  allowFailure: boolean;
+  /** Seconds, when `:timeout` was given. */
+  timeoutSec?: number;
+  pos: SourcePosition;
+}
+
+export interface Pipeline {
+  jobs: JobSpec[];
+  /** `(ci.image "name")`, recorded; no effect until a container launcher exists. */
+  image?: string;
+}

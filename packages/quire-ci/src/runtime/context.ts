@@ -1,0 +1,53 @@
+// What the runtime primitives share during a run: the workspace, the output
+// directory, redaction, the event emitter, secrets, and per-job state
+// (sh counter, live processes, abort reason).
+import type { ChildProcess } from "node:child_process";
+import type { EventEmitter } from "../events/emitter.js";
+import type { Redactor } from "./redact.js";
+import type { Stream } from "./cri-log.js";
+
+/** Where secrets come from: the server (GET /api/run/secret/:name) or QUIRE_SECRET_* locally. */
+export interface SecretSource {
+  /** The value, or undefined when no secret has that name. */
+  reveal(name: string): Promise<string | undefined>;
+  /** Known names, for error messages. */
+  names(): string[];
+}
+
+/** Live output for a terminal; the server mode leaves it out. */
+export interface RunObserver {
+  onShLine?(jobId: string, n: number, stream: Stream, line: string): void;
+  onLog?(jobId: string, message: string): void;
+}
+
+export interface JobState {
+  id: string;
+  shCount: number;
+  children: Set<ChildProcess>;
+  /** Set when the job was judged while still running (timeout): later sh calls refuse. */
+  aborted?: string;
+  logDirMade?: boolean;
+}
+
+export interface RuntimeContext {
+  /** Real path of the workspace. */
+  workspace: string;
+  outDir: string;
+  redactor: Redactor;
+  emitter: EventEmitter;
+  /** The environment sh commands inherit: quire-ci's own, minus QUIRE__* variables. */
+  baseEnv: Record<string, string>;
+  secrets: SecretSource;
+  observer?: RunObserver;
+  jobs: Map<string, JobState>;
+}
+
+/** Host results cross into Lua as tables; Lua raises `error` at the caller's line. */
+export type HostResult = { ok: true; value?: unknown } | { ok: false; error: string };
+
+export function ok(value?: unknown): HostResult {
+  return value === undefined ? { ok: true } : { ok: true, value };
+}
+export function fail(error: string): HostResult {
+  return { ok: false, error };
+}

@@ -1,0 +1,34 @@
+// Secret redaction (SPEC §4): every revealed secret value of 8 bytes or more
+// is replaced by `{{ name }}` in logs, recorded commands and events.
+
+const MIN_BYTES = 8;
+
+export class Redactor {
+  private entries: Array<{ value: string; replacement: string }> = [];
+
+  /** Remember a revealed secret; short values are not redacted (too likely to collide). */
+  add(name: string, value: string): void {
+    const candidates = new Set([value]);
+    // Logs are written line by line, so a multi-line secret is also redacted per line.
+    for (const line of value.split(/\r?\n/)) candidates.add(line);
+    for (const v of candidates) {
+      if (Buffer.byteLength(v) < MIN_BYTES || this.entries.some((e) => e.value === v)) continue;
+      this.entries.push({ value: v, replacement: `{{ ${name} }}` });
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    this.entries.sort((a, b) => b.value.length - a.value.length);
+  }
+
+  get active(): boolean {
+    return this.entries.length > 0;
+  }
+
+  redact(text: string): string {
+    if (this.entries.length === 0) return text;
+    let out = text;
+    for (const { value, replacement } of this.entries) {
+      if (out.includes(value)) out = out.split(value).join(replacement);
+    }
+    return out;
+  }
+}

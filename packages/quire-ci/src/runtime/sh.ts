@@ -1,0 +1,207 @@
+// `(sh cmd opts?)`: a string runs under `sh -c`, a sequence is an argv (no
+// shell). Emits sh_started/sh_finished, streams output to
+// jobs/<job>/sh-<n>.log as it arrives, returns {:exit :stdout :stderr :cmd}.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { CriLogWriter } from "./cri-log.js";
+import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
+import { jobLogDir } from "./log.js";
+import { formatArgv } from "./shell-quote.js";
+import { resolveInWorkspace } from "./workspace-path.js";
+
+const SH_OPTIONS = ["env", "cwd", "check", "timeout"];
+/** After the command exits, how long to wait for background children to release its pipes. */
+const PIPE_GRACE_MS = 200;
+/** After SIGTERM on timeout, how long before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+interface ShOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  check: boolean;
+  timeoutSec?: number;
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return "nil";
+  if (Array.isArray(v)) return "a sequence";
+  if (typeof v === "object") return "a table";
+  return `a ${typeof v}`;
+}
+
+function parseCommand(cmd: unknown): { argv: string[]; shell: boolean; display: string } | string {
+  if (typeof cmd === "string") {
+    if (cmd.trim().length === 0) return "sh: the command string is empty";
+    return { argv: ["sh", "-c", cmd], shell: true, display: cmd };
+  }
+  if (Array.isArray(cmd)) {
+    if (cmd.length === 0) return "sh: the argv sequence is empty; pass at least the program, e.g. [\"make\" \"test\"]";
+    const bad = cmd.findIndex((w) => typeof w !== "string");
+    if (bad >= 0) {
+      return `sh: argv element ${bad + 1} is ${typeName(cmd[bad])}; every element must be a string (use (tostring x) for numbers)`;
+    }
+    return { argv: cmd as string[], shell: false, display: formatArgv(cmd as string[]) };
+  }
+  if (cmd && typeof cmd === "object" && Object.keys(cmd).length === 0) {
+    return "sh: the argv sequence is empty; pass at least the program, e.g. [\"make\" \"test\"]";
+  }
+  return `sh: expected a command string or a sequence of strings, got ${typeName(cmd)}`;
+}
+
+function parseOptions(opts: unknown): ShOptions | string {
+  const out: ShOptions = { check: false };
+  if (opts === null || opts === undefined) return out;
+  if (typeof opts !== "object" || Array.isArray(opts)) return `sh: options must be a table such as {:check true}, got ${typeName(opts)}`;
+  for (const [key, value] of Object.entries(opts as Record<string, unknown>)) {
+    switch (key) {
+      case "env": {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+          return `sh: :env must be a table of names to strings, got ${typeName(value)}`;
+        }
+        const env: Record<string, string> = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          if (typeof v !== "string" && typeof v !== "number") return `sh: :env value for ${k} must be a string, got ${typeName(v)}`;
+          env[k] = String(v);
+        }
+        out.env = env;
+        break;
+      }
+      case "cwd":
+        if (typeof value !== "string") return `sh: :cwd must be a path string relative to the workspace, got ${typeName(value)}`;
+        out.cwd = value;
+        break;
+      case "check":
+        if (typeof value !== "boolean") return `sh: :check must be true or false, got ${typeName(value)}`;
+        out.check = value;
+        break;
+      case "timeout":
+        if (typeof value !== "number" || !(value > 0)) return `sh: :timeout must be a positive number of seconds, got ${typeName(value)}`;
+        out.timeoutSec = value;
+        break;
+      default:
+        return `sh: unknown option :${key}; known options are ${SH_OPTIONS.map((o) => ":" + o).join(" ")}`;
+    }
+  }
+  return out;
+}
+
+/** Process groups of every sh call of this process, to stop leftovers at the end. */
+const spawnedGroups = new Set<number>();
+
+/** Kill every process group an sh call started (including background leftovers). */
+export function killAllGroups(signal: NodeJS.Signals): void {
+  for (const pgid of spawnedGroups) killGroup(pgid, signal);
+  spawnedGroups.clear();
+}
+
+/** Kill a child's whole process group (sh calls run in their own group). */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unknown, rawOpts: unknown): Promise<HostResult> {
+  if (job.aborted) return fail(`sh: job "${job.id}" ${job.aborted}; no more commands run`);
+  const command = parseCommand(cmd);
+  if (typeof command === "string") return fail(command);
+  const opts = parseOptions(rawOpts);
+  if (typeof opts === "string") return fail(opts);
+  let cwd = ctx.workspace;
+  if (opts.cwd !== undefined) {
+    try {
+      cwd = resolveInWorkspace(ctx.workspace, opts.cwd, "sh: :cwd");
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
+      return fail(`sh: :cwd ${JSON.stringify(opts.cwd)} is not a directory in the workspace`);
+    }
+  }
+
+  const n = ++job.shCount;
+  const shown = ctx.redactor.redact(command.display);
+  ctx.emitter.emit({ type: "sh_started", job_id: job.id, n, cmd: shown });
+  const log = new CriLogWriter(path.join(jobLogDir(ctx, job.id), `sh-${n}.log`), ctx.redactor, (stream, line) =>
+    ctx.observer?.onShLine?.(job.id, n, stream, line),
+  );
+  const env = opts.env ? { ...ctx.baseEnv, ...opts.env } : ctx.baseEnv;
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+
+  const exit = await new Promise<number>((resolve) => {
+    let settled = false;
+    let exitCode: number | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const child = spawn(command.argv[0]!, command.argv.slice(1), {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    job.children.add(child);
+    if (child.pid !== undefined) spawnedGroups.add(child.pid);
+    const finish = (code: number): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      job.children.delete(child);
+      resolve(code);
+    };
+    child.stdout.on("data", (c: Buffer) => {
+      out.push(c);
+      log.write("stdout", c);
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      err.push(c);
+      log.write("stderr", c);
+    });
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      const msg = e.code === "ENOENT" ? `${command.argv[0]}: command not found` : `cannot start ${command.argv[0]}: ${e.message}`;
+      log.note("stderr", msg);
+      err.push(Buffer.from(msg + "\n"));
+      finish(e.code === "ENOENT" ? 127 : 126);
+    });
+    child.on("exit", (code, signal) => {
+      exitCode = timedOut ? 124 : code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1);
+      // Background processes may keep the pipes open; do not wait for them for long.
+      setTimeout(() => {
+        if (settled) return;
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(exitCode!);
+      }, PIPE_GRACE_MS).unref();
+    });
+    child.on("close", () => finish(exitCode ?? 1));
+    if (opts.timeoutSec !== undefined) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        log.note("stderr", `quire-ci: sh timed out after ${opts.timeoutSec}s; killing it`);
+        killGroup(child.pid, "SIGTERM");
+        killTimer = setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
+      }, opts.timeoutSec * 1000);
+    }
+  });
+  log.close();
+  ctx.emitter.emit({ type: "sh_finished", job_id: job.id, n, exit_code: exit });
+  const result = {
+    exit,
+    stdout: Buffer.concat(out).toString("utf8"),
+    stderr: Buffer.concat(err).toString("utf8"),
+    cmd: shown,
+  };
+  if (opts.check && exit !== 0) {
+    return fail(`sh: command exited with code ${exit}: ${shown}`);
+  }
+  if (job.aborted) return fail(`sh: job "${job.id}" ${job.aborted}`);
+  return ok(result);
+}
