@@ -1,0 +1,47 @@
+// The Hono app factory: /healthz and the run API (/api/run/*, bearer run
+// tokens), with one onError. Web view routes are mounted by their issue.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Db } from "../db/open.js";
+import type { ServerConfig } from "../config/types.js";
+import { HttpError } from "../errors.js";
+import { bootstrapRoute } from "./api/bootstrap.js";
+import { eventsRoute } from "./api/events.js";
+import { secretRoute } from "./api/secret.js";
+import { runToken } from "./middleware/run-token.js";
+import { makeOnError } from "./on-error.js";
+
+export interface AppOptions {
+  db: Db;
+  config: Pick<ServerConfig, "secrets" | "maxParallelJobs">;
+  log?: (line: string) => void;
+  /** Largest request body accepted (default 8 MiB). */
+  maxBodyBytes?: number;
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { db, config } = options;
+  const maxBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const app = new Hono();
+  app.onError(makeOnError(options.log ?? ((line) => process.stderr.write(line + "\n"))));
+  app.notFound((c) => {
+    throw new HttpError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+  });
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  const api = new Hono();
+  api.use(
+    "*",
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: () => {
+        throw new HttpError(413, "payload_too_large", `request body is over ${maxBytes} bytes; send events in smaller batches`);
+      },
+    }),
+  );
+  api.use("*", runToken(db));
+  api.route("/bootstrap", bootstrapRoute(db, config));
+  api.route("/events", eventsRoute(db));
+  api.route("/secret", secretRoute(config));
+  app.route("/api/run", api);
+  return app;
+}

@@ -1,0 +1,120 @@
+// The one event-application function shared by the live path
+// (POST /api/run/events) and post-exit ingest (events.jsonl): projects an
+// event onto jobs / sh_events / runs, exactly once per seq.
+import type { RunEvent } from "@quire/shared";
+import type { Db } from "../db/open.js";
+
+export type ApplyMode = "live" | "ingest";
+
+export type ApplyResult =
+  /** Projected; `gapFrom` is set when ingest skipped over missing seqs. */
+  | { kind: "applied"; gapFrom?: number }
+  /** Consumed its seq but changed nothing: it contradicts what is recorded. */
+  | { kind: "ignored"; reason: string }
+  /** Already applied (seq ≤ last applied): nothing done. */
+  | { kind: "duplicate"; lastSeq: number }
+  /** Live only: seq skips ahead of last applied + 1; nothing done. */
+  | { kind: "gap"; lastSeq: number }
+  /** The run is not active: events are projected only while it is. */
+  | { kind: "not-active"; state: string };
+
+/**
+ * Apply `event` to run `runId`. Live mode accepts only seq = last + 1;
+ * ingest mode (the file is the whole record) also accepts a later seq and
+ * reports the gap. Never throws for a well-formed event: an event that
+ * contradicts the projection (a job finishing that never started, …) is
+ * `ignored` with a reason, and its seq is consumed.
+ */
+export function applyEvent(db: Db, runId: string, event: RunEvent, mode: ApplyMode): ApplyResult {
+  return db.sqlite.transaction((): ApplyResult => {
+    const run = db.sqlite.prepare("SELECT state, last_event_seq FROM runs WHERE id = ?").get(runId) as
+      | { state: string; last_event_seq: number }
+      | undefined;
+    if (run === undefined) return { kind: "not-active", state: "missing" };
+    if (run.state !== "active") return { kind: "not-active", state: run.state };
+    const last = run.last_event_seq;
+    if (event.seq <= last) return { kind: "duplicate", lastSeq: last };
+    if (event.seq > last + 1 && mode === "live") return { kind: "gap", lastSeq: last };
+    db.sqlite.prepare("UPDATE runs SET last_event_seq = ? WHERE id = ?").run(event.seq, runId);
+    let reason: string | undefined;
+    try {
+      reason = project(db, runId, event);
+    } catch (e) {
+      // A constraint the projection did not foresee: keep the seq, record nothing else.
+      reason = `rejected by the database: ${(e as Error).message}`;
+    }
+    if (reason !== undefined) return { kind: "ignored", reason };
+    return event.seq > last + 1 ? { kind: "applied", gapFrom: last + 1 } : { kind: "applied" };
+  })();
+}
+
+/** Write one event's effect; returns why it was ignored, or undefined. */
+function project(db: Db, runId: string, e: RunEvent): string | undefined {
+  const s = db.sqlite;
+  const jobState = (jobId: string) =>
+    (s.prepare("SELECT state FROM jobs WHERE run_id = ? AND job_id = ?").get(runId, jobId) as { state: string } | undefined)?.state;
+  switch (e.type) {
+    case "job_started": {
+      const state = jobState(e.job_id);
+      if (state === undefined) {
+        s.prepare("INSERT INTO jobs (run_id, job_id, state, started_at_ms) VALUES (?, ?, 'active', ?)").run(runId, e.job_id, e.at_ms);
+        return undefined;
+      }
+      if (state !== "pending") return `job "${e.job_id}" started again (it is ${state})`;
+      s.prepare("UPDATE jobs SET state = 'active', started_at_ms = ? WHERE run_id = ? AND job_id = ?").run(e.at_ms, runId, e.job_id);
+      return undefined;
+    }
+    case "job_finished": {
+      const state = jobState(e.job_id);
+      if (state !== "active") return `job "${e.job_id}" finished but it is ${state ?? "not started"}`;
+      s.prepare(
+        `UPDATE jobs SET state = ?, finished_at_ms = MAX(?, started_at_ms), error = ?, timed_out = ?
+         WHERE run_id = ? AND job_id = ?`,
+      ).run(e.outcome, e.at_ms, e.error ?? null, e.timed_out === true && e.outcome === "failed" ? 1 : 0, runId, e.job_id);
+      return undefined;
+    }
+    case "job_skipped": {
+      const state = jobState(e.job_id);
+      if (state === undefined) {
+        s.prepare("INSERT INTO jobs (run_id, job_id, state, finished_at_ms, skip_reason) VALUES (?, ?, 'skipped', ?, ?)").run(
+          runId,
+          e.job_id,
+          e.at_ms,
+          e.reason,
+        );
+        return undefined;
+      }
+      if (state !== "pending") return `job "${e.job_id}" skipped but it is ${state}`;
+      s.prepare("UPDATE jobs SET state = 'skipped', finished_at_ms = ?, skip_reason = ? WHERE run_id = ? AND job_id = ?").run(
+        e.at_ms,
+        e.reason,
+        runId,
+        e.job_id,
+      );
+      return undefined;
+    }
+    case "sh_started": {
+      const state = jobState(e.job_id);
+      if (state !== "active") return `sh ${e.n} of job "${e.job_id}" started but the job is ${state ?? "not started"}`;
+      const r = s
+        .prepare("INSERT OR IGNORE INTO sh_events (run_id, job_id, n, cmd, started_at_ms) VALUES (?, ?, ?, ?, ?)")
+        .run(runId, e.job_id, e.n, e.cmd, e.at_ms);
+      return r.changes === 0 ? `sh ${e.n} of job "${e.job_id}" started twice` : undefined;
+    }
+    case "sh_finished": {
+      const r = s
+        .prepare(
+          `UPDATE sh_events SET finished_at_ms = MAX(?, started_at_ms), exit_code = ?
+           WHERE run_id = ? AND job_id = ? AND n = ? AND finished_at_ms IS NULL`,
+        )
+        .run(e.at_ms, e.exit_code, runId, e.job_id, e.n);
+      return r.changes === 0 ? `sh ${e.n} of job "${e.job_id}" finished but was not running` : undefined;
+    }
+    case "run_finished": {
+      const r = s
+        .prepare("UPDATE runs SET reported_outcome = ?, error = COALESCE(error, ?) WHERE id = ? AND reported_outcome IS NULL")
+        .run(e.outcome, e.error ?? null, runId);
+      return r.changes === 0 ? "run_finished reported twice" : undefined;
+    }
+  }
+}

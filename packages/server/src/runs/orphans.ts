@@ -1,0 +1,45 @@
+// Orphan reconciliation (SPEC §7), run at startup before the queue: runs left
+// active by a previous server become failed/orphaned after any stray process
+// group is killed; pending runs stay queued (a half-spawned one is reset so
+// it runs again); terminal runs with a leftover process lose it.
+import type { Db } from "../db/open.js";
+import { runsWithProcess } from "../db/queries.js";
+import { killProcessGroup, isProcessGroupAlive } from "./process-group.js";
+import { transitionRun } from "./transition.js";
+
+export interface OrphanReport {
+  /** Active runs resolved failed/orphaned. */
+  orphaned: string[];
+  /** Pending runs whose half-started executor was killed; they stay queued. */
+  requeued: string[];
+  /** Process groups that were still alive and were killed. */
+  killedGroups: number[];
+}
+
+/** Reconcile the database with the processes actually running. */
+export async function reconcileOrphans(db: Db, options: { killGraceMs?: number; nowMs?: number } = {}): Promise<OrphanReport> {
+  const report: OrphanReport = { orphaned: [], requeued: [], killedGroups: [] };
+  for (const run of runsWithProcess(db)) {
+    const pid = run.pid!;
+    if (isProcessGroupAlive(pid)) {
+      await killProcessGroup(pid, { graceMs: options.killGraceMs ?? 2000 });
+      report.killedGroups.push(pid);
+    }
+    if (run.state === "pending") {
+      db.sqlite.prepare("UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ?").run(run.id);
+      report.requeued.push(run.id);
+    } else {
+      db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ?").run(run.id);
+    }
+  }
+  const active = db.sqlite.prepare("SELECT id FROM runs WHERE state = 'active' ORDER BY queued_at_ms, rowid").all() as { id: string }[];
+  for (const { id } of active) {
+    transitionRun(db, id, "active", "failed", {
+      failureKind: "orphaned",
+      error: "found active when quire serve started; its quire-ci was gone or was stopped",
+      nowMs: options.nowMs,
+    });
+    report.orphaned.push(id);
+  }
+  return report;
+}

@@ -1,0 +1,92 @@
+// The outcome rule (SPEC §6), applied when the executor exits: ingest
+// events.jsonl, then resolve the run from the exit status and the reported
+// run_finished outcome. A run already terminal (superseded, timed out) only
+// gets its exit code recorded.
+import { isTerminalRunState, type FailureKind, type RunState } from "@quire/shared";
+import type { Db } from "../db/open.js";
+import { getRun } from "../db/queries.js";
+import { InvalidTransitionError } from "../errors.js";
+import { ingestEventsFile, type IngestReport } from "./ingest.js";
+import { transitionRun } from "./transition.js";
+
+export interface ExitStatus {
+  /** Exit code, or null when killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface Resolution {
+  state: RunState;
+  failureKind: FailureKind | null;
+  /** False when the run was already terminal and kept its state. */
+  resolvedNow: boolean;
+  ingest: IngestReport | undefined;
+}
+
+/** Exit status as a number: the code, or 128 + signal number. */
+export function exitCodeOf(status: ExitStatus): number {
+  if (status.code !== null) return status.code;
+  const signo = status.signal === null ? 0 : (signalNumber(status.signal) ?? 0);
+  return 128 + signo;
+}
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+  return table[signal];
+}
+
+function describeExit(status: ExitStatus): string {
+  return status.signal !== null ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+}
+
+/**
+ * Resolve run `runId` after its executor exited with `status`:
+ * exit 0 + run_finished success → complete; exit 0 + pipeline-failure →
+ * failed/pipeline-failure; exit 0 + timed-out → failed/timed-out; anything
+ * else → failed/process-crashed. A run still pending (never bootstrapped)
+ * → failed/process-crashed. Unfinished jobs are finalized by transitionRun.
+ */
+export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, options: { eventsFile: string; nowMs?: number }): Resolution {
+  db.sqlite.prepare("UPDATE runs SET exit_code = COALESCE(exit_code, ?), pid = NULL WHERE id = ?").run(exitCodeOf(status), runId);
+  const before = getRun(db, runId);
+  if (before === undefined) return { state: "failed", failureKind: null, resolvedNow: false, ingest: undefined };
+  if (isTerminalRunState(before.state)) {
+    return { state: before.state, failureKind: before.failureKind, resolvedNow: false, ingest: undefined };
+  }
+  const nowMs = options.nowMs;
+  try {
+    if (before.state === "pending") {
+      const row = transitionRun(db, runId, "pending", "failed", {
+        failureKind: "process-crashed",
+        error: `quire-ci ${describeExit(status)} before calling bootstrap; see quire-ci.log`,
+        nowMs,
+      });
+      return { state: row.state, failureKind: row.failureKind, resolvedNow: true, ingest: undefined };
+    }
+    const ingest = ingestEventsFile(db, runId, options.eventsFile);
+    const run = getRun(db, runId)!;
+    const reported = run.reportedOutcome;
+    let to: "complete" | "failed" = "failed";
+    let failureKind: FailureKind | undefined;
+    let error: string | undefined;
+    if (status.code === 0 && reported === "success") to = "complete";
+    else if (status.code === 0 && reported === "pipeline-failure") failureKind = "pipeline-failure";
+    else if (status.code === 0 && reported === "timed-out") failureKind = "timed-out";
+    else {
+      failureKind = "process-crashed";
+      error =
+        status.code === 0
+          ? "quire-ci exited 0 without a run_finished event; see quire-ci.log"
+          : `quire-ci ${describeExit(status)}; see quire-ci.log`;
+    }
+    const row = transitionRun(db, runId, "active", to, { failureKind, error, nowMs });
+    return { state: row.state, failureKind: row.failureKind, resolvedNow: true, ingest };
+  } catch (e) {
+    // Moved behind our back (superseded, timed out) while we resolved: it keeps that state.
+    if (e instanceof InvalidTransitionError && e.actual !== undefined && isTerminalRunState(e.actual)) {
+      const row = getRun(db, runId)!;
+      return { state: row.state, failureKind: row.failureKind, resolvedNow: false, ingest: undefined };
+    }
+    throw e;
+  }
+}

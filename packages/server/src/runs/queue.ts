@@ -1,0 +1,226 @@
+// The run queue (SPEC §7): SQLite is the queue. Takes the oldest pending run
+// while fewer than maxConcurrentRuns are running, prepares its workspace,
+// spawns the executor, waits for its exit and applies the outcome rule.
+// Also drives the watchdog. Tolerates runs made terminal behind its back.
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { isTerminalRunState } from "@quire/shared";
+import type { Db } from "../db/open.js";
+import { getRun, nextPendingRuns } from "../db/queries.js";
+import type { RunRow } from "../db/schema.js";
+import { InvalidTransitionError } from "../errors.js";
+import { killProcessGroup } from "./process-group.js";
+import { resolveAfterExit, type ExitStatus, type Resolution } from "./outcome.js";
+import { defaultExecutor, runDirs, spawnExecutor, type ExecutorCommand, type RunDirs } from "./spawn.js";
+import { hashRunToken, newRunToken } from "./tokens.js";
+import { transitionRun } from "./transition.js";
+import { enforceRunTimeout } from "./watchdog.js";
+
+/** Fills `dirs.workspace` for `run` (e.g. `git archive`); throwing fails the run as prepare-failed. */
+export type PrepareRun = (run: RunRow, dirs: RunDirs) => Promise<void>;
+
+export interface RunQueueOptions {
+  db: Db;
+  /** `<data>/runs`. */
+  runsDir: string;
+  /** Base URL quire-ci reaches the HTTP API at; a function when the port is known late. */
+  serverUrl: string | (() => string);
+  /** Default: the real quire-ci (see defaultExecutor). */
+  executor?: ExecutorCommand;
+  maxConcurrentRuns?: number;
+  prepare?: PrepareRun;
+  /** :run-timeout in ms (default 3600 s). */
+  runTimeoutMs?: number;
+  /** TERM→KILL grace when stopping an executor (default 5000 ms). */
+  killGraceMs?: number;
+  /** Fallback poll for runs created by another process (default 1000 ms). */
+  pollMs?: number;
+  /** Watchdog period (default 1000 ms). */
+  watchdogMs?: number;
+  /** Keep finished runs' workspaces (default false: removed, logs stay). */
+  keepWorkspaces?: boolean;
+  /** Called after each run this queue executed is resolved. */
+  onResolved?: (runId: string, resolution: Resolution) => void;
+  log?: (line: string) => void;
+}
+
+export interface RunQueue {
+  /** Look for pending runs now (call after createRun). */
+  wake(): void;
+  /** Ids of runs this queue is executing (preparing or spawned). */
+  running(): string[];
+  /** Resolves when nothing is running and no pending run is waiting. */
+  idle(): Promise<void>;
+  /**
+   * Stop taking runs, kill running executors and wait for them. Their runs
+   * become failed/orphaned (active) or stay queued (pending, reset).
+   */
+  stop(): Promise<void>;
+}
+
+interface Slot {
+  runId: string;
+  child?: ChildProcess;
+  pid?: number;
+  done: Promise<void>;
+}
+
+/** Start the queue runner; it looks for work at once. */
+export function startRunQueue(options: RunQueueOptions): RunQueue {
+  const { db } = options;
+  const max = options.maxConcurrentRuns ?? 1;
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxConcurrentRuns must be a whole number ≥ 1, got ${max}`);
+  const executor = options.executor ?? defaultExecutor();
+  const runTimeoutMs = options.runTimeoutMs ?? 3_600_000;
+  const killGraceMs = options.killGraceMs ?? 5000;
+  const log = options.log ?? (() => {});
+  const slots = new Map<string, Slot>();
+  let stopping = false;
+  let idleWaiters: (() => void)[] = [];
+
+  const serverUrl = () => (typeof options.serverUrl === "function" ? options.serverUrl() : options.serverUrl);
+
+  function checkIdle(): void {
+    if (slots.size > 0 || idleWaiters.length === 0) return;
+    if (!stopping && nextPendingRuns(db, 1).length > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  function tick(): void {
+    if (stopping || !db.sqlite.open) return;
+    const free = max - slots.size;
+    if (free > 0) {
+      const candidates = nextPendingRuns(db, free + slots.size).filter((r) => !slots.has(r.id));
+      for (const run of candidates.slice(0, free)) {
+        const slot: Slot = { runId: run.id, done: Promise.resolve() };
+        slots.set(run.id, slot);
+        slot.done = execute(run, slot)
+          .catch((e: unknown) => log(`run ${run.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
+          .finally(() => {
+            slots.delete(run.id);
+            tick();
+          });
+      }
+    }
+    checkIdle();
+  }
+
+  async function execute(run: RunRow, slot: Slot): Promise<void> {
+    const dirs = runDirs(options.runsDir, run.repo, run.id);
+    try {
+      mkdirSync(dirs.workspace, { recursive: true });
+      if (options.prepare !== undefined) await options.prepare(run, dirs);
+    } catch (e) {
+      failPending(run.id, "prepare-failed", `could not prepare the workspace: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (stopping || getRun(db, run.id)?.state !== "pending") return removeWorkspace(dirs);
+
+    const token = newRunToken(run.id);
+    let child: ChildProcess;
+    try {
+      child = spawnExecutor({ executor, dirs, serverUrl: serverUrl(), token });
+    } catch (e) {
+      failPending(run.id, "process-crashed", `could not start quire-ci: ${(e as Error).message}`);
+      return removeWorkspace(dirs);
+    }
+    const exited = new Promise<ExitStatus | Error>((resolve) => {
+      child.once("exit", (code, signal) => resolve({ code, signal }));
+      child.once("error", (e) => resolve(e));
+    });
+    const pid = child.pid;
+    if (pid === undefined) {
+      const e = await exited;
+      failPending(run.id, "process-crashed", `could not start quire-ci (${executor.command}): ${(e as Error).message ?? e}`);
+      return removeWorkspace(dirs);
+    }
+    slot.child = child;
+    slot.pid = pid;
+    // Same tick as the spawn: the child cannot reach bootstrap before its token is stored.
+    const claimed = db.sqlite
+      .prepare("UPDATE runs SET pid = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
+      .run(pid, Date.now(), hashRunToken(token), run.id).changes;
+    if (claimed === 0) void killProcessGroup(pid, { graceMs: 0 });
+    log(`run ${run.id}: started quire-ci (pid ${pid}) for ${run.repo} ${run.ref} ${run.sha.slice(0, 12)}`);
+
+    let status = await exited;
+    if (status instanceof Error) status = { code: null, signal: "SIGKILL" };
+    // Reap what the executor left behind in its group before reading its record.
+    await killProcessGroup(pid, { graceMs: Math.min(killGraceMs, 1000) });
+
+    if (stopping) {
+      onStopped(run.id, pid);
+    } else {
+      const resolution = resolveAfterExit(db, run.id, status, { eventsFile: dirs.eventsFile });
+      for (const p of resolution.ingest?.problems ?? []) log(`run ${run.id}: events.jsonl line ${p.line}: ${p.message}`);
+      log(`run ${run.id}: ${resolution.state}${resolution.failureKind ? `/${resolution.failureKind}` : ""}`);
+      options.onResolved?.(run.id, resolution);
+    }
+    removeWorkspace(dirs);
+  }
+
+  function failPending(runId: string, failureKind: string, error: string): void {
+    try {
+      transitionRun(db, runId, "pending", "failed", { failureKind, error });
+      log(`run ${runId}: failed/${failureKind}: ${error}`);
+    } catch (e) {
+      if (!(e instanceof InvalidTransitionError)) throw e; // superseded meanwhile
+    }
+  }
+
+  function onStopped(runId: string, pid: number): void {
+    const run = getRun(db, runId);
+    if (run === undefined) return;
+    if (run.state === "pending") {
+      db.sqlite.prepare("UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ? AND pid = ?").run(runId, pid);
+    } else {
+      db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(runId, pid);
+      if (!isTerminalRunState(run.state)) {
+        try {
+          transitionRun(db, runId, "active", "failed", { failureKind: "orphaned", error: "quire serve stopped while the run was active" });
+        } catch (e) {
+          if (!(e instanceof InvalidTransitionError)) throw e;
+        }
+      }
+    }
+  }
+
+  function removeWorkspace(dirs: RunDirs): void {
+    if (options.keepWorkspaces) return;
+    rmSync(dirs.workspace, { recursive: true, force: true });
+  }
+
+  function watchdog(): void {
+    if (stopping || !db.sqlite.open) return;
+    const { timedOut, stopped } = enforceRunTimeout(db, { runTimeoutMs, killGraceMs });
+    for (const r of timedOut) log(`run ${r.id}: failed/timed-out`);
+    void stopped;
+  }
+
+  const pollTimer = setInterval(tick, options.pollMs ?? 1000);
+  const watchdogTimer = setInterval(watchdog, options.watchdogMs ?? 1000);
+  pollTimer.unref();
+  watchdogTimer.unref();
+  queueMicrotask(tick);
+
+  return {
+    wake: () => queueMicrotask(tick),
+    running: () => [...slots.keys()],
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        queueMicrotask(tick);
+      }),
+    stop: async () => {
+      stopping = true;
+      clearInterval(pollTimer);
+      clearInterval(watchdogTimer);
+      const pending = [...slots.values()];
+      await Promise.all(pending.map((s) => (s.pid !== undefined ? killProcessGroup(s.pid, { graceMs: killGraceMs }) : undefined)));
+      await Promise.all(pending.map((s) => s.done));
+      checkIdle();
+    },
+  };
+}

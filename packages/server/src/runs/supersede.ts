@@ -1,0 +1,53 @@
+// Supersede (SPEC §7): a new run for (repo, ref) resolves the older pending
+// and active runs of that ref to `superseded`; active ones also lose their
+// executor's process group (TERM, then KILL after a grace period).
+import type { RunState } from "@quire/shared";
+import type { Db } from "../db/open.js";
+import type { RunRow } from "../db/schema.js";
+import { killProcessGroup } from "./process-group.js";
+import { transitionRun } from "./transition.js";
+
+/** A run that was stopped, and the executor process group it had, if any. */
+export interface StoppedRun {
+  id: string;
+  from: RunState;
+  pid: number | null;
+}
+
+/**
+ * Mark every non-terminal run of `newRun`'s (repo, ref), other than itself,
+ * superseded by it. Database only: call inside createRun's transaction, then
+ * hand the result to stopProcesses.
+ */
+export function supersedeOlder(db: Db, newRun: RunRow, nowMs: number): StoppedRun[] {
+  const older = db.sqlite
+    .prepare(
+      `SELECT id, state, pid FROM runs
+       WHERE repo = ? AND ref = ? AND id <> ? AND state IN ('pending', 'active')
+       ORDER BY queued_at_ms, rowid`,
+    )
+    .all(newRun.repo, newRun.ref, newRun.id) as { id: string; state: RunState; pid: number | null }[];
+  for (const run of older) {
+    transitionRun(db, run.id, run.state, "superseded", {
+      supersededBy: newRun.id,
+      error: `superseded by run ${newRun.id} (${newRun.sha.slice(0, 12)})`,
+      nowMs,
+    });
+  }
+  return older.map((r) => ({ id: r.id, from: r.state, pid: r.pid }));
+}
+
+/**
+ * Kill the process groups of stopped runs and clear their pid once each
+ * group is gone. Resolves when every group is gone.
+ */
+export async function stopProcesses(db: Db, runs: readonly StoppedRun[], options: { graceMs?: number } = {}): Promise<void> {
+  await Promise.all(
+    runs
+      .filter((r): r is StoppedRun & { pid: number } => r.pid !== null)
+      .map(async (r) => {
+        await killProcessGroup(r.pid, { graceMs: options.graceMs });
+        if (db.sqlite.open) db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(r.id, r.pid);
+      }),
+  );
+}

@@ -1,0 +1,167 @@
+// Composition of a running quire: open the database (migrations applied),
+// reconcile orphans, start the HTTP server, then the run queue. Further
+// listeners (the push socket, …) plug in through `listeners` or addCloser.
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Server } from "node:http";
+import { resolveServerConfig, type ServerConfig } from "../config/types.js";
+import { dataPaths, type DataPaths } from "../config/data-dir.js";
+import { openDatabase, type Db } from "../db/open.js";
+import { createApp } from "../http/app.js";
+import { createRun, type CreateRunInput, type CreatedRun } from "../runs/create.js";
+import { reconcileOrphans, type OrphanReport } from "../runs/orphans.js";
+import { startRunQueue, type PrepareRun, type RunQueue } from "../runs/queue.js";
+import type { ExecutorCommand } from "../runs/spawn.js";
+
+/** Releases one resource; closers run in reverse order of registration. */
+export type Closer = () => Promise<void> | void;
+
+/** What a plugged-in listener receives once HTTP is up and before the queue starts. */
+export interface QuireContext {
+  db: Db;
+  config: ServerConfig;
+  paths: DataPaths;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** Create a run and wake the queue. */
+  createRun(input: CreateRunInput): CreatedRun;
+  log(line: string): void;
+}
+
+/** Starts something alongside the server; returns how to stop it. */
+export type Listener = (ctx: QuireContext) => Promise<Closer> | Closer;
+
+export interface StartQuireOptions {
+  dataDir: string;
+  /** Merged over the defaults (flags already applied by the caller). */
+  config?: Partial<ServerConfig>;
+  /** Default: the real quire-ci. */
+  executor?: ExecutorCommand;
+  /** Materializes a run's workspace before spawn. */
+  prepare?: PrepareRun;
+  listeners?: Listener[];
+  killGraceMs?: number;
+  pollMs?: number;
+  watchdogMs?: number;
+  keepWorkspaces?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface QuireHandle extends QuireContext {
+  server: Server;
+  port: number;
+  queue: RunQueue;
+  orphans: OrphanReport;
+  /** Register a resource to release on close (runs before the queue and database are closed). */
+  addCloser(closer: Closer): void;
+  /** Stop listeners, HTTP, the queue (killing running executors), close the database. */
+  close(): Promise<void>;
+}
+
+/** The URL quire-ci should use for a server bound at `bind`:`port`. */
+export function serverUrlFor(bind: string, port: number): string {
+  if (bind === "0.0.0.0" || bind === "") return `http://127.0.0.1:${port}`;
+  if (bind === "::") return `http://[::1]:${port}`;
+  return bind.includes(":") ? `http://[${bind}]:${port}` : `http://${bind}:${port}`;
+}
+
+/** Start quire on `options.dataDir`. Resolves once /healthz answers. */
+export async function startQuire(options: StartQuireOptions): Promise<QuireHandle> {
+  const config = resolveServerConfig(options.config);
+  const paths = dataPaths(options.dataDir);
+  const log = options.log ?? ((line: string) => process.stderr.write(`quire: ${line}\n`));
+  mkdirSync(paths.runs, { recursive: true });
+  mkdirSync(paths.repos, { recursive: true });
+  const db = openDatabase(paths.db);
+  const closers: Closer[] = [];
+  let queue: RunQueue | undefined;
+  let server: Server | undefined;
+  try {
+    const orphans = await reconcileOrphans(db, { killGraceMs: options.killGraceMs });
+    for (const id of orphans.orphaned) log(`run ${id}: failed/orphaned (found active at startup)`);
+    for (const id of orphans.requeued) log(`run ${id}: re-queued (its executor had not bootstrapped)`);
+
+    const app = createApp({ db, config, log });
+    server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    const port = await listen(server, config.port, config.bind);
+    const url = serverUrlFor(config.bind, port);
+
+    queue = startRunQueue({
+      db,
+      runsDir: paths.runs,
+      serverUrl: url,
+      executor: options.executor,
+      maxConcurrentRuns: config.maxConcurrentRuns,
+      prepare: options.prepare,
+      runTimeoutMs: config.runTimeoutSeconds * 1000,
+      killGraceMs: options.killGraceMs,
+      pollMs: options.pollMs,
+      watchdogMs: options.watchdogMs,
+      keepWorkspaces: options.keepWorkspaces,
+      log,
+    });
+    const q = queue;
+    const ctx: QuireContext = {
+      db,
+      config,
+      paths,
+      url,
+      log,
+      createRun: (input) => {
+        const created = createRun(db, input, { killGraceMs: options.killGraceMs });
+        q.wake();
+        return created;
+      },
+    };
+    for (const listener of options.listeners ?? []) closers.push(await listener(ctx));
+
+    const s = server;
+    let closed: Promise<void> | undefined;
+    return {
+      ...ctx,
+      server: s,
+      port,
+      queue: q,
+      orphans,
+      addCloser: (closer) => void closers.push(closer),
+      close: () =>
+        (closed ??= (async () => {
+          for (const closer of closers.reverse()) await closer();
+          await closeServer(s);
+          await q.stop();
+          db.close();
+        })()),
+    };
+  } catch (e) {
+    for (const closer of closers.reverse()) await closer();
+    if (server?.listening) await closeServer(server);
+    await queue?.stop();
+    db.close();
+    throw e;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === "EADDRINUSE"
+          ? new Error(`port ${port} on ${host} is already in use; pass --port N or set :port in config.fnl`, { cause: e })
+          : e,
+      );
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
