@@ -3,3 +3,5 @@ export * from "./reader/forms.js";
 export * from "./errors.js";
 export * from "./types.js";
 export { compileString } from "./compiler/index.js";
+export * from "./host/index.js";
+export { VIEW_LUA } from "./view.js";
