@@ -3,8 +3,7 @@
 // known keys. Defaults and range checks live in config/types.ts.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import * as fennel from "fennel-js";
-import { FennelError } from "fennel-js";
+import { createVM, FennelError } from "fennel-js";
 import type { SecretSource, ServerConfig } from "./types.js";
 
 /** A config file that cannot be used; `problems` are `file:line:col: message` lines. */
@@ -66,22 +65,14 @@ function typeName(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-type CreateVm = (options: { profile: "pipeline"; root: string }) => Promise<{
-  evalString(source: string, options: { filename: string }): Promise<unknown[]>;
-  close?: () => void;
-}>;
-
 /** Evaluate the file's Fennel in a sandboxed VM; resolves to its first return value. */
 async function evaluate(source: string, file: string): Promise<unknown> {
-  // TODO(#5): import createVM directly once fennel-js's index re-exports its host.
-  const { createVM } = fennel as unknown as { createVM?: CreateVm };
-  if (createVM === undefined) throw new Error("this fennel-js build has no VM host (createVM); rebuild fennel-js");
   const vm = await createVM({ profile: "pipeline", root: path.dirname(file) });
   try {
     const values = await vm.evalString(source, { filename: file });
     return values[0];
   } finally {
-    vm.close?.();
+    vm.close();
   }
 }
 
@@ -115,7 +106,8 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   const warnings: string[] = [];
   const config: Partial<ServerConfig> = {};
   const known = Object.keys(KEYS).map((k) => `:${k}`).join(" ");
-  for (const [key, v] of Object.entries(value)) {
+  // Lua tables have no order: report in the order the keys appear in the file.
+  for (const [key, v] of sortBySource(source, Object.entries(value))) {
     if (!(key in KEYS)) {
       warnings.push(`${at(key)}: unknown key :${key} is ignored (known keys: ${known})`);
       continue;
@@ -149,7 +141,7 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
         else bad('a sequence of addresses such as ["127.0.0.1"]');
         break;
       case "secrets": {
-        const secrets = readSecrets(v, file, (p) => problems.push(`${at(key)}: ${p}`));
+        const secrets = readSecrets(v, file, source, (p) => problems.push(`${at(key)}: ${p}`));
         if (secrets !== undefined) config.secrets = secrets;
         break;
       }
@@ -162,14 +154,22 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   return { config, warnings, present: true };
 }
 
-function readSecrets(v: unknown, file: string, problem: (p: string) => void): Record<string, SecretSource> | undefined {
+function sortBySource<T>(source: string, entries: [string, T][]): [string, T][] {
+  const rank = (key: string) => keyPosition(source, key).split(":").map(Number) as [number, number];
+  return entries
+    .map((e) => ({ e, r: rank(e[0]) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.e[0].localeCompare(b.e[0]))
+    .map((x) => x.e);
+}
+
+function readSecrets(v: unknown, file: string, source: string, problem: (p: string) => void): Record<string, SecretSource> | undefined {
   if (Array.isArray(v) && v.length === 0) return {};
   if (!isTable(v)) {
     problem(`:secrets must be a table such as {:deploy-token "…"} or {:deploy-token {:file "/path"}}, got ${typeName(v)}`);
     return undefined;
   }
   const out: Record<string, SecretSource> = {};
-  for (const [name, s] of Object.entries(v)) {
+  for (const [name, s] of sortBySource(source, Object.entries(v))) {
     if (typeof s === "string") out[name] = s;
     else if (isTable(s) && typeof s.file === "string" && s.file !== "" && Object.keys(s).length === 1) {
       // A relative path is relative to the config file, not to wherever the server was started.
