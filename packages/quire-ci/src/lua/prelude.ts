@@ -20,8 +20,8 @@ local push_outputs = nil
 
 -- The nearest caller in pipeline code (a chunk named *~lua): tail calls and
 -- helpers in .quire/lib still point at a line the user wrote.
-local function where(level)
-  for l = level + 1, level + 12 do
+local function where()
+  for l = 2, 24 do
     local info = getinfo(l, "Sl")
     if not info then break end
     if info.short_src:sub(-4) == "~lua" and info.currentline > 0 then
@@ -31,18 +31,27 @@ local function where(level)
   return "ci.fnl~lua", -1
 end
 
+-- Raise at the nearest line of pipeline code above the primitive. Positions
+-- are found by scanning, not by a fixed level: a primitive called in tail
+-- position has no caller frame. Without one, the executor adds the job's.
+local function raise(msg)
+  local file, line = where()
+  if line > 0 then error(file .. ":" .. line .. ": " .. msg, 0) end
+  error(msg, 0)
+end
+
 local function current(name)
   local id = ctx[co_running()]
   if id == nil then
-    error(name .. ": can only be called inside a job's run-fn, e.g. (ci.job :build [:quire/push] (fn [{: "
-      .. name .. "}] ...))", 3)
+    raise(name .. ": can only be called inside a job's run-fn, e.g. (ci.job :build [:quire/push] (fn [{: "
+      .. name .. "}] ...))")
   end
   return id
 end
 
-local function unwrap(r, level)
+local function unwrap(r)
   if r.ok then return r.value end
-  error(r.error, level + 1)
+  raise(r.error)
 end
 
 local function errtext(e)
@@ -55,39 +64,39 @@ end
 local runtime = {}
 runtime.sh = function(cmd, opts)
   local id = current("sh")
-  return unwrap(host.sh(id, cmd, opts):await(), 2)
+  return unwrap(host.sh(id, cmd, opts):await())
 end
 runtime.jobs = function(name)
   local id = current("jobs")
   if name == "quire/push" then return push_outputs end
   if type(name) ~= "string" then
-    error("jobs: expected a job id such as :build or :quire/push, got " .. type(name), 2)
+    raise("jobs: expected a job id such as :build or :quire/push, got " .. type(name))
   end
   local anc = ancestors[id]
   if not (anc and anc[name]) then
-    error(("jobs: %q is not an ancestor of job %q; a job can read :quire/push and the jobs it depends on through its inputs"):format(name, id), 2)
+    raise(("jobs: %q is not an ancestor of job %q; a job can read :quire/push and the jobs it depends on through its inputs"):format(name, id))
   end
   return outputs[name]
 end
 runtime.secret = function(name)
   local id = current("secret")
-  return unwrap(host.secret(id, name):await(), 2)
+  return unwrap(host.secret(id, name):await())
 end
 runtime.env = function(name)
   local id = current("env")
-  return unwrap(host.env(id, name), 2)
+  return unwrap(host.env(id, name))
 end
 runtime["read-file"] = function(path)
   local id = current("read-file")
-  return unwrap(host.read_file(id, path), 2)
+  return unwrap(host.read_file(id, path))
 end
 runtime["read-json"] = function(path)
   local id = current("read-json")
-  return unwrap(host.read_json(id, path), 2)
+  return unwrap(host.read_json(id, path))
 end
 runtime["write-file"] = function(path, content)
   local id = current("write-file")
-  return unwrap(host.write_file(id, path, content), 2)
+  return unwrap(host.write_file(id, path, content))
 end
 runtime.log = function(...)
   local id = current("log")
@@ -105,15 +114,15 @@ setmetatable(runtime, {
 
 local ci = {}
 ci.job = function(id, inputs, fn, opts, ...)
-  if phase ~= "load" then error("ci.job: jobs are registered while ci.fnl loads, not from inside a run-fn", 2) end
-  local file, line = where(2)
+  if phase ~= "load" then raise("ci.job: jobs are registered while ci.fnl loads, not from inside a run-fn") end
+  local file, line = where()
   registered = registered + 1
   run_fns[registered] = fn
   host.register(registered, id, inputs, type(fn), opts, select("#", ...), file, line)
 end
 ci.image = function(name)
-  if phase ~= "load" then error("ci.image: call it while ci.fnl loads, not from inside a run-fn", 2) end
-  local file, line = where(2)
+  if phase ~= "load" then raise("ci.image: call it while ci.fnl loads, not from inside a run-fn") end
+  local file, line = where()
   host.image(name, file, line)
 end
 
@@ -123,15 +132,15 @@ local builtin = {
 }
 
 local function require_(name)
-  if type(name) ~= "string" then error("require: expected a module name string, got " .. type(name), 2) end
+  if type(name) ~= "string" then raise("require: expected a module name string, got " .. type(name)) end
   local m = builtin[name]
   if m ~= nil then return m end
   if loaded[name] ~= nil then return loaded[name] end
-  if loading[name] then error(("require: module %q requires itself"):format(name), 2) end
+  if loading[name] then raise(("require: module %q requires itself"):format(name)) end
   local found = host.find_module(name)
-  if not found.ok then error(found.error, 2) end
+  if not found.ok then raise(found.error) end
   local chunk, err = load_chunk(found.value.lua, "=" .. found.value.chunkname, "t", _ENV)
-  if not chunk then error(("require: module %q did not load: %s"):format(name, err), 2) end
+  if not chunk then raise(("require: module %q did not load: %s"):format(name, err)) end
   loading[name] = true
   local ok, value = pcall(chunk, name, found.value.path)
   loading[name] = nil

@@ -1,0 +1,103 @@
+// Every folder in test/fixtures/ is a pipeline run for real (real Fennel, real
+// Lua VM, real processes) and checked against its expect.json: run outcome,
+// job states, errors with ci.fnl positions, logs, recorded commands, files.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import type { RunEvent } from "@quire/shared";
+import { FIXTURES, allFiles, readEvents, runInProcess, workspaceFrom } from "./helpers.js";
+
+interface Expect {
+  outcome: string;
+  jobs: Record<string, string>;
+  env?: Record<string, string>;
+  max_parallel?: number;
+  max_ms?: number;
+  errors?: Record<string, string>;
+  reasons?: Record<string, string>;
+  run_error?: string;
+  diagnostics?: string[];
+  timed_out?: string[];
+  files?: Record<string, string>;
+  absent_files?: string[];
+  logs?: Record<string, string[]>;
+  logs_exclude?: Record<string, string[]>;
+  cmds?: Record<string, string>;
+  exit_codes?: Record<string, number>;
+  nowhere?: string;
+  event_types?: string[];
+}
+
+function jobStates(events: RunEvent[]): Record<string, string> {
+  const states: Record<string, string> = {};
+  for (const e of events) {
+    if (e.type === "job_finished") states[e.job_id] = e.outcome;
+    if (e.type === "job_skipped") states[e.job_id] = "skipped";
+  }
+  return states;
+}
+
+const scenarios = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, "expect.json")));
+
+describe("fixture pipelines", () => {
+  test.each(scenarios)("%s", async (scenario) => {
+    const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, scenario, "expect.json"), "utf8")) as Expect;
+    const run = await runInProcess(workspaceFrom(path.join(FIXTURES, scenario)), {
+      ...(want.env ? { env: want.env } : {}),
+      ...(want.max_parallel ? { maxParallel: want.max_parallel } : {}),
+    });
+    const { events } = run;
+
+    // The record: numbered 1..N, schema-valid on disk, ending in run_finished.
+    expect(readEvents(path.join(run.outDir, "events.jsonl"))).toEqual(events);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const last = events.at(-1)!;
+    expect(last.type).toBe("run_finished");
+    if (last.type !== "run_finished") return;
+    expect({ outcome: last.outcome, error: last.error }).toMatchObject({ outcome: want.outcome });
+    expect(run.result.outcome).toBe(want.outcome);
+    expect(jobStates(events)).toEqual(want.jobs);
+
+    for (const [job, text] of Object.entries(want.errors ?? {})) {
+      const finished = events.find((e) => e.type === "job_finished" && e.job_id === job);
+      expect(finished && "error" in finished ? finished.error : undefined, `error of ${job}`).toContain(text);
+    }
+    for (const [job, reason] of Object.entries(want.reasons ?? {})) {
+      expect(events.find((e) => e.type === "job_skipped" && e.job_id === job)).toMatchObject({ reason });
+    }
+    if (want.run_error) expect(last.error).toContain(want.run_error);
+    for (const d of want.diagnostics ?? []) expect(last.error, "diagnostics").toContain(d);
+    for (const job of want.timed_out ?? []) {
+      expect(events.find((e) => e.type === "job_finished" && e.job_id === job)).toMatchObject({ timed_out: true });
+    }
+    for (const [file, content] of Object.entries(want.files ?? {})) {
+      expect(fs.readFileSync(path.join(run.workspace, file), "utf8")).toBe(content);
+    }
+    for (const file of want.absent_files ?? []) expect(fs.existsSync(path.join(run.workspace, file))).toBe(false);
+    for (const [log, lines] of Object.entries(want.logs ?? {})) {
+      const text = fs.readFileSync(path.join(run.outDir, "jobs", log), "utf8");
+      for (const l of text.trimEnd().split("\n")) {
+        expect(l, `CRI line in ${log}`).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) [FP] /);
+      }
+      for (const line of lines) expect(text, log).toContain(line);
+    }
+    for (const [log, lines] of Object.entries(want.logs_exclude ?? {})) {
+      const text = fs.readFileSync(path.join(run.outDir, "jobs", log), "utf8");
+      for (const line of lines) expect(text, log).not.toContain(line);
+    }
+    for (const [key, cmd] of Object.entries(want.cmds ?? {})) {
+      const [job, n] = key.split("/");
+      expect(events.find((e) => e.type === "sh_started" && e.job_id === job && e.n === Number(n))).toMatchObject({ cmd });
+    }
+    for (const [key, code] of Object.entries(want.exit_codes ?? {})) {
+      const [job, n] = key.split("/");
+      expect(events.find((e) => e.type === "sh_finished" && e.job_id === job && e.n === Number(n))).toMatchObject({ exit_code: code });
+    }
+    if (want.nowhere) {
+      expect(JSON.stringify(events)).not.toContain(want.nowhere);
+      for (const [file, content] of allFiles(run.outDir)) expect(content, file).not.toContain(want.nowhere);
+    }
+    if (want.event_types) expect(events.map((e) => e.type)).toEqual(want.event_types);
+    if (want.max_ms) expect(run.elapsedMs).toBeLessThan(want.max_ms);
+  });
+});
