@@ -73,6 +73,7 @@ export class VM {
     view: number;
     printValues: number;
     viewValues: number;
+    runEntry: number;
   };
   private closed = false;
   private readonly output: OutputSink;
@@ -121,6 +122,7 @@ export class VM {
       view: viewRef,
       printValues: field("print_values"),
       viewValues: field("view_values"),
+      runEntry: field("run_entry"),
     };
     m._lua_settop(L, -2);
     if (this.options.fennelPath !== undefined) this.setFennelField("path", this.options.fennelPath);
@@ -368,7 +370,8 @@ export class VM {
     const threadRef = this.reg.ref(this.global.address);
     try {
       const L = thread.address;
-      const nargs = push(L);
+      this.reg.push(L, this.helpers.runEntry);
+      const nargs = push(L) + 1;
       let res = thread.resume(nargs);
       while (res.result === LUA_YIELD) {
         const id = this.awaitedCall(L, res.resultCount);

@@ -24,21 +24,21 @@ end
 
 local function check(f, fname)
   if getmetatable(f) ~= FILE then
-    error(format("bad argument #1 to '%s' (FILE* expected, got %s)", fname, type(f)), 3)
+    error(format("bad argument #1 to '%s' (FILE* expected, got %s)", fname, type(f)), 0)
   end
-  if f.closed then error("attempt to use a closed file", 3) end
+  if f.closed then error("attempt to use a closed file", 0) end
   return f
 end
 
 local function read_one(f, fmt, argn)
   if type(fmt) == "number" then return h.fread(f.id, math.floor(fmt)) end
   if type(fmt) ~= "string" then
-    error(format("bad argument #%d to 'read' (invalid format)", argn), 3)
+    error(format("bad argument #%d to 'read' (invalid format)", argn), 0)
   end
   local c = sub(fmt, 1, 1) == "*" and sub(fmt, 2, 2) or sub(fmt, 1, 1)
   if c == "n" then return tonumber(h.fread(f.id, "n")) end
   if c == "l" or c == "L" or c == "a" then return h.fread(f.id, c) end
-  error(format("bad argument #%d to 'read' (invalid format)", argn), 3)
+  error(format("bad argument #%d to 'read' (invalid format)", argn), 0)
 end
 
 local function read(f, ...)
@@ -60,7 +60,7 @@ local function write(f, ...)
     if tv == "number" then
       v = math_type(v) == "integer" and format("%d", v) or format("%.14g", v)
     elseif tv ~= "string" then
-      error(format("bad argument #%d to 'write' (string expected, got %s)", i, tv == "nil" and "no value" or tv), 3)
+      error(format("bad argument #%d to 'write' (string expected, got %s)", i, tv == "nil" and "no value" or tv), 0)
     end
     local ok, msg, code = h.fwrite(f.id, v)
     if not ok then return nil, msg, code end
@@ -74,7 +74,7 @@ function methods.lines(f, ...)
   check(f, "lines")
   local formats = table.pack(...)
   return function()
-    if f.closed then error("file is already closed", 2) end
+    if f.closed then error("file is already closed", 0) end
     return read(f, table.unpack(formats, 1, formats.n))
   end
 end
@@ -89,7 +89,7 @@ function methods.seek(f, whence, offset)
   check(f, "seek")
   whence = whence or "cur"
   if whence ~= "set" and whence ~= "cur" and whence ~= "end" then
-    error(format("bad argument #1 to 'seek' (invalid option '%s')", tostring(whence)), 2)
+    error(format("bad argument #1 to 'seek' (invalid option '%s')", tostring(whence)), 0)
   end
   return h.fseek(f.id, whence, offset or 0)
 end
@@ -100,9 +100,9 @@ FILE.__gc = FILE.__close
 local function open(name, mode)
   mode = mode or "r"
   if type(name) ~= "string" then
-    error(format("bad argument #1 to 'open' (string expected, got %s)", type(name)), 2)
+    error(format("bad argument #1 to 'open' (string expected, got %s)", type(name)), 0)
   end
-  if not find(mode, "^[rwa]%+?b*$") then error("bad argument #2 to 'open' (invalid mode)", 2) end
+  if not find(mode, "^[rwa]%+?b*$") then error("bad argument #2 to 'open' (invalid mode)", 0) end
   local id, msg, code = h.fopen(name, mode)
   if not id then return nil, msg, code end
   return new_file(id)
@@ -119,10 +119,10 @@ function io.write(...) return write(check(default_out, "write"), ...) end
 function io.lines(name, ...)
   if name == nil then return methods.lines(default_in, ...) end
   local f, msg = open(name, "r")
-  if not f then error(msg, 2) end
+  if not f then error(msg, 0) end
   local formats = table.pack(...)
   return function()
-    if f.closed then error("file is already closed", 2) end
+    if f.closed then error("file is already closed", 0) end
     local v = read(f, table.unpack(formats, 1, formats.n))
     if v == nil then f:close() end
     return v
@@ -132,7 +132,7 @@ local function redirect(current, x, mode, fname)
   if x == nil then return current end
   if type(x) == "string" then
     local f, msg = open(x, mode)
-    if not f then error(msg, 3) end
+    if not f then error(msg, 0) end
     return f
   end
   return check(x, fname)
@@ -142,7 +142,7 @@ function io.output(x) default_out = redirect(default_out, x, "w", "output") retu
 function io.close(f) return methods.close(f or default_out) end
 function io.popen(cmd, mode)
   mode = mode or "r"
-  if mode ~= "r" and mode ~= "w" then error("bad argument #2 to 'popen' (invalid mode)", 2) end
+  if mode ~= "r" and mode ~= "w" then error("bad argument #2 to 'popen' (invalid mode)", 0) end
   local id, msg, code = h.popen(cmd, mode)
   if not id then return nil, msg, code end
   return new_file(id)

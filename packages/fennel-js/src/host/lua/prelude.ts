@@ -53,6 +53,32 @@ local function forward(c, ok, ...)
   return ok, ...
 end
 
+-- Entry points run on their own threads, but to the program each is the
+-- main thread: not yieldable, and "running" says so.
+local co_running = coroutine.running
+local entries = setmetatable({}, {__mode = "k"})
+local function run_entry(f, ...)
+  entries[co_running()] = true
+  return f(...)
+end
+
+coroutine.running = function()
+  local c, main = co_running()
+  if entries[c] then return c, true end
+  return c, main
+end
+
+coroutine.isyieldable = function(c)
+  c = c or co_running()
+  if entries[c] then return false end
+  return co_isyieldable(c)
+end
+
+coroutine.yield = function(...)
+  if entries[co_running()] then error("attempt to yield from outside a coroutine", 2) end
+  return co_yield(...)
+end
+
 coroutine.resume = function(c, ...)
   return forward(c, co_resume(c, ...))
 end
@@ -202,6 +228,6 @@ local function view_values(f, ...)
   out(concat(parts, "\t") .. "\n")
 end
 
-return {wrap_host = wrap_host, global_names = global_names, fennel = fennel,
+return {wrap_host = wrap_host, run_entry = run_entry, global_names = global_names, fennel = fennel,
         print_values = print_values, view_values = view_values}
 `;

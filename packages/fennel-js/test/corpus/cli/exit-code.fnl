@@ -1,0 +1,3 @@
+(io.write "about to fail\n")
+(io.stderr:write "custom failure message\n")
+(os.exit 4)

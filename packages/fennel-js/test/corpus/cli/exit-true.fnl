@@ -1,0 +1,3 @@
+(print "done")
+(os.exit true)
+(print "not reached")

@@ -1,0 +1,6 @@
+(io.write "a" 1 " " 2.5 " " 1e100 " " 3.0 "\n")
+(: (io.write "chained ") :write "calls\n")
+(io.stdout:write "via stdout\n")
+(io.stderr:write "this goes to stderr\n")
+(print (io.type io.stdout) (io.type 42))
+(print (pcall io.write {}))

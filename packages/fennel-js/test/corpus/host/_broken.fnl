@@ -1,0 +1,4 @@
+(fn f [x]
+  (+ x not-defined-anywhere))
+
+{: f}

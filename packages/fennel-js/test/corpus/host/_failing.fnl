@@ -1,0 +1,4 @@
+(fn explode [t]
+  (. t :missing :deeper))
+
+{: explode}

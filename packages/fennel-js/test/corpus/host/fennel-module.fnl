@@ -1,0 +1,6 @@
+(local fennel (require :fennel))
+(print fennel.version)
+(print (fennel.view {:name "x" :tags [:a :b] :n 3}))
+(print (fennel.eval "(+ 1 2 3)"))
+(print (fennel.view (fennel.eval "[(* 2 2) {:k :v}]")))
+(print (type fennel.compile-string) (type fennel.traceback) (type fennel.dofile))

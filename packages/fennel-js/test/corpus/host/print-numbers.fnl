@@ -1,0 +1,6 @@
+(print 3 3.0 (/ 6 2) (// 7 2) (math.floor 3.5) -0.0)
+(print 1e15 1e16 0.1 (/ 1 3) 123456789012)
+(print math.maxinteger math.mininteger (+ math.maxinteger 1))
+(print math.huge (- math.huge) (math.type 1) (math.type 1.0) (math.type "1"))
+(print (tostring nil) (tostring true) (tostring false))
+(print (.. 1 2) (.. 1.5 "x"))

@@ -1,0 +1,3 @@
+(print "before")
+(local broken (require :_broken))
+(broken.f 1)

@@ -1,0 +1,3 @@
+(local failing (require :_failing))
+(print "loaded")
+(failing.explode {})

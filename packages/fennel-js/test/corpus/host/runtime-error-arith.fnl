@@ -1,0 +1,4 @@
+(local values-table {:a 1})
+
+(print "start")
+(print (+ values-table.a values-table.b))
