@@ -28,11 +28,11 @@ async function planGit(command: string, service: GitService, args: string[], rep
   }
   const target = args[0]!;
   if (target.startsWith("-")) refuse(command, `${service}: ${JSON.stringify(target)} looks like an option; only a repository name is allowed`);
-  if (target.startsWith("/")) {
-    refuse(command, `${service}: ${JSON.stringify(target)} is an absolute path; use a name relative to the forge, e.g. git@host:name.git`);
-  }
+  // ssh://host/name.git URLs send "/name.git": one leading slash names a repository
+  // of the forge, never a path of the machine (the rest must pass the name rules).
+  const name = target.startsWith("/") && !target.startsWith("//") ? target.slice(1) : target;
   try {
-    return { kind: "git", service, repo: await openRepo(reposDir, target) };
+    return { kind: "git", service, repo: await openRepo(reposDir, name) };
   } catch (e) {
     if (e instanceof RepoNameError || e instanceof RepoNotFoundError) refuse(command, `${service}: ${e.message}`);
     throw e;

@@ -47,6 +47,8 @@ describe("planExec accepts", () => {
     ["git-upload-pack foo", "git-upload-pack", "foo.git"],
     ['git-receive-pack "work/bar.git"', "git-receive-pack", "work/bar.git"],
     ["git-upload-pack 'work/bar'", "git-upload-pack", "work/bar.git"],
+    ["git-upload-pack '/foo.git'", "git-upload-pack", "foo.git"],
+    ["git-receive-pack '/work/bar.git'", "git-receive-pack", "work/bar.git"],
   ])("%j", async (command, service, name) => {
     const plan = await planExec(command, repos);
     expect(plan.kind).toBe("git");
@@ -112,8 +114,12 @@ describe("planExec refuses", () => {
     ["git-upload-pack '../foo.git'", /"\.\."/],
     ["git-upload-pack 'work/../foo.git'", /"\.\."/],
     ["git-upload-pack '../../etc'", /"\.\."/],
-    ["git-upload-pack '/etc/passwd'", /absolute path/],
-    ["git-upload-pack '/foo.git'", /absolute path/],
+    ["git-upload-pack '/etc/passwd'", /no repository "etc\/passwd\.git"/],
+    ["git-upload-pack '/etc/ssh/sshd_config'", /at most one level/],
+    ["git-upload-pack '//foo.git'", /absolute path/],
+    ["git-upload-pack '/../foo.git'", /"\.\."/],
+    ["git-upload-pack '/root/.ssh'", /starts with "\."/],
+    ["git-upload-pack '/srv/git/foo.git'", /at most one level/],
     ["git-upload-pack 'a/b/c.git'", /at most one level/],
     ["git-upload-pack 'link.git'", /resolves outside/],
     ["git-upload-pack '.git'", /empty segment|starts with "\."/],

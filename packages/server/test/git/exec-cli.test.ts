@@ -41,7 +41,7 @@ describe("git over quire exec", () => {
     expect(push.status).toBe(0);
     expect(push.stderr).toMatch(/remote: quire: warning: the server is not answering/);
     expect(git(path.join(data, "repos", "proj.git"), ["rev-parse", "main"]).trim()).toBe(sha);
-    const other = gitResult(parent, ["clone", "-q", "git@forge:proj", "again"], sshEnv);
+    const other = gitResult(parent, ["clone", "-q", "ssh://git@forge/proj", "again"], sshEnv);
     expect(other.status).toBe(0);
     expect(git(path.join(parent, "again"), ["rev-parse", "HEAD"]).trim()).toBe(sha);
     const archive = gitResult(parent, ["archive", "--remote=git@forge:proj.git", "main", ".quire/ci.fnl"], sshEnv);
@@ -52,7 +52,7 @@ describe("git over quire exec", () => {
   it("refuses a clone of a path outside the forge and of a missing repository", async () => {
     const parent = await tempDir("quire-clone-bad-");
     cleanup.push(parent);
-    for (const url of ["git@forge:../proj.git", "git@forge:/etc", "git@forge:missing.git", "ssh://git@forge/proj.git"]) {
+    for (const url of ["git@forge:../proj.git", "git@forge:/etc", "git@forge:missing.git", "ssh://git@forge/etc/passwd", "ssh://git@forge//proj.git"]) {
       const r = gitResult(parent, ["clone", url, "x"], sshEnv);
       expect(r.status, url).not.toBe(0);
       expect(r.stderr, url).toMatch(/quire: refused: git-upload-pack: /);
