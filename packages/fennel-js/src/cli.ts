@@ -2,12 +2,12 @@
 // The `fennel-js` command: run a file with `arg` set, --compile to Lua,
 // -e/--eval, --repl; flags and output as the reference `fennel` command.
 // Everything Lua prints goes to stdout as raw bytes through one buffer.
+import "./host/warm.js";
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileString } from "./compiler/index.js";
 import { FennelError } from "./errors.js";
-import { warmUp } from "./host/engine.js";
 import { LuaRuntimeError } from "./host/chunks.js";
 import { FdSink } from "./host/node-files.js";
 import { decodeSource, encodeLua } from "./host/source-text.js";
@@ -42,7 +42,6 @@ interface CliOptions {
 
 /** Run the command line `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  void warmUp();
   const stdout = new FdSink(1);
   const opts: CliOptions = { fennelPaths: [], packagePaths: [], globals: undefined };
   const args = [...argv];
