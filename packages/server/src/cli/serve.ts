@@ -2,6 +2,8 @@
 // directory until SIGINT/SIGTERM. Flags override config.
 import type { ServerConfig } from "../config/types.js";
 import { startQuire } from "../serve/start.js";
+import { ConfigFileError, loadConfigFile } from "../config/load.js";
+import { attachPushSocket, workspacePreparer } from "../push/attach.js";
 import { UsageError, type Command } from "./context.js";
 
 /** Parse serve's own flags into config overrides. */
@@ -32,11 +34,29 @@ export function parseServeArgs(args: string[]): Partial<ServerConfig> {
 
 export const serveCommand: Command = async (ctx) => {
   const overrides = parseServeArgs(ctx.args);
+  let fromFile: Partial<ServerConfig>;
+  try {
+    const loaded = await loadConfigFile(ctx.paths.config);
+    for (const w of loaded.warnings) ctx.stderr.write(`quire: warning: ${w}\n`);
+    fromFile = loaded.config;
+  } catch (e) {
+    if (!(e instanceof ConfigFileError)) throw e;
+    ctx.stderr.write(`quire serve: ${e.message}\n`);
+    return 1;
+  }
   const quire = await startQuire({
     dataDir: ctx.paths.dataDir,
-    config: overrides,
+    // Flags override the file (SPEC §8).
+    config: { ...fromFile, ...overrides },
+    prepare: workspacePreparer(ctx.paths.repos),
     log: (line) => ctx.stderr.write(`quire: ${line}\n`),
   });
+  try {
+    await attachPushSocket(quire);
+  } catch (e) {
+    await quire.close();
+    throw e;
+  }
   ctx.stdout.write(`quire serve: listening on ${quire.url} (data directory ${ctx.paths.dataDir})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
