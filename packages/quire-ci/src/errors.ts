@@ -7,6 +7,7 @@ export interface Diagnostic {
   line?: number;
   col?: number;
   message: string;
+  /** What to do about it; one suggestion per line. */
   hint?: string;
 }
 
@@ -16,7 +17,8 @@ export function formatDiagnostic(d: Diagnostic, options: { hint?: boolean } = {}
   if (d.line !== undefined) where += `:${d.line}`;
   if (d.line !== undefined && d.col !== undefined) where += `:${d.col}`;
   const head = `${where}: ${d.message}`;
-  return options.hint !== false && d.hint ? `${head}\n  hint: ${d.hint}` : head;
+  if (options.hint === false || !d.hint) return head;
+  return [head, ...d.hint.split("\n").map((h) => `  * ${h}`)].join("\n");
 }
 
 /** The pipeline could not be compiled, evaluated or validated: every problem found. */

@@ -11,6 +11,7 @@ export interface EventSink {
 
 export class EventEmitter {
   private seq = 0;
+  private finished = false;
   private readonly sinks: EventSink[] = [];
 
   constructor(private readonly redactor: Redactor) {}
@@ -19,7 +20,10 @@ export class EventEmitter {
     this.sinks.push(sink);
   }
 
-  emit(event: UnsequencedEvent): RunEvent {
+  emit(event: UnsequencedEvent): RunEvent | undefined {
+    // run_finished is the last word; nothing a straggling job does after it is recorded.
+    if (this.finished) return undefined;
+    if (event.type === "run_finished") this.finished = true;
     const full = { ...event, seq: ++this.seq, at_ms: Date.now() } as RunEvent;
     if ("cmd" in full) full.cmd = this.redactor.redact(full.cmd);
     if ("error" in full && full.error !== undefined) full.error = this.redactor.redact(full.error);

@@ -1,6 +1,7 @@
 // Live delivery of events to POST /api/run/events, strictly in seq order.
-// 2xx or 409 (already recorded) moves on; 5xx and lost connections retry
-// with backoff; the run never waits on the server (events.jsonl is the record).
+// Queued events go as one array. 2xx moves on; 409 means already recorded
+// (the server names the seq it expects next); 5xx and lost connections retry
+// with backoff. The run never waits on the server: events.jsonl is the record.
 import type { RunEvent } from "@quire/shared";
 import type { EventSink } from "./emitter.js";
 import type { HttpClient } from "./http-client.js";
@@ -15,6 +16,8 @@ export interface HttpSinkOptions {
 }
 
 const EVENTS_PATH = "/api/run/events";
+/** Events queued while the server was slow or away go in one request (the server takes up to 1000). */
+const MAX_BATCH = 200;
 
 export class HttpEventSink implements EventSink {
   private queue: RunEvent[] = [];
@@ -50,27 +53,37 @@ export class HttpEventSink implements EventSink {
   private async pump(): Promise<void> {
     let backoff = this.options.backoffMs ?? 100;
     const maxBackoff = this.options.maxBackoffMs ?? 2000;
+    let batchLimit = MAX_BATCH;
     while (this.queue.length > 0 && !this.stopped) {
       if (this.closing && Date.now() > this.deadline) return;
-      const event = this.queue[0]!;
+      const batch = this.queue.slice(0, batchLimit);
       let retry = false;
       try {
-        const res = await this.client.request("POST", EVENTS_PATH, JSON.stringify(event), 5000);
-        if ((res.status >= 200 && res.status < 300) || res.status === 409) {
-          this.delivered++;
-          this.queue.shift();
+        const body = JSON.stringify(batch.length === 1 ? batch[0] : batch);
+        const res = await this.client.request("POST", EVENTS_PATH, body, 5000);
+        if (res.status >= 200 && res.status < 300) {
+          this.acknowledge(batch.at(-1)!.seq + 1);
           backoff = this.options.backoffMs ?? 100;
+          batchLimit = MAX_BATCH;
+        } else if (res.status === 409) {
+          const error = errorBody(res.body);
+          if (error.code === "run_not_active") {
+            this.stop(`the server no longer accepts events for this run (${error.message ?? "run not active"})`);
+          } else {
+            // Already recorded (a replay) or a gap: the server says which seq it expects next.
+            this.acknowledge(typeof error.expected_seq === "number" ? error.expected_seq : batch[0]!.seq + 1);
+          }
         } else if (res.status >= 500 || res.status === 429) {
           retry = true;
         } else if (res.status === 401 || res.status === 403) {
-          this.options.warn?.(`the server refused the run token (HTTP ${res.status}); no more live events, events.jsonl has them`);
-          this.stopped = true;
-          this.dropped += this.queue.length;
-          this.queue = [];
+          this.stop(`the server refused the run token (HTTP ${res.status})`);
+        } else if (batch.length > 1) {
+          batchLimit = 1; // find the one event the server rejects
         } else {
-          this.options.warn?.(`the server rejected event seq ${event.seq} (HTTP ${res.status}): ${res.body.slice(0, 200)}`);
+          this.options.warn?.(`the server rejected event seq ${batch[0]!.seq} (HTTP ${res.status}): ${res.body.slice(0, 300)}`);
           this.dropped++;
           this.queue.shift();
+          batchLimit = MAX_BATCH;
         }
       } catch {
         retry = true;
@@ -88,5 +101,29 @@ export class HttpEventSink implements EventSink {
         backoff = Math.min(backoff * 2, maxBackoff);
       }
     }
+  }
+
+  /** Everything before `nextSeq` is recorded by the server. */
+  private acknowledge(nextSeq: number): void {
+    while (this.queue.length > 0 && this.queue[0]!.seq < nextSeq) {
+      this.queue.shift();
+      this.delivered++;
+    }
+  }
+
+  private stop(why: string): void {
+    this.options.warn?.(`${why}; no more live events (events.jsonl has them all)`);
+    this.stopped = true;
+    this.dropped += this.queue.length;
+    this.queue = [];
+  }
+}
+
+function errorBody(text: string): { code?: string; message?: string; expected_seq?: unknown } {
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string; expected_seq?: unknown } };
+    return parsed.error ?? {};
+  } catch {
+    return {};
   }
 }

@@ -81,7 +81,7 @@ export class Executor {
 
   private async runJob(job: JobSpec): Promise<JobResult> {
     const { ctx, loaded } = this.options;
-    const state: RuntimeJobState = { id: job.id, shCount: 0, children: new Set() };
+    const state: RuntimeJobState = { id: job.id, shCount: 0, children: new Set(), inflight: new Set() };
     ctx.jobs.set(job.id, state);
     ctx.emitter.emit({ type: "job_started", job_id: job.id });
     const started = performance.now();
@@ -101,6 +101,10 @@ export class Executor {
       state.aborted = `timed out after ${seconds(job.timeoutSec!)}`;
       for (const child of state.children) killGroup(child.pid, "SIGKILL");
       this.stragglers.push(execution);
+      // Let the killed commands record their sh_finished before the job's end.
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...state.inflight]), new Promise((r) => (wait = setTimeout(r, 3000)))]);
+      clearTimeout(wait);
       result = { ...base, state: "failed", timedOut: true, error: `${posText(job)}: job "${job.id}" timed out after ${seconds(job.timeoutSec!)}` };
     } else if (status.status === "error") {
       const message = loaded.binding.chunks.rewrite(status.message);

@@ -42,7 +42,7 @@ export function compileErrorDiagnostic(e: unknown, file: string): Diagnostic {
       line: err.line,
       ...(typeof err.col === "number" ? { col: err.col } : {}),
       message: `${kind}: ${err.reason}`,
-      ...(hints.length > 0 ? { hint: hints.map((h) => h.replace(/^\*\s*/, "")).join("; ") } : {}),
+      ...(hints.length > 0 ? { hint: hints.map((h) => h.replace(/^\*\s*/, "")).join("\n") } : {}),
     };
   }
   return { file, message: `Compile error: ${err?.message ?? String(e)}` };

@@ -24,6 +24,8 @@ export interface JobState {
   id: string;
   shCount: number;
   children: Set<ChildProcess>;
+  /** sh calls not yet finished (their sh_finished still to come). */
+  inflight: Set<Promise<unknown>>;
   /** Set when the job was judged while still running (timeout): later sh calls refuse. */
   aborted?: string;
   logDirMade?: boolean;

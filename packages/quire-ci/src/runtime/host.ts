@@ -78,7 +78,10 @@ export function createHostFunctions(b: HostBinding): VmHostFunctions {
     },
     async sh(jobId, cmd, opts) {
       const { ctx, job } = jobState(b, jobId);
-      return shPrimitive(ctx, job, cmd, opts);
+      const call = shPrimitive(ctx, job, cmd, opts);
+      job.inflight.add(call);
+      void call.finally(() => job.inflight.delete(call));
+      return call;
     },
     async secret(jobId, name) {
       return secretPrimitive(jobState(b, jobId).ctx, name);

@@ -1,0 +1,182 @@
+// quire-ci in server mode, as `quire serve` spawns it: the built program, a
+// real HTTP server on 127.0.0.1, real pipelines. Live events, retries, the
+// server going away mid-run, compile errors judged with exit 0.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { ApiServer, type ApiServerOptions } from "./api-server.js";
+import { BIN, readEvents, tempDir, workspaceWith } from "./helpers.js";
+
+const TOKEN = "run-token-0123456789";
+const servers: ApiServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.kill().catch(() => undefined);
+});
+
+async function startServer(options: Partial<ApiServerOptions> = {}): Promise<ApiServer> {
+  const server = await new ApiServer({ token: TOKEN, ...options }).start();
+  servers.push(server);
+  return server;
+}
+
+interface Spawned {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  runDir: string;
+  eventsFile: string;
+}
+
+function runQuireCi(workspace: string, env: Record<string, string>, args?: string[]): Promise<Spawned> {
+  const runDir = tempDir("quire-ci-run-");
+  const eventsFile = path.join(runDir, "events.jsonl");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...(args ?? ["--events", eventsFile, "--out-dir", runDir])], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr, runDir, eventsFile }));
+  });
+}
+
+function serverEnv(server: ApiServer): Record<string, string> {
+  return { QUIRE__SERVER_URL: server.url, QUIRE__RUN_TOKEN: TOKEN };
+}
+
+describe("server mode", () => {
+  test("runs the pipeline, posts every event, reveals secrets through the server, hides QUIRE__ from sh", async () => {
+    const server = await startServer({ secrets: { "api-key": "key-abcdef-123456" } });
+    const ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :build [:quire/push]
+  (fn [{: sh : secret : jobs}]
+    (let [key (secret :api-key)
+          env (sh "env")]
+      (assert (not (env.stdout:find "QUIRE__")) "QUIRE__ variables reach sh")
+      (sh (.. "echo key=" key " sha=" (. (jobs :quire/push) :sha))))))
+`);
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.code).toBe(0);
+    const onDisk = readEvents(r.eventsFile);
+    expect(onDisk.at(-1)).toMatchObject({ type: "run_finished", outcome: "success" });
+    expect(server.events).toEqual(onDisk);
+    expect(server.requests.filter((q) => q.path === "/api/run/bootstrap")).toHaveLength(1);
+    expect(server.requests.every((q) => q.auth === `Bearer ${TOKEN}`)).toBe(true);
+    const log = fs.readFileSync(path.join(r.runDir, "jobs", "build", "sh-2.log"), "utf8");
+    expect(log).toContain(`stdout F key={{ api-key }} sha=${"a".repeat(40)}`);
+    expect(JSON.stringify(onDisk)).not.toContain("key-abcdef-123456");
+  });
+
+  test("events arrive at the server while the job is still running", async () => {
+    let ws = "";
+    const server = await startServer({
+      onEvent: (event) => {
+        // Only an event that arrived live can release the command that is waiting for it.
+        if (event.type === "sh_started" && event.job_id === "wait" && event.n === 1) fs.writeFileSync(path.join(ws, "released"), "");
+      },
+    });
+    ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :wait [:quire/push]
+  (fn [{: sh}]
+    (sh "for i in $(seq 200); do [ -f released ] && exit 0; sleep 0.05; done; exit 1")))
+`);
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.code).toBe(0);
+    expect(readEvents(r.eventsFile).at(-1)).toMatchObject({ outcome: "success" });
+    const types = server.events.map((e) => e.type);
+    expect(types.indexOf("sh_started")).toBeLessThan(types.indexOf("job_finished"));
+  });
+
+  test("5xx answers are retried until every event is recorded once, in order", async () => {
+    const server = await startServer({ failEvents: 3 });
+    const ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :a [:quire/push] (fn [{: sh}] (sh "echo one") (sh "echo two")))
+(ci.job :b [:a] (fn [{: sh}] (sh "exit 1")))
+(ci.job :c [:b] (fn [] nil))
+`);
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.code).toBe(0);
+    const onDisk = readEvents(r.eventsFile);
+    expect(onDisk.at(-1)).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
+    expect(server.events.map((e) => e.seq)).toEqual(onDisk.map((e) => e.seq));
+    expect(server.events).toEqual(onDisk);
+  });
+
+  test("the server going away mid-run does not stop the run; events.jsonl has everything", async () => {
+    let ws = "";
+    const server = await startServer({
+      onEvent: (event, s) => {
+        if (event.type === "job_started" && event.job_id === "first") {
+          void s.kill().then(() => fs.writeFileSync(path.join(ws, "server-gone"), ""));
+        }
+      },
+    });
+    ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :first [:quire/push]
+  (fn [{: sh}]
+    (sh "for i in $(seq 200); do [ -f server-gone ] && exit 0; sleep 0.05; done; exit 1")))
+(ci.job :second [:first] (fn [{: sh}] (sh "echo still running")))
+`);
+    const started = Date.now();
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const onDisk = readEvents(r.eventsFile);
+    expect(onDisk.map((e) => e.type)).toEqual([
+      "job_started", "sh_started", "sh_finished", "job_finished",
+      "job_started", "sh_started", "sh_finished", "job_finished", "run_finished",
+    ]);
+    expect(onDisk.at(-1)).toMatchObject({ outcome: "success" });
+    expect(server.events.length).toBeLessThan(onDisk.length);
+    expect(r.stderr).toContain("events.jsonl");
+  });
+
+  test("a compile error is a judged pipeline failure: exit 0, run_finished names ci.fnl:line:col", async () => {
+    const server = await startServer();
+    const ws = workspaceWith(`(local ci (require :quire.ci))\n\n(ci.job :x [:quire/push] (fn [] (undefined-thing)))\n`);
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.code).toBe(0);
+    const onDisk = readEvents(r.eventsFile);
+    expect(onDisk).toHaveLength(1);
+    expect(onDisk[0]).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
+    expect(onDisk[0]).toHaveProperty("error", expect.stringContaining("ci.fnl:3:33: Compile error: unknown identifier: undefined-thing"));
+    expect(server.events).toEqual(onDisk);
+  });
+
+  test("a job timeout ends the run timed-out, still exit 0", async () => {
+    const server = await startServer();
+    const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :slow [:quire/push] (fn [{: sh}] (sh "sleep 30")) {:timeout 0.5})\n`);
+    const started = Date.now();
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const onDisk = readEvents(r.eventsFile);
+    expect(onDisk.find((e) => e.type === "job_finished")).toMatchObject({ outcome: "failed", timed_out: true });
+    expect(onDisk.at(-1)).toMatchObject({ type: "run_finished", outcome: "timed-out" });
+  });
+
+  test("quire-ci itself failing exits non-zero: bootstrap refused, no server, missing environment", async () => {
+    const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :x [:quire/push] (fn [] nil))\n`);
+    const refused = await startServer({ bootstrapStatus: 409 });
+    const r1 = await runQuireCi(ws, serverEnv(refused));
+    expect(r1.code).not.toBe(0);
+    expect(r1.stderr).toContain("refused the bootstrap request (HTTP 409");
+    expect(refused.events).toHaveLength(0);
+
+    const gone = await startServer();
+    await gone.kill();
+    const r2 = await runQuireCi(ws, serverEnv(gone));
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toContain("could not fetch the bootstrap");
+
+    const r3 = await runQuireCi(ws, {});
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain("QUIRE__SERVER_URL and QUIRE__RUN_TOKEN must be set");
+  });
+});
