@@ -117,6 +117,7 @@ export class Executor {
     } else {
       result = { ...base, state: "complete" };
     }
+    if (result.error !== undefined) result.error = ctx.redactor.redact(result.error);
     ctx.emitter.emit({
       type: "job_finished",
       job_id: job.id,

@@ -1,0 +1,83 @@
+// The live event sink against a real HTTP server on 127.0.0.1.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, expect, test } from "vitest";
+import type { RunEvent } from "@quire/shared";
+import { HttpClient } from "./http-client.js";
+import { HttpEventSink } from "./http-sink.js";
+
+const servers: http.Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+function event(seq: number): RunEvent {
+  return { type: "job_started", job_id: `j${seq}`, seq, at_ms: 1 };
+}
+
+async function serve(handler: (body: unknown[], res: http.ServerResponse) => void): Promise<string> {
+  const server = http.createServer((req, res) => {
+    let text = "";
+    req.on("data", (c: Buffer) => (text += c.toString()));
+    req.on("end", () => {
+      const value = JSON.parse(text) as unknown;
+      handler(Array.isArray(value) ? value : [value], res);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+test("a 409 naming the expected seq skips what the server already has", async () => {
+  const seen: number[] = [];
+  let first = true;
+  const url = await serve((body, res) => {
+    const seqs = body.map((e) => (e as RunEvent).seq);
+    if (first) {
+      first = false; // pretend seq 1 and 2 were recorded by an earlier attempt
+      res.writeHead(409, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ error: { code: "seq_out_of_order", message: "dup", expected_seq: 3 } }));
+    }
+    seen.push(...seqs);
+    res.writeHead(200).end("{}");
+  });
+  const client = new HttpClient(url, "t");
+  const sink = new HttpEventSink(client);
+  for (let i = 1; i <= 4; i++) sink.write(event(i));
+  await sink.close();
+  client.close();
+  expect(seen).toEqual([3, 4]);
+  expect(sink.delivered).toBe(4);
+});
+
+test("a refused token stops delivery without failing anything", async () => {
+  let calls = 0;
+  const url = await serve((_body, res) => {
+    calls++;
+    res.writeHead(401).end("{}");
+  });
+  const warnings: string[] = [];
+  const client = new HttpClient(url, "bad");
+  const sink = new HttpEventSink(client, { warn: (m) => warnings.push(m) });
+  sink.write(event(1));
+  sink.write(event(2));
+  await sink.close();
+  client.close();
+  expect(calls).toBe(1);
+  expect(sink.dropped).toBe(2);
+  expect(warnings[0]).toContain("refused the run token");
+});
+
+test("an unreachable server is given up on at close within the drain time", async () => {
+  const url = await serve(() => undefined);
+  servers[0]!.close();
+  const client = new HttpClient(url, "t");
+  const sink = new HttpEventSink(client, { drainMs: 300, backoffMs: 20 });
+  sink.write(event(1));
+  const started = Date.now();
+  await sink.close();
+  client.close();
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(sink.dropped).toBe(1);
+});
