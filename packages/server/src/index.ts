@@ -14,7 +14,7 @@ export { ingestEventsFile, type IngestReport, type IngestProblem } from "./runs/
 export { resolveAfterExit, exitCodeOf, type ExitStatus, type Resolution } from "./runs/outcome.js";
 export { reconcileOrphans, type OrphanReport } from "./runs/orphans.js";
 export { enforceRunTimeout, type WatchdogOptions, type WatchdogResult } from "./runs/watchdog.js";
-export { startRunQueue, type RunQueue, type RunQueueOptions, type PrepareRun } from "./runs/queue.js";
+export { startRunQueue, recordSpawn, type RunQueue, type RunQueueOptions, type PrepareRun } from "./runs/queue.js";
 export { spawnExecutor, defaultExecutor, runDirs, type ExecutorCommand, type RunDirs } from "./runs/spawn.js";
 export { killProcessGroup, isProcessGroupAlive } from "./runs/process-group.js";
 export { newRunToken, hashRunToken, tokenMatches } from "./runs/tokens.js";

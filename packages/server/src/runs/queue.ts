@@ -65,6 +65,19 @@ interface Slot {
   done: Promise<void>;
 }
 
+/**
+ * Record that run `runId` got an executor: its pid (= process group) and the
+ * hash of its token. False when the run is no longer a pending run without
+ * an executor (superseded meanwhile): the caller must kill the process.
+ */
+export function recordSpawn(db: Db, runId: string, pid: number, token: string, nowMs: number = Date.now()): boolean {
+  return (
+    db.sqlite
+      .prepare("UPDATE runs SET pid = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
+      .run(pid, nowMs, hashRunToken(token), runId).changes === 1
+  );
+}
+
 /** Start the queue runner; it looks for work at once. */
 export function startRunQueue(options: RunQueueOptions): RunQueue {
   const { db } = options;
@@ -139,10 +152,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     slot.child = child;
     slot.pid = pid;
     // Same tick as the spawn: the child cannot reach bootstrap before its token is stored.
-    const claimed = db.sqlite
-      .prepare("UPDATE runs SET pid = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
-      .run(pid, Date.now(), hashRunToken(token), run.id).changes;
-    if (claimed === 0) void killProcessGroup(pid, { graceMs: 0 });
+    if (!recordSpawn(db, run.id, pid, token)) void killProcessGroup(pid, { graceMs: 0 });
     log(`run ${run.id}: started quire-ci (pid ${pid}) for ${run.repo} ${run.ref} ${run.sha.slice(0, 12)}`);
 
     let status = await exited;
