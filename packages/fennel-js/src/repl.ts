@@ -6,6 +6,11 @@ import type { FdSink } from "./host/node-files.js";
 import type { VM } from "./host/vm.js";
 import { describeError } from "./cli.js";
 
+const HELP = `Welcome to the fennel-js REPL. Enter Fennel forms to evaluate them;
+values print as fennel.view shows them.
+  ,help  show this text
+  ,exit  leave the REPL (as does end of input)`;
+
 function incomplete(e: unknown): boolean {
   return (
     e instanceof FennelError &&
@@ -21,10 +26,17 @@ export async function runRepl(vm: VM, stdout: FdSink): Promise<number> {
     stdout.write(Buffer.from(text));
     stdout.flush();
   };
-  stdout.write(Buffer.from("Welcome to fennel-js (Fennel 1.6.0 on PUC Lua 5.4)!\n"));
+  stdout.write(Buffer.from("Welcome to Fennel 1.6.0 on PUC Lua 5.4!\nUse ,help to see available commands.\n"));
   prompt(">> ");
   let pending = "";
   for await (const line of rl) {
+    if (pending === "" && /^\s*,/.test(line)) {
+      const command = line.trim();
+      if (command === ",exit") break;
+      stdout.write(Buffer.from(command === ",help" ? `${HELP}\n` : `Unknown command ${command}; try ,help\n`));
+      prompt(">> ");
+      continue;
+    }
     pending += `${line}\n`;
     if (pending.trim() === "") {
       pending = "";

@@ -15,7 +15,10 @@ function writeAllSync(fd: number, data: Uint8Array, position: number | null = nu
     try {
       off += writeSync(fd, data, off, data.length - off, position === null ? null : position + off);
     } catch (e) {
-      if ((e as { code?: string }).code !== "EAGAIN") throw e;
+      const code = (e as { code?: string }).code;
+      // The reader went away (`| head`): stop as a Lua process would on SIGPIPE.
+      if (code === "EPIPE" && (fd === 1 || fd === 2)) process.exit(141);
+      if (code !== "EAGAIN") throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
     }
   }

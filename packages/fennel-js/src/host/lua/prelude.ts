@@ -109,10 +109,18 @@ print = function(...)
   out(concat(parts, "\t", 1, n) .. "\n")
 end
 
+-- Globals present now, by their Fennel names: a global that Fennel stored
+-- mangled (__fnl_global__foo_2dbar) is allowed as foo-bar.
 local function global_names()
   local names = {}
   for k in pairs(_G) do
-    if type(k) == "string" then names[#names + 1] = k end
+    if type(k) == "string" then
+      names[#names + 1] = k
+      local rest = k:match("^__fnl_global__(.*)$")
+      if rest then
+        names[#names + 1] = (rest:gsub("_(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+      end
+    end
   end
   return concat(names, "\n")
 end
