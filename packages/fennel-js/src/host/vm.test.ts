@@ -157,6 +157,19 @@ describe("profiles", () => {
     expect(err.message).toMatch(/^p\.fnl:1: attempt to index a nil value \(global 'io'\)/);
   });
 
+  it("pipeline VMs cannot load Lua files or C libraries through require", async () => {
+    const root = tmpRoot({ "sneaky.lua": "return io" });
+    const vm = await vmWith({ root });
+    const [ok, msg] = await vm.evalString("(pcall require :sneaky)");
+    expect(ok).toBe(false);
+    expect(msg).toContain("module 'sneaky' not found");
+    expect(await vm.evalString("(values package.loadlib string.dump (length package.searchers))")).toEqual([
+      undefined,
+      undefined,
+      2,
+    ]);
+  });
+
   it("os.execute is refused in a pipeline VM", async () => {
     const vm = await vmWith();
     const err = await rejection(vm.evalString("(os.execute \"true\")", { filename: "x.fnl" }));
@@ -209,6 +222,25 @@ describe("require", () => {
     vm.registerModule("answer", () => 42);
     expect(await vm.evalString("(local ci (require :quire.ci)) (ci.job :build) (pick-values 1 (require :answer))")).toEqual([42]);
     expect(jobs).toEqual(["build"]);
+  });
+});
+
+describe("entry threads", () => {
+  it("look like Lua's main thread to the program", async () => {
+    const vm = await vmWith();
+    expect(await vm.evalString("(let [(_ main?) (coroutine.running)] (values main? (coroutine.isyieldable)))")).toEqual([
+      true,
+      false,
+    ]);
+    const err = await rejection(vm.evalString("(coroutine.yield 1)", { filename: "y.fnl" }));
+    expect(err.message).toContain("attempt to yield from outside a coroutine");
+  });
+
+  it("keep coroutine errors and wrap positions as Lua does", async () => {
+    const vm = await vmWith();
+    const [ok, msg] = await vm.evalString('(pcall (coroutine.wrap (fn [] (error "inner" 0))))');
+    expect(ok).toBe(false);
+    expect(msg).toBe("inner");
   });
 });
 
