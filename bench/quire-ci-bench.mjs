@@ -1,0 +1,157 @@
+// quire-ci figures: process start → bootstrap request, per-sh overhead against
+// a bare spawn of the same command, per-job overhead, compile time of a
+// typical ci.fnl. Runs the built program (dist/) against a loopback server.
+// Usage: node bench/quire-ci-bench.mjs   (after pnpm build)
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = path.join(root, "packages/quire-ci/dist/bin/quire-ci.js");
+const TOKEN = "bench-token";
+const PUSH = {
+  sha: "a".repeat(40), ref: "refs/heads/main", branch: "main", tag: null, previous_sha: null,
+  files_changed: [], pusher: "bench", commit_message: "bench", repo: "bench.git",
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+function workspace(ciFnl) {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), "quire-ci-bench-"));
+  fs.mkdirSync(path.join(ws, ".quire"));
+  fs.writeFileSync(path.join(ws, ".quire/ci.fnl"), ciFnl);
+  return ws;
+}
+
+/** A loopback run API: records when the bootstrap request arrives, accepts events. */
+async function apiServer() {
+  const state = { bootstrapAt: 0, events: [] };
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      if (req.url === "/api/run/bootstrap") {
+        state.bootstrapAt = performance.now();
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(JSON.stringify({
+          run_id: "r", repo: "bench.git", ref: PUSH.ref, sha: PUSH.sha, queued_at_ms: Date.now(), started_at_ms: Date.now(),
+          push: PUSH, secret_names: [], settings: { max_parallel_jobs: 1 },
+        }));
+      }
+      const value = JSON.parse(body);
+      state.events.push(...(Array.isArray(value) ? value : [value]));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { state, server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+/** Run quire-ci in server mode; resolves with the spawn time and events.jsonl. */
+async function runServerMode(api, ws) {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "quire-ci-bench-run-"));
+  const events = path.join(runDir, "events.jsonl");
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [BIN, "--events", events, "--out-dir", runDir], {
+    cwd: ws, stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, QUIRE__SERVER_URL: api.url, QUIRE__RUN_TOKEN: TOKEN },
+  });
+  let stderr = "";
+  child.stderr.on("data", (c) => (stderr += c));
+  const code = await new Promise((r) => child.on("close", r));
+  if (code !== 0) throw new Error(`quire-ci exited ${code}: ${stderr}`);
+  const list = fs.readFileSync(events, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  return { spawnedAt, events: list };
+}
+
+function bareSpawn(argv) {
+  return new Promise((resolve) => {
+    const c = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    c.stdout.resume();
+    c.stderr.resume();
+    c.on("close", resolve);
+  });
+}
+
+const api = await apiServer();
+
+// 1. process start → bootstrap request
+{
+  const ws = workspace(`(local ci (require :quire.ci))\n(ci.job :x [:quire/push] (fn [] nil))\n`);
+  const samples = [];
+  for (let i = 0; i < 8; i++) {
+    const { spawnedAt } = await runServerMode(api, ws);
+    samples.push(api.state.bootstrapAt - spawnedAt);
+  }
+  const nodeBare = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await bareSpawn([process.execPath, "-e", "0"]);
+    nodeBare.push(performance.now() - t);
+  }
+  console.log(`start → bootstrap request:  median ${fmt(median(samples))} (target < 150 ms; bare \`node -e 0\` runs in ${fmt(median(nodeBare))})`);
+}
+
+// 2. per-sh overhead against a bare spawn of the same command
+{
+  const N = 40;
+  const ws = workspace(`(local ci (require :quire.ci))
+(ci.job :many [:quire/push]
+  (fn [{: sh}]
+    (for [i 1 ${N}] (sh "true"))))
+`);
+  const ours = [];
+  for (let round = 0; round < 3; round++) {
+    const { events } = await runServerMode(api, ws);
+    // Wall time of each sh as the pipeline sees it: from sh_started to sh_finished, plus the gap to the next.
+    const first = events.find((e) => e.type === "sh_started");
+    const last = events.filter((e) => e.type === "sh_finished").at(-1);
+    ours.push((last.at_ms - first.at_ms) / N);
+  }
+  const bare = [];
+  for (let round = 0; round < 3; round++) {
+    const t = performance.now();
+    for (let i = 0; i < N; i++) await bareSpawn(["sh", "-c", "true"]);
+    bare.push((performance.now() - t) / N);
+  }
+  const o = median(ours);
+  const b = median(bare);
+  console.log(`per-sh:                     ${fmt(o)} per (sh "true") vs ${fmt(b)} per bare spawn of sh -c true → overhead ${(((o - b) / b) * 100).toFixed(0)}% (target within 20%)`);
+}
+
+// 3. per-job overhead
+{
+  const M = 150;
+  const jobs = Array.from({ length: M }, (_, i) => `(ci.job :j${i} [${i === 0 ? ":quire/push" : `:j${i - 1}`}] (fn [] nil))`).join("\n");
+  const ws = workspace(`(local ci (require :quire.ci))\n${jobs}\n`);
+  const per = [];
+  for (let round = 0; round < 3; round++) {
+    const { events } = await runServerMode(api, ws);
+    const first = events.find((e) => e.type === "job_started");
+    const last = events.filter((e) => e.type === "job_finished").at(-1);
+    per.push((last.at_ms - first.at_ms) / M);
+  }
+  console.log(`per-job:                    ${fmt(median(per))} per job with an empty run-fn (${M} chained jobs; target < 5 ms)`);
+}
+
+// 4. compile time of a typical ci.fnl
+{
+  const { compileString } = await import(pathToFileURL(path.join(root, "packages/fennel-js/dist/index.js")).href);
+  const typical = fs.readFileSync(path.join(root, "packages/quire-ci/test/fixtures/typical/.quire/ci.fnl"), "utf8");
+  for (let i = 0; i < 20; i++) compileString(typical, { filename: "ci.fnl", allowedGlobals: ["runtime"] });
+  const samples = [];
+  for (let i = 0; i < 50; i++) {
+    const t = performance.now();
+    compileString(typical, { filename: "ci.fnl", allowedGlobals: ["runtime"] });
+    samples.push(performance.now() - t);
+  }
+  const lines = typical.split("\n").length;
+  console.log(`compile:                    ${fmt(median(samples))} for a typical ci.fnl (${lines} lines, warm); first compile in a fresh process is slower`);
+}
+
+api.server.close();
