@@ -5,8 +5,6 @@ import { spawn } from "node:child_process";
 import { ExecRefusedError } from "../git/errors.js";
 import { planExec } from "../git/exec-allowlist.js";
 import { UsageError, type Command, type CliContext } from "./context.js";
-import { repoCommand } from "./repo.js";
-import { ciCommand } from "./ci.js";
 
 function runGitService(ctx: CliContext, service: string, dir: string): Promise<number> {
   return new Promise((resolve) => {
@@ -41,10 +39,11 @@ export const execCommand: Command = async (ctx) => {
   if (plan.kind === "git") return runGitService(ctx, plan.service, plan.repo.dir);
   const sub = { ...ctx, args: plan.args };
   switch (plan.subcommand) {
+    // Loaded on use, like main.ts: a git service must not wait for the database and VM modules.
     case "repo":
-      return repoCommand(sub);
+      return (await import("./repo.js")).repoCommand(sub);
     case "ci":
-      return ciCommand(sub);
+      return (await import("./ci.js")).ciCommand(sub);
     case "mirror":
       ctx.stderr.write("quire mirror push: not implemented yet\n");
       return 1;

@@ -4,8 +4,8 @@
 // spools the event for the next start, warns, and still exits 0.
 import { realpath } from "node:fs/promises";
 import path from "node:path";
+// Types only: the schemas' runtime costs ~100 ms of start-up on every push; the server parses the event.
 import type { PushEvent, RefUpdate } from "@quire/shared";
-import { parsePushEvent } from "@quire/shared";
 import { sendToServer } from "../push/client.js";
 import { spoolPush } from "../push/spool.js";
 import { UsageError, type Command, type CliContext } from "./context.js";
@@ -43,13 +43,13 @@ async function postReceive(ctx: CliContext): Promise<number> {
   const refs = parseRefLines(await readStdin(), warn);
   if (refs.length === 0) return 0;
   const pusher = ctx.env.QUIRE_PUSHER || ctx.env.USER || ctx.env.LOGNAME || undefined;
-  const event: PushEvent = parsePushEvent({
+  const event: PushEvent = {
     type: "push",
     repo: await repoNameOf(ctx.env.GIT_DIR ?? ".", ctx.paths.repos),
     pushed_at_ms: Date.now(),
-    ...(pusher === undefined ? {} : { pusher }),
+    ...(pusher === undefined ? {} : { pusher: pusher.slice(0, 200) }),
     refs,
-  });
+  };
   const result = await sendToServer(ctx.paths.socket, event);
   if (result.status === "answered") {
     const { reply } = result;

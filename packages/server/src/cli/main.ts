@@ -2,18 +2,15 @@
 // subcommand in this folder.
 import { resolveDataDir, dataPaths } from "../config/data-dir.js";
 import { UsageError, type CliContext, type Command } from "./context.js";
-import { serveCommand } from "./serve.js";
-import { repoCommand } from "./repo.js";
-import { execCommand } from "./exec.js";
-import { hookCommand } from "./hook.js";
-import { ciCommand } from "./ci.js";
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  serve: { run: serveCommand, summary: "run the server (HTTP, push socket, run queue)" },
-  repo: { run: repoCommand, summary: "new | list | rm repositories" },
-  ci: { run: ciCommand, summary: "runs | show | cancel | retry CI runs" },
-  hook: { run: hookCommand, summary: "git hook entry points (post-receive)" },
-  exec: { run: execCommand, summary: "SSH ForceCommand target: run an allowed command" },
+// Subcommands load on use: the post-receive hook runs on every push and must
+// not pay for the server's modules (HTTP, SQLite, the Lua VM) it never touches.
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  serve: { load: async () => (await import("./serve.js")).serveCommand, summary: "run the server (HTTP, push socket, run queue)" },
+  repo: { load: async () => (await import("./repo.js")).repoCommand, summary: "new | list | rm | hooks repositories" },
+  ci: { load: async () => (await import("./ci.js")).ciCommand, summary: "runs | show | cancel | retry CI runs" },
+  hook: { load: async () => (await import("./hook.js")).hookCommand, summary: "git hook entry points (post-receive)" },
+  exec: { load: async () => (await import("./exec.js")).execCommand, summary: "SSH ForceCommand target: run an allowed command" },
 };
 
 function usage(): string {
@@ -66,7 +63,8 @@ export async function main(argv: string[], io: MainIo = { stdout: process.stdout
       return 2;
     }
     const paths = dataPaths(resolveDataDir(dataDir, io.env));
-    return await command.run({ args, paths, stdout: io.stdout, stderr: io.stderr, env: io.env });
+    const run = await command.load();
+    return await run({ args, paths, stdout: io.stdout, stderr: io.stderr, env: io.env });
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`quire: ${e.message}\n`);

@@ -28,10 +28,11 @@ export async function computePushOutputs(
   update: RefUpdate,
   context: { repo: string; pusher?: string | undefined },
 ): Promise<PushOutputs> {
-  const commit = (await runGit(["rev-parse", "--verify", "--end-of-options", `${update.new_sha}^{commit}`], { gitDir })).trim();
-  const [, ...parents] = (await runGit(["rev-list", "--parents", "-n", "1", commit], { gitDir })).trim().split(" ");
+  // One git call for the commit, its parents and its message (`^{commit}` peels a tag).
+  const out = await runGit(["log", "-1", "--format=%H%x00%P%x00%B", "--end-of-options", `${update.new_sha}^{commit}`], { gitDir });
+  const [commit = "", parentList = "", message = ""] = out.split("\0");
+  const parents = parentList.split(" ").filter((p) => p !== "");
   const previous = isZeroSha(update.old_sha) ? null : update.old_sha;
-  const message = await runGit(["log", "-1", "--format=%B", commit], { gitDir });
   return {
     sha: commit,
     ref: update.ref,

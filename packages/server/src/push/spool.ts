@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { parsePushEvent, type PushEvent } from "@quire/shared";
+import type { PushEvent } from "@quire/shared";
 
 /** The spool directory of a data directory. */
 export function spoolDir(dataDir: string): string {
@@ -41,6 +41,8 @@ export async function drainSpool(
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
     throw e;
   }
+  // Loaded here, not at the top: the hook imports this file to spool and must start fast.
+  const { parsePushEvent } = await import("@quire/shared");
   let handled = 0;
   for (const name of names) {
     const file = path.join(dir, name);

@@ -35,20 +35,24 @@ export interface PushResult {
 export async function triggerPush(event: PushEvent, target: PushTarget): Promise<PushResult> {
   const repo = await openRepo(target.reposDir, event.repo);
   const result: PushResult = { runs: [], skipped: [] };
-  for (const update of event.refs) {
-    if (isZeroSha(update.new_sha)) {
-      result.skipped.push({ ref: update.ref, reason: "the ref was deleted" });
+  // Read every ref's outputs from git at once, then create the runs in the push's ref order.
+  const outputs = await Promise.all(
+    event.refs.map(async (update): Promise<PushOutputs | string> => {
+      if (isZeroSha(update.new_sha)) return "the ref was deleted";
+      try {
+        return await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher });
+      } catch (e) {
+        return `cannot read ${update.new_sha} from git: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }),
+  );
+  for (const [i, update] of event.refs.entries()) {
+    const push = outputs[i]!;
+    if (typeof push === "string") {
+      result.skipped.push({ ref: update.ref, reason: push });
       continue;
     }
-    let push: PushOutputs;
-    try {
-      push = await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher });
-    } catch (e) {
-      result.skipped.push({ ref: update.ref, reason: `cannot read ${update.new_sha} from git: ${e instanceof Error ? e.message : String(e)}` });
-      continue;
-    }
-    const queuedAtMs = Date.now();
-    const { id } = await target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs });
+    const { id } = await target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs: Date.now() });
     result.runs.push({ id, ref: update.ref, sha: push.sha, url: target.runUrl(repo.name, id) });
   }
   if (result.runs.length > 0) target.wake();
