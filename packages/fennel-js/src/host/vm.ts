@@ -161,7 +161,8 @@ export class VM {
         const src = readString(m, L2, 1);
         const file = optString(m, L2, 2) ?? "unknown";
         try {
-          pushString(m, L2, this.compile(L2, src, file).lua);
+          // Like the reference's compile-string: no global checks unless asked for.
+          pushString(m, L2, compileString(src, { filename: file, allowedGlobals: false }).lua);
           return 1;
         } catch (e) {
           return pushFail(m, L2, errorText(e));
@@ -418,7 +419,12 @@ export class VM {
       luaMessage: raw,
       value,
       ...(mapped.file !== undefined ? { file: mapped.file, line: mapped.line } : {}),
-      traceback: this.chunks.rewrite(tb).text,
+      // Frames inside the host's own Lua (prelude, io layer) are not the user's business.
+      traceback: this.chunks
+        .rewrite(tb)
+        .text.split("\n")
+        .filter((l) => !l.startsWith("\tfennel-js."))
+        .join("\n"),
     });
   }
 
