@@ -106,7 +106,11 @@ export class Compiler {
     const name = sym.name;
     if (name.indexOf(":") > 0 || name.endsWith(":")) this.error(sym, M.methodNotInCall(name));
     const dot = name.indexOf(".");
-    if (dot > 0 && name !== ".." && name !== "...") {
+    if (name === "$...") {
+      if (scope.lookup(name) === undefined) this.error(sym, M.unexpectedVararg());
+      return new Expr("...", "varg");
+    }
+    if (dot > 0 && name !== "..") {
       const parts = name.split(".");
       if (parts.some((p) => p === "")) this.error(sym, M.malformedMultisym(name));
       let code = this.rootName(parts[0]!, sym, scope);

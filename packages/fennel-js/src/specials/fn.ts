@@ -121,7 +121,7 @@ export const hashfnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
 
 function scanDollars(f: Form, use: { max: number; varg: boolean; bare: boolean }): void {
   if (f instanceof Sym) {
-    const root = f.name.split(/[.:]/, 1)[0]!;
+    const root = f.name === "$..." ? f.name : f.name.split(/[.:]/, 1)[0]!;
     if (root === "$") {
       use.bare = true;
       if (use.max < 1) use.max = 1;

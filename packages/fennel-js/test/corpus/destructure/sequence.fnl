@@ -1,0 +1,7 @@
+(let [[a b c] [1 2 3]] (print a b c))
+(let [[a [b c] d] [1 [2 3] 4]] (print a b c d))
+(let [[x & rest] [1 2 3 4]] (print x (length rest) (. rest 1) (. rest 3)))
+(let [[x y &as all] [7 8 9]] (print x y (length all)))
+(let [[x & rest &as all] [7 8 9]] (print x (length rest) (length all)))
+(let [[_ second] [:a :b]] (print second))
+(let [[a b] [1]] (print a b))

@@ -1,0 +1,2 @@
+(fn boom [] (error "kaboom"))
+(boom)

@@ -1,0 +1,1 @@
+(fn f [] (tail! (print 1)) 2)

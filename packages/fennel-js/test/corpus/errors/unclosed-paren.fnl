@@ -1,0 +1,3 @@
+(print "a")
+(fn f []
+  (print 1)

@@ -1,0 +1,2 @@
+(print "never closed)
+(print 2)
