@@ -107,6 +107,11 @@ async function makeVM(opts: CliOptions, stdout: FdSink, argv: string[], fileMode
     stdout,
     ...(opts.globals !== undefined ? { allowedGlobals: opts.globals } : {}),
   });
+  // The environment variables Lua and the reference read at start-up.
+  const fennelEnv = process.env.FENNEL_PATH;
+  if (fennelEnv) vm.setFennelPath(`./?.fnl;./?/init.fnl;${fennelEnv}`);
+  const luaEnv = process.env.LUA_PATH_5_4 ?? process.env.LUA_PATH;
+  if (luaEnv) vm.setPackagePath(luaEnv);
   for (const p of opts.fennelPaths) vm.addFennelPath(p);
   for (const p of opts.packagePaths) vm.addPackagePath(p);
   // As the reference sets it: the script at 0 and its arguments after it; the

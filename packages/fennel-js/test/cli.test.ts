@@ -116,6 +116,19 @@ describe("fennel-js FILE", () => {
     expect(r.stderr).toContain("use2.fnl: No such file or directory");
   });
 
+  it("reads FENNEL_PATH and LUA_PATH, and requires .lua modules", async () => {
+    file("envmod-a.fnl", "{:x 1}");
+    file("envmod-b.lua", "return {y = 2}");
+    file("envp.fnl", "(print (. (require :modx) :x) (. (require :mody) :y) (. (require :envmod-b) :y))");
+    const env = { ...process.env, FENNEL_PATH: "./envmod-a.fnl?", LUA_PATH: "./envmod-b.lua?;;" };
+    // The templates' `?` is replaced by the module name; these odd templates prove the paths are read.
+    file("envmod-a.fnlmodx", "{:x 1}");
+    file("envmod-b.luamody", "return {y = 2}");
+    const r = await run(["envp.fnl"], { cwd: dir, env });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.toString()).toBe("1\t2\t2\n");
+  });
+
   it("runs os.execute through the shell and reports its status", async () => {
     file("exec.fnl", '(print (os.execute "exit 2"))\n(print (os.execute "true"))');
     const r = await run(["exec.fnl"], { cwd: dir });

@@ -284,6 +284,20 @@ export class VM {
     this.runSnippet("local fennel, entry = ... fennel.path = entry .. ';' .. fennel.path", [this.helpers.fennel], [entry]);
   }
 
+  /** Replace the Fennel module path. */
+  setFennelPath(value: string): void {
+    this.setFennelField("path", value);
+  }
+
+  /** Replace `package.path`; `;;` stands for the default path, as in LUA_PATH. */
+  setPackagePath(value: string): void {
+    this.runSnippet(
+      "local v = ... package.path = (v:gsub(';;', ';' .. package.path .. ';'))",
+      [],
+      [value],
+    );
+  }
+
   /** Put `entry` in front of `package.path` (Lua modules). */
   addPackagePath(entry: string): void {
     this.runSnippet("local entry = ... package.path = entry .. ';' .. package.path", [], [entry]);
