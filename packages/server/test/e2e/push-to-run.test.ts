@@ -200,6 +200,57 @@ describe("push → run", () => {
   });
 });
 
+describe("quire ci", () => {
+  it("cancel stops an active run and its processes; retry queues the same sha again", async () => {
+    const work = await newRepo("ctl");
+    const sha = await commitFiles(
+      work,
+      { ".quire/ci.fnl": pipeline(`(ci.job :slow [:quire/push] (fn [{: sh}] (sh ["sh" "-c" "echo $$ > /dev/null; sleep 30"])))`) },
+      "slow",
+    );
+    const push = await gitAsync(work, ["push", "origin", "main"]);
+    const id = queuedRuns(push.stderr).get("refs/heads/main")!;
+    await runs.until(id, (r) => r.state === "active" && runs.sh(id).length > 0);
+    const pid = runs.get(id).pid;
+    expect(pid).toBeGreaterThan(1);
+
+    const started = Date.now();
+    const cancel = quire(data, ["ci", "cancel", id.slice(0, 6)]);
+    expect(cancel.status, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toBe(`run ${id} cancelled (was active; now superseded)\n`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const { run } = await runs.settle(id);
+    expect(run.state).toBe("superseded");
+    expect(() => process.kill(-pid!, 0)).toThrow();
+    expect(quire(data, ["ci", "cancel", id]).stdout).toBe(`run ${id} already finished: superseded\n`);
+
+    const retry = quire(data, ["ci", "retry", id]);
+    expect(retry.status, retry.stderr).toBe(0);
+    const again = /^run (\S+) queued for refs\/heads\/main at (\S+) \(retry of (\S+)\)/.exec(retry.stdout);
+    expect(again, retry.stdout).not.toBeNull();
+    expect(sha.startsWith(again![2]!)).toBe(true);
+    expect(again![3]).toBe(id);
+    await runs.until(again![1]!, (r) => r.state === "active");
+    expect(quire(data, ["ci", "cancel", again![1]!]).status).toBe(0);
+    expect((await runs.settle(again![1]!)).run.state).toBe("superseded");
+  });
+
+  it("runs lists newest first as text and JSON; unknown runs and repos are clear errors", () => {
+    const json = JSON.parse(quire(data, ["ci", "runs", "--json", "--limit", "2"]).stdout) as { id: string; queued_at_ms: number }[];
+    expect(json.length).toBe(2);
+    expect(json[0]!.queued_at_ms).toBeGreaterThanOrEqual(json[1]!.queued_at_ms);
+    const text = quire(data, ["ci", "runs"]).stdout;
+    expect(text.split("\n")[0]).toMatch(/^RUN\s+STATE\s+REPO\s+REF\s+SHA\s+QUEUED\s+TOOK$/);
+    const missing = quire(data, ["ci", "show", "ffffffffffff"]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no run with id "ffffffffffff"/);
+    const badRepo = quire(data, ["ci", "runs", "../x"]);
+    expect(badRepo.status).toBe(1);
+    expect(badRepo.stderr).toMatch(/invalid repository name/);
+    expect(quire(data, ["ci", "frob"]).stderr).toMatch(/unknown ci subcommand "frob"/);
+  });
+});
+
 describe("push while the server is down", () => {
   it("warns, loses nothing, and the run happens when the server starts", async () => {
     const down = await tempDir("quire-e2e-down-");
@@ -231,6 +282,22 @@ describe("push while the server is down", () => {
       expect(run.state, run.error ?? "").toBe("complete");
     } finally {
       watcher.close();
+      await server.stop();
+    }
+  });
+});
+
+describe("quire serve and config.fnl", () => {
+  it("refuses a malformed config.fnl with file:line:col and warns about unknown keys by name", async () => {
+    const dir = await tempDir("quire-e2e-config-");
+    cleanup.push(dir);
+    await expect(startServe(dir, `{:port 3000\n :bind }\n`)).rejects.toThrow(/quire serve exited 1:[\s\S]*config\.fnl:2:\d+: /);
+    await writeFile(path.join(dir, "config.fnl"), `{:port "x"}\n`);
+    await expect(startServe(dir)).rejects.toThrow(/config\.fnl:1:1: :port must be a whole number 0–65535, got string "x"/);
+    const server = await startServe(dir, `{:colour "blue" :max-concurrent-runs 2}\n`);
+    try {
+      expect(server.output()).toMatch(/quire: warning: .*config\.fnl:1:1: unknown key :colour is ignored/);
+    } finally {
       await server.stop();
     }
   });
