@@ -5,6 +5,7 @@ import { FennelError } from "./errors.js";
 import type { FdSink } from "./host/node-files.js";
 import type { VM } from "./host/vm.js";
 import { describeError } from "./cli.js";
+import { withReplLocals } from "./repl-locals.js";
 
 const HELP = `Welcome to the fennel-js REPL. Enter Fennel forms to evaluate them;
 values print as fennel.view shows them.
@@ -29,6 +30,8 @@ export async function runRepl(vm: VM, stdout: FdSink): Promise<number> {
   stdout.write(Buffer.from("Welcome to Fennel 1.6.0 on PUC Lua 5.4!\nUse ,help to see available commands.\n"));
   prompt(">> ");
   let pending = "";
+  const known = new Set<string>();
+  await vm.evalString("(set _G.___replLocals___ {})");
   for await (const line of rl) {
     if (pending === "" && /^\s*,/.test(line)) {
       const command = line.trim();
@@ -44,7 +47,9 @@ export async function runRepl(vm: VM, stdout: FdSink): Promise<number> {
       continue;
     }
     try {
-      await vm.evalString(pending, { filename: "stdin", print: "view" });
+      const names = new Set(known);
+      await vm.evalString(withReplLocals(pending, names), { filename: "stdin", print: "view" });
+      for (const n of names) known.add(n);
     } catch (e) {
       if (incomplete(e)) {
         prompt(".. ");

@@ -180,11 +180,15 @@ describe("fennel-js -e / --compile / flags", () => {
   });
 
   it("--repl evaluates lines and prints values with view", async () => {
-    const r = await run(["--repl"], { input: '(+ 1 2)\n{:a [1 2]}\n(.. "a"\n "b")\n' });
+    const input = '(+ 1 2)\n{:a [1 2]}\n(.. "a"\n "b")\n(local x 40)\n(var y 1)\n(set y (+ y 1))\n(+ x y)\n';
+    const r = await run(["--repl"], { input });
     expect(r.code).toBe(0);
     const out = r.stdout.toString();
-    expect(out).toContain("3\n");
-    expect(out).toContain("{:a [1 2]}\n");
-    expect(out).toContain('"ab"\n');
+    expect(out).toContain(">> 3\n");
+    expect(out).toContain(">> {:a [1 2]}\n");
+    expect(out).toContain('.. "ab"\n');
+    // Top-level locals and vars live on into later inputs.
+    expect(out).toContain(">> 42\n");
+    expect(r.stderr).toBe("");
   });
 });
