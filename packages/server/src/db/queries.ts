@@ -1,13 +1,20 @@
 // Read queries over runs, jobs and sh_events, for the queue, the HTTP API and
 // the `quire ci` commands. Writes of run state live in runs/transition.ts.
-import { and, asc, desc, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import { stmt } from "./statements.js";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL } from "drizzle-orm";
 import type { RunState } from "@quire/shared";
 import type { Db } from "./open.js";
 import { jobs, runs, shEvents, type JobRow, type RunRow, type ShEventRow } from "./schema.js";
 
+// getRun is on every API request and transition: a cached statement whose
+// column list comes from the Drizzle schema, so rows have the same shape.
+const RUN_COLUMNS = Object.entries(getTableColumns(runs))
+  .map(([key, col]) => `"${col.name}" AS "${key}"`)
+  .join(", ");
+
 /** One run by id, or undefined. */
 export function getRun(db: Db, id: string): RunRow | undefined {
-  return db.orm.select().from(runs).where(eq(runs.id, id)).get();
+  return stmt(db.sqlite, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
 }
 
 export interface ListRunsOptions {
@@ -36,16 +43,14 @@ export function listRuns(db: Db, options: ListRunsOptions = {}): RunRow[] {
 
 /** The oldest pending runs with no executor yet: what the queue takes next (insertion order breaks ties). */
 export function nextPendingRuns(db: Db, limit: number): RunRow[] {
-  const rows = db.sqlite
-    .prepare("SELECT id FROM runs WHERE state = 'pending' AND pid IS NULL ORDER BY queued_at_ms, rowid LIMIT ?")
+  const rows = stmt(db.sqlite, "SELECT id FROM runs WHERE state = 'pending' AND pid IS NULL ORDER BY queued_at_ms, rowid LIMIT ?")
     .all(limit) as { id: string }[];
   return rows.map((r) => getRun(db, r.id)).filter((r): r is RunRow => r !== undefined);
 }
 
 /** Runs with a recorded executor process (pid set), whatever their state. */
 export function runsWithProcess(db: Db): RunRow[] {
-  return db.sqlite
-    .prepare("SELECT id FROM runs WHERE pid IS NOT NULL ORDER BY queued_at_ms, rowid")
+  return stmt(db.sqlite, "SELECT id FROM runs WHERE pid IS NOT NULL ORDER BY queued_at_ms, rowid")
     .all()
     .map((r) => getRun(db, (r as { id: string }).id))
     .filter((r): r is RunRow => r !== undefined);

@@ -1,6 +1,7 @@
 // The one event-application function shared by the live path
 // (POST /api/run/events) and post-exit ingest (events.jsonl): projects an
 // event onto jobs / sh_events / runs, exactly once per seq.
+import { stmt } from "../db/statements.js";
 import type { RunEvent } from "@quire/shared";
 import type { Db } from "../db/open.js";
 
@@ -27,7 +28,7 @@ export type ApplyResult =
  */
 export function applyEvent(db: Db, runId: string, event: RunEvent, mode: ApplyMode): ApplyResult {
   return db.sqlite.transaction((): ApplyResult => {
-    const run = db.sqlite.prepare("SELECT state, last_event_seq FROM runs WHERE id = ?").get(runId) as
+    const run = stmt(db.sqlite, "SELECT state, last_event_seq FROM runs WHERE id = ?").get(runId) as
       | { state: string; last_event_seq: number }
       | undefined;
     if (run === undefined) return { kind: "not-active", state: "missing" };
@@ -35,7 +36,7 @@ export function applyEvent(db: Db, runId: string, event: RunEvent, mode: ApplyMo
     const last = run.last_event_seq;
     if (event.seq <= last) return { kind: "duplicate", lastSeq: last };
     if (event.seq > last + 1 && mode === "live") return { kind: "gap", lastSeq: last };
-    db.sqlite.prepare("UPDATE runs SET last_event_seq = ? WHERE id = ?").run(event.seq, runId);
+    stmt(db.sqlite, "UPDATE runs SET last_event_seq = ? WHERE id = ?").run(event.seq, runId);
     let reason: string | undefined;
     try {
       reason = project(db, runId, event);
@@ -52,22 +53,22 @@ export function applyEvent(db: Db, runId: string, event: RunEvent, mode: ApplyMo
 function project(db: Db, runId: string, e: RunEvent): string | undefined {
   const s = db.sqlite;
   const jobState = (jobId: string) =>
-    (s.prepare("SELECT state FROM jobs WHERE run_id = ? AND job_id = ?").get(runId, jobId) as { state: string } | undefined)?.state;
+    (stmt(s, "SELECT state FROM jobs WHERE run_id = ? AND job_id = ?").get(runId, jobId) as { state: string } | undefined)?.state;
   switch (e.type) {
     case "job_started": {
       const state = jobState(e.job_id);
       if (state === undefined) {
-        s.prepare("INSERT INTO jobs (run_id, job_id, state, started_at_ms) VALUES (?, ?, 'active', ?)").run(runId, e.job_id, e.at_ms);
+        stmt(s, "INSERT INTO jobs (run_id, job_id, state, started_at_ms) VALUES (?, ?, 'active', ?)").run(runId, e.job_id, e.at_ms);
         return undefined;
       }
       if (state !== "pending") return `job "${e.job_id}" started again (it is ${state})`;
-      s.prepare("UPDATE jobs SET state = 'active', started_at_ms = ? WHERE run_id = ? AND job_id = ?").run(e.at_ms, runId, e.job_id);
+      stmt(s, "UPDATE jobs SET state = 'active', started_at_ms = ? WHERE run_id = ? AND job_id = ?").run(e.at_ms, runId, e.job_id);
       return undefined;
     }
     case "job_finished": {
       const state = jobState(e.job_id);
       if (state !== "active") return `job "${e.job_id}" finished but it is ${state ?? "not started"}`;
-      s.prepare(
+      stmt(s, 
         `UPDATE jobs SET state = ?, finished_at_ms = MAX(?, started_at_ms), error = ?, timed_out = ?
          WHERE run_id = ? AND job_id = ?`,
       ).run(e.outcome, e.at_ms, e.error ?? null, e.timed_out === true && e.outcome === "failed" ? 1 : 0, runId, e.job_id);
@@ -76,7 +77,7 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
     case "job_skipped": {
       const state = jobState(e.job_id);
       if (state === undefined) {
-        s.prepare("INSERT INTO jobs (run_id, job_id, state, finished_at_ms, skip_reason) VALUES (?, ?, 'skipped', ?, ?)").run(
+        stmt(s, "INSERT INTO jobs (run_id, job_id, state, finished_at_ms, skip_reason) VALUES (?, ?, 'skipped', ?, ?)").run(
           runId,
           e.job_id,
           e.at_ms,
@@ -85,7 +86,7 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
         return undefined;
       }
       if (state !== "pending") return `job "${e.job_id}" skipped but it is ${state}`;
-      s.prepare("UPDATE jobs SET state = 'skipped', finished_at_ms = ?, skip_reason = ? WHERE run_id = ? AND job_id = ?").run(
+      stmt(s, "UPDATE jobs SET state = 'skipped', finished_at_ms = ?, skip_reason = ? WHERE run_id = ? AND job_id = ?").run(
         e.at_ms,
         e.reason,
         runId,
@@ -96,14 +97,12 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
     case "sh_started": {
       const state = jobState(e.job_id);
       if (state !== "active") return `sh ${e.n} of job "${e.job_id}" started but the job is ${state ?? "not started"}`;
-      const r = s
-        .prepare("INSERT OR IGNORE INTO sh_events (run_id, job_id, n, cmd, started_at_ms) VALUES (?, ?, ?, ?, ?)")
+      const r = stmt(s, "INSERT OR IGNORE INTO sh_events (run_id, job_id, n, cmd, started_at_ms) VALUES (?, ?, ?, ?, ?)")
         .run(runId, e.job_id, e.n, e.cmd, e.at_ms);
       return r.changes === 0 ? `sh ${e.n} of job "${e.job_id}" started twice` : undefined;
     }
     case "sh_finished": {
-      const r = s
-        .prepare(
+      const r = stmt(s, 
           `UPDATE sh_events SET finished_at_ms = MAX(?, started_at_ms), exit_code = ?
            WHERE run_id = ? AND job_id = ? AND n = ? AND finished_at_ms IS NULL`,
         )
@@ -111,8 +110,7 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
       return r.changes === 0 ? `sh ${e.n} of job "${e.job_id}" finished but was not running` : undefined;
     }
     case "run_finished": {
-      const r = s
-        .prepare("UPDATE runs SET reported_outcome = ?, error = COALESCE(error, ?) WHERE id = ? AND reported_outcome IS NULL")
+      const r = stmt(s, "UPDATE runs SET reported_outcome = ?, error = COALESCE(error, ?) WHERE id = ? AND reported_outcome IS NULL")
         .run(e.outcome, e.error ?? null, runId);
       return r.changes === 0 ? "run_finished reported twice" : undefined;
     }

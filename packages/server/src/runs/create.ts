@@ -1,5 +1,6 @@
 // Creating a run (SPEC §7): insert a `pending` row for a pushed ref and
 // supersede the older runs of the same (repo, ref) in one transaction.
+import { stmt } from "../db/statements.js";
 import { parsePushOutputs, type PushOutputs } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import { getRun } from "../db/queries.js";
@@ -41,8 +42,7 @@ export function createRun(db: Db, input: CreateRunInput, options: CreateRunOptio
   const now = input.nowMs ?? Date.now();
   const { run, superseded } = db.sqlite.transaction(() => {
     const id = newRunId();
-    db.sqlite
-      .prepare(
+    stmt(db.sqlite, 
         `INSERT INTO runs (id, repo, ref, sha, state, queued_at_ms, push_json)
          VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
       )

@@ -2,6 +2,7 @@
 // active by a previous server become failed/orphaned after any stray process
 // group is killed; pending runs stay queued (a half-spawned one is reset so
 // it runs again); terminal runs with a leftover process lose it.
+import { stmt } from "../db/statements.js";
 import type { Db } from "../db/open.js";
 import { runsWithProcess } from "../db/queries.js";
 import { killProcessGroup, isProcessGroupAlive } from "./process-group.js";
@@ -26,13 +27,13 @@ export async function reconcileOrphans(db: Db, options: { killGraceMs?: number; 
       report.killedGroups.push(pid);
     }
     if (run.state === "pending") {
-      db.sqlite.prepare("UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ?").run(run.id);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ?").run(run.id);
       report.requeued.push(run.id);
     } else {
-      db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ?").run(run.id);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL WHERE id = ?").run(run.id);
     }
   }
-  const active = db.sqlite.prepare("SELECT id FROM runs WHERE state = 'active' ORDER BY queued_at_ms, rowid").all() as { id: string }[];
+  const active = stmt(db.sqlite, "SELECT id FROM runs WHERE state = 'active' ORDER BY queued_at_ms, rowid").all() as { id: string }[];
   for (const { id } of active) {
     transitionRun(db, id, "active", "failed", {
       failureKind: "orphaned",

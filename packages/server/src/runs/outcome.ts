@@ -2,6 +2,7 @@
 // events.jsonl, then resolve the run from the exit status and the reported
 // run_finished outcome. A run already terminal (superseded, timed out) only
 // gets its exit code recorded.
+import { stmt } from "../db/statements.js";
 import { isTerminalRunState, type FailureKind, type RunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import { getRun } from "../db/queries.js";
@@ -47,7 +48,7 @@ function describeExit(status: ExitStatus): string {
  * → failed/process-crashed. Unfinished jobs are finalized by transitionRun.
  */
 export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, options: { eventsFile: string; nowMs?: number }): Resolution {
-  db.sqlite.prepare("UPDATE runs SET exit_code = COALESCE(exit_code, ?), pid = NULL WHERE id = ?").run(exitCodeOf(status), runId);
+  stmt(db.sqlite, "UPDATE runs SET exit_code = COALESCE(exit_code, ?), pid = NULL WHERE id = ?").run(exitCodeOf(status), runId);
   const before = getRun(db, runId);
   if (before === undefined) return { state: "failed", failureKind: null, resolvedNow: false, ingest: undefined };
   if (isTerminalRunState(before.state)) {

@@ -2,6 +2,7 @@
 // while fewer than maxConcurrentRuns are running, prepares its workspace,
 // spawns the executor, waits for its exit and applies the outcome rule.
 // Also drives the watchdog. Tolerates runs made terminal behind its back.
+import { stmt } from "../db/statements.js";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { isTerminalRunState } from "@quire/shared";
@@ -72,8 +73,7 @@ interface Slot {
  */
 export function recordSpawn(db: Db, runId: string, pid: number, token: string, nowMs: number = Date.now()): boolean {
   return (
-    db.sqlite
-      .prepare("UPDATE runs SET pid = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
+    stmt(db.sqlite, "UPDATE runs SET pid = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
       .run(pid, nowMs, hashRunToken(token), runId).changes === 1
   );
 }
@@ -184,9 +184,9 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     const run = getRun(db, runId);
     if (run === undefined) return;
     if (run.state === "pending") {
-      db.sqlite.prepare("UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ? AND pid = ?").run(runId, pid);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ? AND pid = ?").run(runId, pid);
     } else {
-      db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(runId, pid);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(runId, pid);
       if (!isTerminalRunState(run.state)) {
         try {
           transitionRun(db, runId, "active", "failed", { failureKind: "orphaned", error: "quire serve stopped while the run was active" });

@@ -1,6 +1,7 @@
 // Supersede (SPEC §7): a new run for (repo, ref) resolves the older pending
 // and active runs of that ref to `superseded`; active ones also lose their
 // executor's process group (TERM, then KILL after a grace period).
+import { stmt } from "../db/statements.js";
 import type { RunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import type { RunRow } from "../db/schema.js";
@@ -20,8 +21,7 @@ export interface StoppedRun {
  * hand the result to stopProcesses.
  */
 export function supersedeOlder(db: Db, newRun: RunRow, nowMs: number): StoppedRun[] {
-  const older = db.sqlite
-    .prepare(
+  const older = stmt(db.sqlite, 
       `SELECT id, state, pid FROM runs
        WHERE repo = ? AND ref = ? AND id <> ? AND state IN ('pending', 'active')
        ORDER BY queued_at_ms, rowid`,
@@ -47,7 +47,7 @@ export async function stopProcesses(db: Db, runs: readonly StoppedRun[], options
       .filter((r): r is StoppedRun & { pid: number } => r.pid !== null)
       .map(async (r) => {
         await killProcessGroup(r.pid, { graceMs: options.graceMs });
-        if (db.sqlite.open) db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(r.id, r.pid);
+        if (db.sqlite.open) stmt(db.sqlite, "UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(r.id, r.pid);
       }),
   );
 }

@@ -1,6 +1,7 @@
 // The one writer of runs.state (SPEC §5): checks the edge, stamps
 // started_at_ms / finished_at_ms at most once, and on entering a terminal
 // state finalizes the run's unfinished jobs in the same transaction.
+import { stmt } from "../db/statements.js";
 import { isTerminalRunState, type FailureKind, type RunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import { getRun } from "../db/queries.js";
@@ -70,8 +71,7 @@ export function transitionRun(db: Db, id: string, from: RunState, to: RunState, 
   return db.sqlite.transaction((): RunRow => {
     // MAX(...) keeps the stamps monotonic even if the wall clock stepped back;
     // COALESCE keeps each stamp written at most once.
-    const result = db.sqlite
-      .prepare(
+    const result = stmt(db.sqlite, 
         `UPDATE runs SET
            state = @to,
            started_at_ms = CASE WHEN @to = 'active' THEN COALESCE(started_at_ms, MAX(@now, queued_at_ms)) ELSE started_at_ms END,

@@ -2,6 +2,7 @@
 // failed/timed-out and its executor's process group killed. Active runs
 // are timed from started_at_ms; spawned-but-never-bootstrapped pending runs
 // from spawned_at_ms. (Job :timeout is quire-ci's: it reports timed-out.)
+import { stmt } from "../db/statements.js";
 import type { Db } from "../db/open.js";
 import { InvalidTransitionError } from "../errors.js";
 import { stopProcesses, type StoppedRun } from "./supersede.js";
@@ -23,8 +24,7 @@ export interface WatchdogResult {
 export function enforceRunTimeout(db: Db, options: WatchdogOptions): WatchdogResult {
   const now = options.nowMs ?? Date.now();
   const cutoff = now - options.runTimeoutMs;
-  const over = db.sqlite
-    .prepare(
+  const over = stmt(db.sqlite, 
       `SELECT id, state, pid FROM runs
        WHERE (state = 'active' AND started_at_ms < @cutoff)
           OR (state = 'pending' AND spawned_at_ms IS NOT NULL AND spawned_at_ms < @cutoff)`,
