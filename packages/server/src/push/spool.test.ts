@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { PushEvent } from "@quire/shared";
+import { drainSpool, spoolDir, spoolPush } from "./spool.js";
+
+let data: string;
+beforeAll(async () => {
+  data = await mkdtemp(path.join(tmpdir(), "quire-spool-"));
+});
+afterAll(async () => {
+  await rm(data, { recursive: true, force: true });
+});
+
+const event = (repo: string, at: number): PushEvent => ({
+  type: "push",
+  repo,
+  pushed_at_ms: at,
+  refs: [{ ref: "refs/heads/main", old_sha: "0".repeat(40), new_sha: "a".repeat(40) }],
+});
+
+describe("push spool", () => {
+  it("hands spooled pushes over oldest first, sets bad files aside, and keeps going after a failed one", async () => {
+    await spoolPush(data, event("late.git", 2000));
+    await spoolPush(data, event("early.git", 1000));
+    await spoolPush(data, event("broken.git", 1500));
+    await writeFile(path.join(spoolDir(data), "000000000001200-1-x.json"), '{"type":"push"}');
+    const seen: string[] = [];
+    const logs: string[] = [];
+    const n = await drainSpool(
+      data,
+      async (e) => {
+        seen.push(e.repo);
+        if (e.repo === "broken.git") throw new Error("no such repository");
+      },
+      (l) => logs.push(l),
+    );
+    expect(seen).toEqual(["early.git", "broken.git", "late.git"]);
+    expect(n).toBe(3);
+    expect(logs).toEqual([
+      expect.stringMatching(/000000000001200-1-x\.json is not a push event .*moved to 000000000001200-1-x\.json\.bad/),
+      expect.stringMatching(/\(broken\.git\) could not be queued: no such repository/),
+    ]);
+    expect(await readdir(spoolDir(data))).toEqual(["000000000001200-1-x.json.bad"]);
+    expect(await drainSpool(data, async () => {}, () => {})).toBe(0);
+  });
+
+  it("drains nothing when there is no spool", async () => {
+    expect(await drainSpool(path.join(data, "nowhere"), async () => {}, () => {})).toBe(0);
+  });
+});
