@@ -6,22 +6,21 @@ import path from "node:path";
 import type { LuaEngine, LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
 import { FennelError } from "../errors.js";
+import type { CompileResult } from "../types.js";
 import { VIEW_LUA } from "../view.js";
-import { ChunkMap, LuaRuntimeError } from "./chunks.js";
+import { ChunkMap } from "./chunks.js";
 import { jsToLua, luaToJs, rememberLuaFunction, type ConvertContext, type LuaFunction } from "./convert.js";
-import { newEngine, pushRawFunction, rawLua, registry, type RawHostFunction, type Registry } from "./engine.js";
-import { errorText, HostCalls } from "./host-calls.js";
-import { LUA_TNUMBER, LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "./lua-stack.js";
+import { newEngine, pushRawFunction, rawLua, registry, type Registry } from "./engine.js";
+import { HostCalls } from "./host-calls.js";
+import { loadBytes, pushString, readString, type RawLua } from "./lua-stack.js";
 import { PRELUDE_LUA } from "./lua/prelude.js";
 import { PIPELINE_PROFILE_LUA } from "./lua/profiles.js";
-import { searchPath } from "./modules.js";
-import { decodeSource, encodeLua } from "./source-text.js";
 import { installNodeIo, type OutputSink } from "./node-io.js";
+import { pushPrimitives } from "./primitives.js";
+import { decodeSource, encodeLua } from "./source-text.js";
+import { runOnThread, runtimeError } from "./threads.js";
 
 export const FENNEL_VERSION = "1.6.0";
-
-const LUA_OK = 0;
-const LUA_YIELD = 1;
 
 export type VMProfile = "pipeline" | "cli";
 
@@ -58,13 +57,20 @@ const AWAIT_TOKEN = `fennel-js:await:${Math.random().toString(36).slice(2)}`;
 
 export class VM {
   readonly engine: LuaEngine;
-  private readonly global: LuaThread;
-  private readonly m: RawLua;
-  private readonly reg: Registry;
-  private readonly ctx: ConvertContext;
-  private readonly calls: HostCalls;
-  private readonly chunks = new ChunkMap();
-  private readonly root: string;
+  /** @internal */
+  readonly global: LuaThread;
+  /** @internal */
+  readonly m: RawLua;
+  /** @internal */
+  readonly reg: Registry;
+  /** @internal */
+  readonly ctx: ConvertContext;
+  /** @internal */
+  readonly calls: HostCalls;
+  /** @internal */
+  readonly chunks = new ChunkMap();
+  /** @internal */
+  readonly root: string;
   private readonly allowed: string[] | false;
   private helpers!: {
     wrapHost: number;
@@ -76,7 +82,12 @@ export class VM {
     runEntry: number;
   };
   private closed = false;
-  private readonly output: OutputSink;
+  /** @internal */
+  readonly output: OutputSink;
+  /** @internal */
+  readonly luaModules: boolean;
+  /** @internal */
+  readonly awaitToken = AWAIT_TOKEN;
 
   /** @internal use createVM */
   constructor(engine: LuaEngine, private readonly options: VMOptions) {
@@ -87,6 +98,7 @@ export class VM {
     this.root = path.resolve(options.root ?? process.cwd());
     this.allowed = options.allowedGlobals === undefined ? [] : options.allowedGlobals;
     this.output = options.stdout ?? defaultStdout();
+    this.luaModules = options.luaModules ?? options.profile === "cli";
     this.ctx = {
       m: this.m,
       ref: (L) => this.reg.ref(L),
@@ -107,7 +119,7 @@ export class VM {
     const viewRef = this.reg.ref(L);
 
     this.loadOrThrow(L, PRELUDE_LUA, "=fennel-js.prelude");
-    this.pushPrimitives(L, viewRef);
+    pushPrimitives(this, L, viewRef);
     pushString(m, L, AWAIT_TOKEN);
     pushString(m, L, FENNEL_VERSION);
     this.callOrThrow(L, 3, 1);
@@ -143,97 +155,9 @@ export class VM {
     this.m._lua_settop(L, -2);
   }
 
-  /** The primitives table handed to the prelude. */
-  private pushPrimitives(L: number, viewRef: number): void {
-    const m = this.m;
-    const lua = this.global.lua;
-    const prims: Record<string, RawHostFunction> = {
-      out: (L2) => {
-        this.output.write(readBytes(m, L2, 1));
-        return 0;
-      },
-      collect: (L2) => this.calls.collect(L2, m._lua_tonumberx(L2, 1, 0)),
-      cancel: (L2) => {
-        this.calls.cancel(m._lua_tonumberx(L2, 1, 0));
-        return 0;
-      },
-      compile: (L2) => {
-        const src = readString(m, L2, 1);
-        const file = optString(m, L2, 2) ?? "unknown";
-        try {
-          // Like the reference's compile-string: no global checks unless asked for.
-          pushString(m, L2, compileString(src, { filename: file, allowedGlobals: false }).lua);
-          return 1;
-        } catch (e) {
-          return pushFail(m, L2, errorText(e));
-        }
-      },
-      load_fennel_string: (L2) => {
-        const src = readString(m, L2, 1);
-        const file = optString(m, L2, 2) ?? "unknown";
-        return this.loadFennel(L2, { text: src, encoding: "utf8" }, file);
-      },
-      load_fennel_file: (L2) => {
-        const file = readString(m, L2, 1);
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(path.resolve(this.root, file));
-        } catch (e) {
-          return pushFail(m, L2, `${file}: ${describeFsError(e)}`);
-        }
-        return this.loadFennel(L2, decodeSource(bytes), file);
-      },
-      find_fennel: (L2) => this.find(L2),
-    };
-    if (this.options.luaModules ?? this.options.profile === "cli") {
-      prims.find_lua = (L2) => this.find(L2);
-      prims.load_lua_file = (L2) => {
-        const file = readString(m, L2, 1);
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(path.resolve(this.root, file));
-        } catch (e) {
-          return pushFail(m, L2, `${file}: ${describeFsError(e)}`);
-        }
-        if (loadBytes(m, L2, bytes, `@${file}`) !== 0) return pushFail(m, L2, readString(m, L2, -1));
-        return 1;
-      };
-    }
-    lua.lua_createtable(L, 0, 12);
-    for (const [name, fn] of Object.entries(prims)) {
-      pushRawFunction(this.global, fn);
-      lua.lua_setfield(L, -2, name);
-    }
-    this.reg.push(L, viewRef);
-    lua.lua_setfield(L, -2, "view");
-  }
-
-  private find(L: number): number {
-    const m = this.m;
-    const r = searchPath(readString(m, L, 1), readString(m, L, 2), this.root);
-    if ("hit" in r) {
-      pushString(m, L, r.hit.shown);
-      return 1;
-    }
-    return pushFail(m, L, r.tried);
-  }
-
-  private loadFennel(L: number, source: ReturnType<typeof decodeSource>, file: string): number {
-    const m = this.m;
-    let lua: string;
-    try {
-      lua = this.compile(L, source.text, file).lua;
-    } catch (e) {
-      return pushFail(m, L, errorText(e));
-    }
-    if (loadBytes(m, L, encodeLua(lua, source.encoding), `@${file}`) !== 0) {
-      return pushFail(m, L, `${file}: compiled Lua did not load (a fennel-js bug): ${readString(m, L, -1)}`);
-    }
-    return 1;
-  }
-
   /** Compile with the VM's current globals allowed; remembers the chunk's source map. */
-  private compile(L: number, source: string, filename: string) {
+  /** @internal */
+  compile(L: number, source: string, filename: string): CompileResult {
     let allowedGlobals: string[] | false = false;
     if (this.allowed !== false) {
       this.reg.push(L, this.helpers.globalNames);
@@ -251,7 +175,7 @@ export class VM {
   async evalString(source: string, opts: EvalOptions = {}): Promise<unknown[]> {
     this.assertOpen();
     const file = opts.filename ?? "unknown";
-    return this.runOnThread((L) => {
+    return runOnThread(this, (L) => {
       const lua = this.compile(L, source, file).lua;
       if (opts.print) this.reg.push(L, opts.print === "view" ? this.helpers.viewValues : this.helpers.printValues);
       this.loadChunk(L, Buffer.from(lua, "utf8"), file);
@@ -263,7 +187,7 @@ export class VM {
   async evalFile(file: string, args: unknown[] = []): Promise<unknown[]> {
     this.assertOpen();
     const source = decodeSource(readFileSync(path.resolve(this.root, file)));
-    return this.runOnThread((L) => {
+    return runOnThread(this, (L) => {
       const lua = this.compile(L, source.text, file).lua;
       this.loadChunk(L, encodeLua(lua, source.encoding), file);
       for (const a of args) jsToLua(this.ctx, L, a);
@@ -379,69 +303,6 @@ export class VM {
     return s;
   }
 
-  /** Run a Lua function (pushed by `push`, returning its argument count) on a new thread. */
-  private async runOnThread(push: (L: number) => number): Promise<unknown[]> {
-    const thread = this.global.newThread();
-    const threadRef = this.reg.ref(this.global.address);
-    try {
-      const L = thread.address;
-      this.reg.push(L, this.helpers.runEntry);
-      const nargs = push(L) + 1;
-      let res = thread.resume(nargs);
-      while (res.result === LUA_YIELD) {
-        const id = this.awaitedCall(L, res.resultCount);
-        this.m._lua_settop(L, -res.resultCount - 1);
-        if (id === undefined) throw new LuaRuntimeError({ message: "attempt to yield from outside a coroutine", luaMessage: "attempt to yield from outside a coroutine", value: undefined });
-        await this.calls.wait(id);
-        if (this.closed) throw new Error("the VM was closed while Fennel code was waiting on a host function");
-        res = thread.resume(0);
-      }
-      if (res.result !== LUA_OK) throw this.runtimeError(L);
-      const top = this.m._lua_gettop(L);
-      const values: unknown[] = [];
-      for (let i = top - res.resultCount + 1; i <= top; i++) values.push(luaToJs(this.ctx, L, i));
-      return values;
-    } finally {
-      if (!this.closed) this.reg.unref(threadRef);
-    }
-  }
-
-  private awaitedCall(L: number, count: number): number | undefined {
-    if (count !== 2 || this.m._lua_type(L, -2) !== LUA_TSTRING) return undefined;
-    if (readString(this.m, L, -2) !== AWAIT_TOKEN) return undefined;
-    const id = this.m._lua_tonumberx(L, -1, 0);
-    return this.calls.has(id) ? id : undefined;
-  }
-
-  private runtimeError(L: number): LuaRuntimeError {
-    const m = this.m;
-    const value = luaToJs(this.ctx, L, -1);
-    const t = m._lua_type(L, -1);
-    let raw: string;
-    if (t === LUA_TSTRING || t === LUA_TNUMBER) raw = readString(m, L, -1);
-    else if (this.global.lua.luaL_getmetafield(L, -1, "__tostring") !== 0) {
-      m._lua_settop(L, -2);
-      raw = this.global.lua.luaL_tolstring(L, -1, null);
-      m._lua_settop(L, -2);
-    } else raw = `(error object is a ${this.global.lua.lua_typename(L, t)} value)`;
-    this.global.lua.luaL_traceback(L, L, null, 0);
-    const tb = readString(m, L, -1);
-    m._lua_settop(L, -2);
-    const mapped = this.chunks.rewrite(raw);
-    return new LuaRuntimeError({
-      message: mapped.text,
-      luaMessage: raw,
-      value,
-      ...(mapped.file !== undefined ? { file: mapped.file, line: mapped.line } : {}),
-      // Frames inside the host's own Lua (prelude, io layer) are not the user's business.
-      traceback: this.chunks
-        .rewrite(tb)
-        .text.split("\n")
-        .filter((l) => !l.startsWith("\tfennel-js."))
-        .join("\n"),
-    });
-  }
-
   private wrapLuaFunction(ref: number): LuaFunction {
     const call = (...args: unknown[]): unknown => {
       const L = this.global.address;
@@ -450,7 +311,7 @@ export class VM {
       for (const a of args) jsToLua(this.ctx, L, a);
       const status = this.global.lua.lua_pcallk(L, args.length, 1, 0, 0, null);
       if (status !== 0) {
-        const err = this.runtimeError(L);
+        const err = runtimeError(this, L);
         this.m._lua_settop(L, top);
         throw err;
       }
@@ -462,7 +323,7 @@ export class VM {
     Object.defineProperty(fn, "luaRef", { value: ref });
     Object.defineProperty(fn, "callAsync", {
       value: (...args: unknown[]) =>
-        this.runOnThread((L) => {
+        runOnThread(this, (L) => {
           this.reg.push(L, ref);
           for (const a of args) jsToLua(this.ctx, L, a);
           return args.length;
@@ -503,6 +364,16 @@ export class VM {
     }
   }
 
+  /** @internal */
+  get runEntryRef(): number {
+    return this.helpers.runEntry;
+  }
+
+  /** @internal */
+  isClosed(): boolean {
+    return this.closed;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error("this VM is closed");
   }
@@ -516,36 +387,6 @@ export class VM {
 }
 
 const refCleanup = new FinalizationRegistry<{ vm: VM; ref: number }>(({ vm, ref }) => vm.releaseRef(ref));
-
-function optString(m: RawLua, L: number, idx: number): string | undefined {
-  return m._lua_type(L, idx) === LUA_TSTRING ? readString(m, L, idx) : undefined;
-}
-
-function pushFail(m: RawLua, L: number, message: string): number {
-  m._lua_pushnil(L);
-  pushString(m, L, message);
-  return 2;
-}
-
-export function describeFsError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  switch (code) {
-    case "ENOENT":
-      return "No such file or directory";
-    case "EACCES":
-      return "Permission denied";
-    case "EISDIR":
-      return "Is a directory";
-    case "ENOTDIR":
-      return "Not a directory";
-    case "EEXIST":
-      return "File exists";
-    case "ENOTEMPTY":
-      return "Directory not empty";
-    default:
-      return errorText(e);
-  }
-}
 
 function defaultStdout(): OutputSink {
   return new (class {

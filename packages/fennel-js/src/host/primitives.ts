@@ -1,0 +1,145 @@
+// The host primitives the prelude builds on: output, awaited-call results,
+// compiling and loading Fennel (strings, files, modules found along a path),
+// and loading .lua modules where the VM allows them.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { LuaThread } from "wasmoon";
+import { compileString } from "../compiler/index.js";
+import type { CompileResult } from "../types.js";
+import { pushRawFunction, type RawHostFunction, type Registry } from "./engine.js";
+import { errorText, type HostCalls } from "./host-calls.js";
+import { LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "./lua-stack.js";
+import { searchPath } from "./modules.js";
+import type { OutputSink } from "./node-files.js";
+import { decodeSource, encodeLua, type SourceText } from "./source-text.js";
+
+/** What the primitives need from their VM. */
+export interface PrimitiveHost {
+  readonly global: LuaThread;
+  readonly m: RawLua;
+  readonly reg: Registry;
+  readonly calls: HostCalls;
+  readonly output: OutputSink;
+  readonly root: string;
+  readonly luaModules: boolean;
+  compile(L: number, source: string, filename: string): CompileResult;
+}
+
+/** Push the primitives table handed to the prelude onto `L`. */
+export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): void {
+  const m = vm.m;
+  const lua = vm.global.lua;
+  const prims: Record<string, RawHostFunction> = {
+    out: (L2) => {
+      vm.output.write(readBytes(m, L2, 1));
+      return 0;
+    },
+    collect: (L2) => vm.calls.collect(L2, m._lua_tonumberx(L2, 1, 0)),
+    cancel: (L2) => {
+      vm.calls.cancel(m._lua_tonumberx(L2, 1, 0));
+      return 0;
+    },
+    compile: (L2) => {
+      const src = readString(m, L2, 1);
+      const file = optString(m, L2, 2) ?? "unknown";
+      try {
+        // Like the reference's compile-string: no global checks unless asked for.
+        pushString(m, L2, compileString(src, { filename: file, allowedGlobals: false }).lua);
+        return 1;
+      } catch (e) {
+        return pushFail(m, L2, errorText(e));
+      }
+    },
+    load_fennel_string: (L2) => {
+      const src = readString(m, L2, 1);
+      const file = optString(m, L2, 2) ?? "unknown";
+      return loadFennel(vm, L2, { text: src, encoding: "utf8" }, file);
+    },
+    load_fennel_file: (L2) => {
+      const file = readString(m, L2, 1);
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(path.resolve(vm.root, file));
+      } catch (e) {
+        return pushFail(m, L2, `${file}: ${describeFsError(e)}`);
+      }
+      return loadFennel(vm, L2, decodeSource(bytes), file);
+    },
+    find_fennel: (L2) => find(vm, L2),
+  };
+  if (vm.luaModules) {
+    prims.find_lua = (L2) => find(vm, L2);
+    prims.load_lua_file = (L2) => {
+      const file = readString(m, L2, 1);
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(path.resolve(vm.root, file));
+      } catch (e) {
+        return pushFail(m, L2, `${file}: ${describeFsError(e)}`);
+      }
+      if (loadBytes(m, L2, bytes, `@${file}`) !== 0) return pushFail(m, L2, readString(m, L2, -1));
+      return 1;
+    };
+  }
+  lua.lua_createtable(L, 0, 12);
+  for (const [name, fn] of Object.entries(prims)) {
+    pushRawFunction(vm.global, fn);
+    lua.lua_setfield(L, -2, name);
+  }
+  vm.reg.push(L, viewRef);
+  lua.lua_setfield(L, -2, "view");
+}
+
+function find(vm: PrimitiveHost, L: number): number {
+  const m = vm.m;
+  const r = searchPath(readString(m, L, 1), readString(m, L, 2), vm.root);
+  if ("hit" in r) {
+    pushString(m, L, r.hit.shown);
+    return 1;
+  }
+  return pushFail(m, L, r.tried);
+}
+
+function loadFennel(vm: PrimitiveHost, L: number, source: SourceText, file: string): number {
+  const m = vm.m;
+  let lua: string;
+  try {
+    lua = vm.compile(L, source.text, file).lua;
+  } catch (e) {
+    return pushFail(m, L, errorText(e));
+  }
+  if (loadBytes(m, L, encodeLua(lua, source.encoding), `@${file}`) !== 0) {
+    return pushFail(m, L, `${file}: compiled Lua did not load (a fennel-js bug): ${readString(m, L, -1)}`);
+  }
+  return 1;
+}
+
+function optString(m: RawLua, L: number, idx: number): string | undefined {
+  return m._lua_type(L, idx) === LUA_TSTRING ? readString(m, L, idx) : undefined;
+}
+
+function pushFail(m: RawLua, L: number, message: string): number {
+  m._lua_pushnil(L);
+  pushString(m, L, message);
+  return 2;
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case "ENOENT":
+      return "No such file or directory";
+    case "EACCES":
+      return "Permission denied";
+    case "EISDIR":
+      return "Is a directory";
+    case "ENOTDIR":
+      return "Not a directory";
+    case "EEXIST":
+      return "File exists";
+    case "ENOTEMPTY":
+      return "Directory not empty";
+    default:
+      return errorText(e);
+  }
+}
