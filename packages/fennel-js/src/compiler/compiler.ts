@@ -16,7 +16,7 @@ export type SpecialFn = (form: List, scope: Scope, parent: Chunk, opts: Opts, c:
 
 /** Hooks for user macros, provided by user-macros.ts when a file needs them. */
 export interface UserMacroRunner {
-  expand(ref: number, form: List, scope: Scope, c: Compiler): Form;
+  expand(ref: string, form: List, scope: Scope, c: Compiler): Form;
 }
 
 export const LUA_GLOBALS = [
@@ -40,6 +40,8 @@ export class Compiler {
   userMacros: UserMacroRunner | undefined;
   /** Compiling code for the compile-time VM (macro bodies): quote builds forms. */
   compileTime = false;
+  /** Text printed at compile time (macrodebug, print in macros), emitted first. */
+  readonly compileTimeOutput: string[] = [];
   /** Modules inlined by `include`, to emit each once. */
   readonly included = new Set<string>();
 

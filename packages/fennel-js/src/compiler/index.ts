@@ -6,7 +6,9 @@ import { specials } from "../specials/index.js";
 import type { CompileOptions, CompileResult } from "../types.js";
 import { Compiler } from "./compiler.js";
 import { Chunk, flatten } from "./emit.js";
+import { luaString } from "./mangle.js";
 import { Scope } from "./scope.js";
+import { UserMacros } from "./user-macros.js";
 
 /** Compile a whole Fennel source string to a Lua chunk. */
 export function compileString(source: string, options: CompileOptions = {}): CompileResult {
@@ -18,6 +20,15 @@ export function compileString(source: string, options: CompileOptions = {}): Com
   if (forms.length > 0) {
     const fake = forms[0]!;
     c.compileBody(forms, 0, scope, root, { tail: true }, fake);
+  }
+  const out = c.compileTimeOutput;
+  if (c.userMacros instanceof UserMacros) {
+    const printed = c.userMacros.takeOutput();
+    if (printed !== "") out.push(printed);
+  }
+  if (out.length > 0) {
+    const text = out.join("").replace(/\n$/, "");
+    root.items.unshift({ code: `print(${luaString(text)})`, line: 1 });
   }
   const { lua, lines } = flatten(root);
   return { lua, sourceMap: { file, lines } };

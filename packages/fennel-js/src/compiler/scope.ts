@@ -12,7 +12,7 @@ export interface LocalInfo {
 /** A user macro: runs in the compile-time VM; `ref` names it there. */
 export interface UserMacro {
   kind: "user";
-  ref: number;
+  ref: string;
   name: string;
 }
 

@@ -9,7 +9,7 @@ export function printForm(form: Form): string {
   if (form instanceof List) return "(" + form.items.map(printForm).join(" ") + ")";
   if (form instanceof Sequence) return "[" + form.items.map(printForm).join(" ") + "]";
   if (form instanceof Table) {
-    return "{" + form.entries.map(([k, v]) => printForm(k) + " " + printForm(v)).join(" ") + "}";
+    return "{" + form.entries.map(([k, v]) => (k instanceof Str ? printString(k.value, true) : printForm(k)) + " " + printForm(v)).join(" ") + "}";
   }
   if (form instanceof Sym) return form.name;
   if (form instanceof Str) return printString(form.value);
@@ -20,9 +20,9 @@ export function printForm(form: Form): string {
   return String(form);
 }
 
-/** A string as Fennel writes it: `:kw` when it can be, else quoted. */
-export function printString(s: string): string {
-  if (KEYWORD.test(s) && !/^[0-9.+-]/.test(s)) return ":" + s;
+/** A string as Fennel's view writes it: quoted, or `:kw` as a table key when it can be. */
+export function printString(s: string, asKey = false): string {
+  if (asKey && KEYWORD.test(s) && !/^[0-9.+-]/.test(s)) return ":" + s;
   let out = '"';
   for (const ch of s) {
     const c = ch.charCodeAt(0);

@@ -3,6 +3,15 @@ import type { SpecialFn } from "../compiler/compiler.js";
 import { globalSpecial, letSpecial, localSpecial, setSpecial, tsetSpecial, varSpecial } from "./binding.js";
 import { doSpecial, eachSpecial, forSpecial, ifSpecial, tailSpecial, valuesSpecial, whileSpecial } from "./control.js";
 import { fnSpecial, hashfnSpecial } from "./fn.js";
+import { includeSpecial } from "./include.js";
+import {
+  evalCompilerSpecial,
+  importMacrosSpecial,
+  macroSpecial,
+  macrodebugSpecial,
+  macrosSpecial,
+  requireMacrosSpecial,
+} from "./macros.js";
 import { commentSpecial, docSpecial, luaSpecial } from "./misc.js";
 import { arithmeticSpecials, comparisonSpecials, lengthSpecial, logicSpecials } from "./operators.js";
 import { quoteSpecial, unquoteSpecial } from "./quote.js";
@@ -28,6 +37,13 @@ const table: Record<string, SpecialFn> = {
   comment: commentSpecial,
   doc: docSpecial,
   quote: quoteSpecial,
+  include: includeSpecial,
+  macro: macroSpecial,
+  macros: macrosSpecial,
+  "import-macros": importMacrosSpecial,
+  "require-macros": requireMacrosSpecial,
+  "eval-compiler": evalCompilerSpecial,
+  macrodebug: macrodebugSpecial,
   unquote: unquoteSpecial,
   ".": dotSpecial,
   ":": colonSpecial,

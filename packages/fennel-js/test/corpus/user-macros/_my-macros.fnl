@@ -1,0 +1,3 @@
+(fn double [x] `(* 2 ,x))
+(fn add-all [...] `(+ ,...))
+{: double : add-all}

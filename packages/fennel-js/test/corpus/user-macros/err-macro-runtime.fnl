@@ -1,0 +1,2 @@
+(macro broken [] (error "macro blew up"))
+(print (broken))

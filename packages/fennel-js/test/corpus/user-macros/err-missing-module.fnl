@@ -1,0 +1,1 @@
+(import-macros {: nothing} :no-such-macro-module)

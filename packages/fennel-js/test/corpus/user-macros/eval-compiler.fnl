@@ -1,0 +1,2 @@
+(print "runtime")
+(eval-compiler (print "compile time"))

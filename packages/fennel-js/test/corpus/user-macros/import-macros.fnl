@@ -1,0 +1,6 @@
+(import-macros {: double : add-all} :_my-macros)
+(print (double 21) (add-all 1 2 3))
+(import-macros m :_my-macros)
+(print (m.double 5))
+(import-macros {:double dbl} :_my-macros)
+(print (dbl 4))
