@@ -75,6 +75,8 @@ export class LuaRuntimeError extends Error {
   /** The error value converted to JavaScript (a string, a table…). */
   readonly value: unknown;
   readonly traceback: string | undefined;
+  /** True when the run was stopped by its timeout. */
+  readonly timedOut: boolean;
 
   constructor(init: {
     message: string;
@@ -83,6 +85,7 @@ export class LuaRuntimeError extends Error {
     file?: string;
     line?: number;
     traceback?: string;
+    timedOut?: boolean;
   }) {
     super(init.message);
     this.name = "LuaRuntimeError";
@@ -91,5 +94,6 @@ export class LuaRuntimeError extends Error {
     this.luaMessage = init.luaMessage;
     this.value = init.value;
     this.traceback = init.traceback;
+    this.timedOut = init.timedOut ?? false;
   }
 }

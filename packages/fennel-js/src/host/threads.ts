@@ -21,25 +21,61 @@ export interface ThreadHost {
   readonly chunks: ChunkMap;
   readonly awaitToken: string;
   readonly runEntryRef: number;
+  /** The deadline of the run whose thread Lua is executing right now. */
+  activeDeadline: number;
+  /** The count hook that stops a run past its deadline (one per VM). */
+  deadlineHook(): number;
   isClosed(): boolean;
 }
 
+export interface RunOptions {
+  /** Stop the run (wherever it is, even inside pcall) after this many milliseconds. */
+  timeoutMs?: number;
+}
+
+/** Instructions between two looks at the clock when a run has a deadline. */
+const HOOK_EVERY = 10_000;
+const LUA_MASKCOUNT = 8;
+
 /** Run a Lua function (pushed by `push`, returning its argument count) on a new thread. */
-export async function runOnThread(vm: ThreadHost, push: (L: number) => number): Promise<unknown[]> {
+export async function runOnThread(
+  vm: ThreadHost,
+  push: (L: number) => number,
+  opts: RunOptions = {},
+): Promise<unknown[]> {
   const thread = vm.global.newThread();
   const threadRef = vm.reg.ref(vm.global.address);
+  const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+  const timedOut = (L: number): LuaRuntimeError => timeoutError(vm, L, opts.timeoutMs ?? 0);
   try {
     const L = thread.address;
+    if (deadline !== Infinity) vm.global.lua.lua_sethook(L, vm.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
     vm.reg.push(L, vm.runEntryRef);
-    const nargs = push(L) + 1;
-    let res = thread.resume(nargs);
+    const resume = (n: number) => {
+      const outer = vm.activeDeadline;
+      vm.activeDeadline = deadline;
+      try {
+        return thread.resume(n);
+      } finally {
+        vm.activeDeadline = outer;
+      }
+    };
+    let res = resume(push(L) + 1);
     while (res.result === LUA_YIELD) {
       const id = awaitedCall(vm, L, res.resultCount);
       vm.m._lua_settop(L, -res.resultCount - 1);
-      if (id === undefined) throw new LuaRuntimeError({ message: "attempt to yield from outside a coroutine", luaMessage: "attempt to yield from outside a coroutine", value: undefined });
-      await vm.calls.wait(id);
+      if (id === undefined) {
+        if (Date.now() > deadline) throw timedOut(L);
+        const msg = "attempt to yield from outside a coroutine";
+        throw new LuaRuntimeError({ message: msg, luaMessage: msg, value: undefined });
+      }
+      if (deadline === Infinity) await vm.calls.wait(id);
+      else if (!(await settlesBefore(vm.calls.wait(id), deadline))) {
+        vm.calls.cancel(id);
+        throw timedOut(L);
+      }
       if (vm.isClosed()) throw new Error("the VM was closed while Fennel code was waiting on a host function");
-      res = thread.resume(0);
+      res = resume(0);
     }
     if (res.result !== LUA_OK) throw runtimeError(vm, L);
     const top = vm.m._lua_gettop(L);
@@ -49,6 +85,33 @@ export async function runOnThread(vm: ThreadHost, push: (L: number) => number): 
   } finally {
     if (!vm.isClosed()) vm.reg.unref(threadRef);
   }
+}
+
+function settlesBefore(p: Promise<void>, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** The timeout as an error at the Fennel line the suspended thread had reached. */
+function timeoutError(vm: ThreadHost, L: number, ms: number): LuaRuntimeError {
+  vm.global.lua.luaL_traceback(L, L, null, 0);
+  const tb = vm.chunks.rewrite(readString(vm.m, L, -1));
+  vm.m._lua_settop(L, -2);
+  const where = tb.file !== undefined ? `${tb.file}:${tb.line}: ` : "";
+  const message = `${where}timed out after ${ms} ms`;
+  return new LuaRuntimeError({
+    message,
+    luaMessage: message,
+    value: undefined,
+    ...(tb.file !== undefined ? { file: tb.file, line: tb.line } : {}),
+    traceback: tb.text,
+    timedOut: true,
+  });
 }
 
 function awaitedCall(vm: ThreadHost, L: number, count: number): number | undefined {

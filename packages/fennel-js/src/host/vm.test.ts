@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LuaRuntimeError } from "./chunks.js";
-import { luaValues } from "./convert.js";
+import { luaValues, type LuaFunction } from "./convert.js";
 import { createVM, type VM } from "./vm.js";
 
 const open: VM[] = [];
@@ -222,6 +222,37 @@ describe("require", () => {
     vm.registerModule("answer", () => 42);
     expect(await vm.evalString("(local ci (require :quire.ci)) (ci.job :build) (pick-values 1 (require :answer))")).toEqual([42]);
     expect(jobs).toEqual(["build"]);
+  });
+});
+
+describe("timeouts", () => {
+  it("stop a busy loop, even one that catches errors, at the line it reached", async () => {
+    const vm = await vmWith();
+    const started = Date.now();
+    const err = (await rejection(
+      vm.evalString("(var i 0)\n(while true\n  (pcall #(set i (+ i 1))))", { filename: "busy.fnl", timeoutMs: 100 }),
+    )) as LuaRuntimeError;
+    expect(err.timedOut).toBe(true);
+    expect(err.message).toMatch(/^busy\.fnl:\d: timed out after 100 ms$/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await vm.evalString("(+ 1 2)")).toEqual([3]);
+  });
+
+  it("stop a run waiting on a slow host function", async () => {
+    const vm = await vmWith({ allowedGlobals: ["slow"] });
+    vm.installFunction("slow", () => new Promise((r) => setTimeout(r, 2000)));
+    const err = (await rejection(vm.evalString("(slow)\n:unreached", { filename: "w.fnl", timeoutMs: 50 }))) as LuaRuntimeError;
+    expect(err.timedOut).toBe(true);
+    expect(err.message).toBe("w.fnl:1: timed out after 50 ms");
+  });
+
+  it("apply to Lua functions called through vm.call", async () => {
+    const vm = await vmWith();
+    const [spin] = (await vm.evalString("(fn [] (while true nil))")) as [LuaFunction];
+    const err = (await rejection(vm.call(spin, [], { timeoutMs: 30 }))) as LuaRuntimeError;
+    expect(err.timedOut).toBe(true);
+    const [add] = (await vm.evalString("(fn [a b] (+ a b))")) as [LuaFunction];
+    expect(await vm.call(add, [2, 3])).toEqual([5]);
   });
 });
 

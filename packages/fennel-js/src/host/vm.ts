@@ -51,6 +51,12 @@ export interface EvalOptions {
    * fennel.view (its REPL).
    */
   print?: "values" | "view";
+  /**
+   * Stop the run after this many milliseconds, even in a busy loop or while
+   * waiting on a host function; it rejects with a LuaRuntimeError whose
+   * `timedOut` is true.
+   */
+  timeoutMs?: number;
 }
 
 const AWAIT_TOKEN = `fennel-js:await:${Math.random().toString(36).slice(2)}`;
@@ -180,11 +186,11 @@ export class VM {
       if (opts.print) this.reg.push(L, opts.print === "view" ? this.helpers.viewValues : this.helpers.printValues);
       this.loadChunk(L, Buffer.from(lua, "utf8"), file);
       return opts.print ? 1 : 0;
-    });
+    }, opts);
   }
 
-  /** Read, compile and run a .fnl file (relative to the VM's root). */
-  async evalFile(file: string, args: unknown[] = []): Promise<unknown[]> {
+  /** Read, compile and run a .fnl file (relative to the VM's root); `args` become its `...`. */
+  async evalFile(file: string, args: unknown[] = [], opts: Pick<EvalOptions, "timeoutMs"> = {}): Promise<unknown[]> {
     this.assertOpen();
     const source = decodeSource(readFileSync(path.resolve(this.root, file)));
     return runOnThread(this, (L) => {
@@ -192,7 +198,20 @@ export class VM {
       this.loadChunk(L, encodeLua(lua, source.encoding), file);
       for (const a of args) jsToLua(this.ctx, L, a);
       return args.length;
-    });
+    }, opts);
+  }
+
+  /**
+   * Call a Lua function (one that came back from Lua) on a fresh thread, so it
+   * may wait on async host functions; resolves to all its return values.
+   */
+  async call(fn: LuaFunction, args: unknown[] = [], opts: Pick<EvalOptions, "timeoutMs"> = {}): Promise<unknown[]> {
+    this.assertOpen();
+    return runOnThread(this, (L) => {
+      this.reg.push(L, fn.luaRef);
+      for (const a of args) jsToLua(this.ctx, L, a);
+      return args.length;
+    }, opts);
   }
 
   private loadChunk(L: number, code: Uint8Array, file: string): void {
@@ -370,6 +389,27 @@ export class VM {
   }
 
   /** @internal */
+  activeDeadline = Infinity;
+  private hookPtr: number | undefined;
+
+  /** @internal */
+  deadlineHook(): number {
+    if (this.hookPtr === undefined) {
+      const lua = this.global.lua;
+      this.hookPtr = lua.module.addFunction((L: number) => {
+        if (Date.now() <= this.activeDeadline) return;
+        // Yielding cannot be caught by pcall; where Lua cannot yield, raise.
+        if (lua.lua_isyieldable(L)) lua.lua_yieldk(L, 0, 0, null);
+        else {
+          pushString(this.m, L, "timed out");
+          lua.lua_error(L);
+        }
+      }, "vii");
+    }
+    return this.hookPtr;
+  }
+
+  /** @internal */
   isClosed(): boolean {
     return this.closed;
   }
@@ -383,6 +423,7 @@ export class VM {
     this.output.flush();
     this.closed = true;
     this.global.close();
+    if (this.hookPtr !== undefined) this.global.lua.module.removeFunction(this.hookPtr);
   }
 }
 
