@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/open.js";
 import { getRun, listJobs } from "../src/db/queries.js";
 import { createRun } from "../src/runs/create.js";
+import { processIdentity } from "../src/runs/process-identity.js";
 import { transitionRun } from "../src/runs/transition.js";
 import { startQuire, type QuireHandle } from "../src/serve/start.js";
 import { groupGone, runInput, standIn, tempDir, waitFor } from "./helpers.js";
@@ -55,6 +56,41 @@ describe("reconcileOrphans at startup", () => {
     await waitFor(() => groupGone(activePgid) && groupGone(pendingPgid), "stray groups to be gone");
     const q = quire;
     await waitFor(() => [halfStarted.id, queued.id].every((id) => getRun(q.db, id)!.state === "complete"), "queued runs to run");
+  });
+
+  it("records the executor's identity and never kills a group that only reuses the pid", async () => {
+    tmp = tempDir();
+    const db = openDatabase(path.join(tmp.dir, "quire.db"));
+    const ours = createRun(db, runInput("demo", "refs/heads/a")).run;
+    transitionRun(db, ours.id, "pending", "active");
+    const oursPgid = strayGroup();
+    await new Promise((r) => setTimeout(r, 50));
+    const identity = processIdentity(oursPgid);
+    expect(identity).toMatch(/^[0-9a-f-]+:\d+$/);
+    db.sqlite.prepare("UPDATE runs SET pid = ?, pid_identity = ? WHERE id = ?").run(oursPgid, identity, ours.id);
+    // Two rows whose pid now belongs to someone else: another boot, another start time.
+    const stranger = strayGroup();
+    const otherBoot = createRun(db, runInput("demo", "refs/heads/b")).run;
+    transitionRun(db, otherBoot.id, "pending", "active");
+    db.sqlite.prepare("UPDATE runs SET pid = ?, pid_identity = ? WHERE id = ?").run(stranger, `00000000-0000-0000-0000-000000000000:${identity!.split(":")[1]}`, otherBoot.id);
+    const otherStart = createRun(db, runInput("demo", "refs/heads/c")).run;
+    transitionRun(db, otherStart.id, "pending", "active");
+    db.sqlite.prepare("UPDATE runs SET pid = ?, pid_identity = ? WHERE id = ?").run(stranger, `${identity!.split(":")[0]}:1`, otherStart.id);
+    expect(() => db.sqlite.prepare("UPDATE runs SET pid = NULL WHERE id = ?").run(ours.id)).toThrow(/constraint/);
+    db.close();
+
+    try {
+      quire = await startQuire({ dataDir: tmp.dir, config: { port: 0 }, executor: standIn("success"), killGraceMs: 300, pollMs: 50, log: () => {} });
+      expect(quire.orphans.killedGroups).toEqual([oursPgid]);
+      expect(quire.orphans.foreignGroups).toEqual([stranger, stranger]);
+      for (const id of [ours.id, otherBoot.id, otherStart.id]) {
+        expect(getRun(quire.db, id)).toMatchObject({ state: "failed", failureKind: "orphaned", pid: null, pidIdentity: null });
+      }
+      await waitFor(() => groupGone(oursPgid), "our stray group to be gone");
+      expect(groupGone(stranger)).toBe(false);
+    } finally {
+      process.kill(-stranger, "SIGKILL");
+    }
   });
 
   it("close() stops running executors: an active run becomes failed/orphaned, nothing is left running", async () => {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getRun, listJobs } from "../src/db/queries.js";
 import { cancelRun } from "../src/runs/cancel.js";
 import { createRun } from "../src/runs/create.js";
+import { processIdentity } from "../src/runs/process-identity.js";
 import { runDirs } from "../src/runs/spawn.js";
 import { transitionRun } from "../src/runs/transition.js";
 import { startQuire, type QuireHandle } from "../src/serve/start.js";
@@ -72,6 +73,7 @@ describe("supersede of a running executor", () => {
     const info = JSON.parse(readFileSync(file, "utf8")) as { pid: number; pgid: number };
     expect(groupGone(info.pgid)).toBe(false);
     expect(getRun(q.db, id)!.pid).toBe(info.pgid);
+    expect(getRun(q.db, id)!.pidIdentity).toBe(processIdentity(info.pgid));
     return info;
   }
 

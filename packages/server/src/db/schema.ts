@@ -16,6 +16,7 @@ export const runs = sqliteTable("runs", {
   finishedAtMs: integer("finished_at_ms"),
   supersededBy: text("superseded_by").references((): AnySQLiteColumn => runs.id, { onDelete: "set null" }),
   pid: integer("pid"),
+  pidIdentity: text("pid_identity"),
   spawnedAtMs: integer("spawned_at_ms"),
   tokenHash: text("token_hash"),
   pushJson: text("push_json").notNull(),

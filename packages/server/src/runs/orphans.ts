@@ -6,6 +6,7 @@ import { stmt } from "../db/statements.js";
 import type { Db } from "../db/open.js";
 import { runsWithProcess } from "../db/queries.js";
 import { killProcessGroup, isProcessGroupAlive } from "./process-group.js";
+import { groupMatchesIdentity } from "./process-identity.js";
 import { transitionRun } from "./transition.js";
 
 export interface OrphanReport {
@@ -15,22 +16,28 @@ export interface OrphanReport {
   requeued: string[];
   /** Process groups that were still alive and were killed. */
   killedGroups: number[];
+  /** Recorded groups now held by other processes (pid reused): left alone. */
+  foreignGroups: number[];
 }
 
 /** Reconcile the database with the processes actually running. */
 export async function reconcileOrphans(db: Db, options: { killGraceMs?: number; nowMs?: number } = {}): Promise<OrphanReport> {
-  const report: OrphanReport = { orphaned: [], requeued: [], killedGroups: [] };
+  const report: OrphanReport = { orphaned: [], requeued: [], killedGroups: [], foreignGroups: [] };
   for (const run of runsWithProcess(db)) {
     const pid = run.pid!;
     if (isProcessGroupAlive(pid)) {
-      await killProcessGroup(pid, { graceMs: options.killGraceMs ?? 2000 });
-      report.killedGroups.push(pid);
+      if (groupMatchesIdentity(pid, run.pidIdentity)) {
+        await killProcessGroup(pid, { graceMs: options.killGraceMs ?? 2000 });
+        report.killedGroups.push(pid);
+      } else {
+        report.foreignGroups.push(pid);
+      }
     }
     if (run.state === "pending") {
-      stmt(db.sqlite, "UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ?").run(run.id);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL, pid_identity = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ?").run(run.id);
       report.requeued.push(run.id);
     } else {
-      stmt(db.sqlite, "UPDATE runs SET pid = NULL WHERE id = ?").run(run.id);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL, pid_identity = NULL WHERE id = ?").run(run.id);
     }
   }
   const active = stmt(db.sqlite, "SELECT id FROM runs WHERE state = 'active' ORDER BY queued_at_ms, rowid").all() as { id: string }[];

@@ -48,7 +48,7 @@ function describeExit(status: ExitStatus): string {
  * → failed/process-crashed. Unfinished jobs are finalized by transitionRun.
  */
 export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, options: { eventsFile: string; nowMs?: number }): Resolution {
-  stmt(db.sqlite, "UPDATE runs SET exit_code = COALESCE(exit_code, ?), pid = NULL WHERE id = ?").run(exitCodeOf(status), runId);
+  stmt(db.sqlite, "UPDATE runs SET exit_code = COALESCE(exit_code, ?), pid = NULL, pid_identity = NULL WHERE id = ?").run(exitCodeOf(status), runId);
   const before = getRun(db, runId);
   if (before === undefined) return { state: "failed", failureKind: null, resolvedNow: false, ingest: undefined };
   if (isTerminalRunState(before.state)) {

@@ -11,6 +11,7 @@ import { getRun, nextPendingRuns } from "../db/queries.js";
 import type { RunRow } from "../db/schema.js";
 import { InvalidTransitionError } from "../errors.js";
 import { killProcessGroup } from "./process-group.js";
+import { processIdentity } from "./process-identity.js";
 import { resolveAfterExit, type ExitStatus, type Resolution } from "./outcome.js";
 import { defaultExecutor, runDirs, spawnExecutor, type ExecutorCommand, type RunDirs } from "./spawn.js";
 import { hashRunToken, newRunToken } from "./tokens.js";
@@ -73,8 +74,8 @@ interface Slot {
  */
 export function recordSpawn(db: Db, runId: string, pid: number, token: string, nowMs: number = Date.now()): boolean {
   return (
-    stmt(db.sqlite, "UPDATE runs SET pid = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
-      .run(pid, nowMs, hashRunToken(token), runId).changes === 1
+    stmt(db.sqlite, "UPDATE runs SET pid = ?, pid_identity = ?, spawned_at_ms = MAX(?, queued_at_ms), token_hash = ? WHERE id = ? AND state = 'pending' AND pid IS NULL")
+      .run(pid, processIdentity(pid), nowMs, hashRunToken(token), runId).changes === 1
   );
 }
 
@@ -184,9 +185,9 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     const run = getRun(db, runId);
     if (run === undefined) return;
     if (run.state === "pending") {
-      stmt(db.sqlite, "UPDATE runs SET pid = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ? AND pid = ?").run(runId, pid);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL, pid_identity = NULL, spawned_at_ms = NULL, token_hash = NULL WHERE id = ? AND pid = ?").run(runId, pid);
     } else {
-      stmt(db.sqlite, "UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(runId, pid);
+      stmt(db.sqlite, "UPDATE runs SET pid = NULL, pid_identity = NULL WHERE id = ? AND pid = ?").run(runId, pid);
       if (!isTerminalRunState(run.state)) {
         try {
           transitionRun(db, runId, "active", "failed", { failureKind: "orphaned", error: "quire serve stopped while the run was active" });

@@ -5,7 +5,9 @@ import { stmt } from "../db/statements.js";
 import type { RunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import type { RunRow } from "../db/schema.js";
+import { getRun } from "../db/queries.js";
 import { killProcessGroup } from "./process-group.js";
+import { groupMatchesIdentity } from "./process-identity.js";
 import { transitionRun } from "./transition.js";
 
 /** A run that was stopped, and the executor process group it had, if any. */
@@ -21,7 +23,7 @@ export interface StoppedRun {
  * hand the result to stopProcesses.
  */
 export function supersedeOlder(db: Db, newRun: RunRow, nowMs: number): StoppedRun[] {
-  const older = stmt(db.sqlite, 
+  const older = stmt(db.sqlite,
       `SELECT id, state, pid FROM runs
        WHERE repo = ? AND ref = ? AND id <> ? AND state IN ('pending', 'active')
        ORDER BY queued_at_ms, rowid`,
@@ -46,8 +48,10 @@ export async function stopProcesses(db: Db, runs: readonly StoppedRun[], options
     runs
       .filter((r): r is StoppedRun & { pid: number } => r.pid !== null)
       .map(async (r) => {
-        await killProcessGroup(r.pid, { graceMs: options.graceMs });
-        if (db.sqlite.open) stmt(db.sqlite, "UPDATE runs SET pid = NULL WHERE id = ? AND pid = ?").run(r.id, r.pid);
+        // Only a group that is still the one we spawned (see process-identity.ts).
+        const identity = db.sqlite.open ? (getRun(db, r.id)?.pidIdentity ?? null) : null;
+        if (groupMatchesIdentity(r.pid, identity)) await killProcessGroup(r.pid, { graceMs: options.graceMs });
+        if (db.sqlite.open) stmt(db.sqlite, "UPDATE runs SET pid = NULL, pid_identity = NULL WHERE id = ? AND pid = ?").run(r.id, r.pid);
       }),
   );
 }
