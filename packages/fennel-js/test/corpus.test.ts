@@ -1,7 +1,8 @@
 // The corpus runner: every test/corpus/<feature>/<case>.fnl runs through the
 // real `fennel-js` binary. `<case>.out` is the exact expected stdout (exit 0);
 // `<case>.err` lists lines that must each appear in stderr (exit non-zero).
-// Optional `<case>.args` holds extra command-line arguments, one per line.
+// Optional `<case>.args` holds extra command-line arguments, one per line, and
+// `<case>.stdin` what the program reads on standard input (otherwise none).
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -18,6 +19,7 @@ interface CorpusCase {
   out?: Buffer;
   errLines?: string[];
   args: string[];
+  stdin?: Buffer;
 }
 
 function collectCases(): CorpusCase[] {
@@ -47,6 +49,7 @@ function collectCases(): CorpusCase[] {
       if (existsSync(`${stem}.args`)) {
         c.args = readFileSync(`${stem}.args`, "utf8").split("\n").filter((l) => l !== "");
       }
+      if (existsSync(`${stem}.stdin`)) c.stdin = readFileSync(`${stem}.stdin`);
       cases.push(c);
     }
   }
@@ -59,9 +62,9 @@ interface RunResult {
   stderr: string;
 }
 
-function runCli(file: string, args: string[], cwd: string): Promise<RunResult> {
+function runCli(file: string, args: string[], cwd: string, stdin?: Buffer): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI_PATH, file, ...args],
       { cwd, encoding: "buffer", timeout: 20_000, maxBuffer: 64 * 1024 * 1024 },
@@ -70,6 +73,7 @@ function runCli(file: string, args: string[], cwd: string): Promise<RunResult> {
         resolve({ code, stdout, stderr: stderr.toString("utf8") });
       },
     );
+    child.stdin?.end(stdin ?? "");
   });
 }
 
@@ -92,7 +96,7 @@ describe("fennel-js corpus", () => {
             throw new Error(`${c.file}: add ${c.name}.out (expected stdout) or ${c.name}.err (expected stderr lines)`);
           }
           // Cases run from their own folder so `(require :_helper)` finds neighbours.
-          const r = await runCli(path.basename(c.file), c.args, path.dirname(c.file));
+          const r = await runCli(path.basename(c.file), c.args, path.dirname(c.file), c.stdin);
           if (c.out !== undefined) {
             if (r.code !== 0 || !r.stdout.equals(c.out)) {
               expect({ exit: r.code, stdout: r.stdout.toString("latin1"), stderr: r.stderr }).toEqual({
