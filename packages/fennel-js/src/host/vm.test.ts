@@ -50,6 +50,18 @@ describe("evaluation and values", () => {
     expect(await vm.evalString("{1 :a 100 :b}")).toEqual([{ 1: "a", 100: "b" }]);
   });
 
+  it("keeps shared and cyclic tables shared in both directions", async () => {
+    const vm = await vmWith({ allowedGlobals: ["cyc"] });
+    const [t] = (await vm.evalString("(let [t [1 2]] (tset t 3 t) t)")) as [unknown[]];
+    expect(t[2]).toBe(t);
+    const [o] = (await vm.evalString("(let [inner [1] t {:x inner :y inner}] t)")) as [{ x: unknown; y: unknown }];
+    expect(o.x).toBe(o.y);
+    const cyc: Record<string, unknown> = { n: 1 };
+    cyc.me = cyc;
+    vm.setGlobal("cyc", cyc);
+    expect(await vm.evalString("(= cyc cyc.me)")).toEqual([true]);
+  });
+
   it("passes JS values in as Lua tables and reads globals back", async () => {
     const vm = await vmWith({ allowedGlobals: ["cfg"] });
     vm.setGlobal("cfg", { name: "x", tags: ["a", "b"], n: 3 });
