@@ -44,13 +44,30 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
     },
   });
   quire.addCloser(() => listener.close());
-  const n = await drainSpool(
-    quire.paths.dataDir,
-    async (event) => {
-      const result = await triggerPush(event, target);
-      quire.log(`push ${event.repo} (made while the server was down): ${result.runs.map((r) => `run ${r.id} for ${r.ref}`).join(", ") || "no runs"}`);
-    },
-    quire.log,
-  );
-  if (n > 0) quire.log(`queued ${n} push(es) made while the server was down`);
+  const drainOnce = () =>
+    drainSpool(
+      quire.paths.dataDir,
+      async (event) => {
+        const result = await triggerPush(event, target);
+        quire.log(`push ${event.repo} (made while the server was down): ${result.runs.map((r) => `run ${r.id} for ${r.ref}`).join(", ") || "no runs"}`);
+      },
+      quire.log,
+    );
+  // One drain at a time; a hook that found the socket missing just as the
+  // server started spools after the first drain, so look again now and then.
+  let draining: Promise<unknown> = drainOnce().then((n) => {
+    if (n > 0) quire.log(`queued ${n} push(es) made while the server was down`);
+  });
+  await draining;
+  const timer = setInterval(() => {
+    draining = draining.then(drainOnce).catch((e: unknown) => quire.log(`push spool: ${e instanceof Error ? e.message : String(e)}`));
+  }, SPOOL_RECHECK_MS);
+  timer.unref();
+  quire.addCloser(async () => {
+    clearInterval(timer);
+    await draining;
+  });
 }
+
+/** How often a running server looks for pushes spooled while it was starting. */
+export const SPOOL_RECHECK_MS = 10_000;

@@ -101,6 +101,10 @@ function socketAlive(socketPath: string): Promise<boolean> {
  */
 export async function startPushListener(options: PushListenerOptions): Promise<PushListener> {
   const { socketPath } = options;
+  // Unix socket paths are limited to 107 bytes on Linux; say so instead of EINVAL.
+  if (Buffer.byteLength(socketPath) > 107) {
+    throw new Error(`the push socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, over the 107 a Unix socket allows; use a shorter --data-dir`);
+  }
   if (await socketAlive(socketPath)) {
     throw new Error(`another quire serve is already listening on ${socketPath}; stop it or use another --data-dir`);
   }

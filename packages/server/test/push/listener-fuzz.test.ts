@@ -82,4 +82,11 @@ describe("push socket under hostile input", () => {
     const r = JSON.parse(await send(Buffer.alloc(1024 * 1024 + 10, 0x61))) as { ok: boolean; error: string };
     expect(r).toEqual({ ok: false, error: expect.stringMatching(/longer than 1048576 bytes/) });
   });
+
+  it("refuses a socket path longer than a Unix socket allows, saying what to do", async () => {
+    const long = path.join(data, "d".repeat(120), "server.sock");
+    await expect(
+      startPushListener({ socketPath: long, reposDir: data, createRun: () => ({ id: "x" }), wake: () => {}, runUrl: () => "", log: () => {} }),
+    ).rejects.toThrow(/over the 107 a Unix socket allows; use a shorter --data-dir/);
+  });
 });
