@@ -13,7 +13,7 @@ import { RunNotFoundError } from "../errors.js";
 import { parseRepoName } from "../git/names.js";
 import { RepoNameError } from "../git/errors.js";
 import { sendToServer } from "../push/client.js";
-import { runUrl } from "../push/run-url.js";
+import { publicBaseUrl, runUrl } from "../push/run-url.js";
 import { cancelRun } from "../runs/cancel.js";
 import { createRun } from "../runs/create.js";
 import { serverUrlFor } from "../serve/start.js";
@@ -47,7 +47,8 @@ async function urlFor(ctx: CliContext): Promise<(repo: string, id: string) => st
     // A broken config.fnl is `quire serve`'s to report; links fall back to the defaults.
   }
   const config = resolveServerConfig(partial);
-  return (repo, id) => runUrl(config.host, serverUrlFor(config.bind, config.port), repo, id);
+  const base = publicBaseUrl(config.host, serverUrlFor(config.bind, config.port));
+  return (repo, id) => runUrl(base, { repo, id });
 }
 
 async function poke(ctx: CliContext, request: { type: "wake" }): Promise<boolean> {

@@ -10,7 +10,7 @@ import { materializeWorkspace } from "../git/materialize.js";
 import { startPushListener } from "./listener.js";
 import { drainSpool } from "./spool.js";
 import { triggerPush, type PushTarget } from "./trigger.js";
-import { runUrl } from "./run-url.js";
+import { publicBaseUrl, runUrl } from "./run-url.js";
 
 /** The queue's prepare step: `git archive` the run's sha into its workspace. */
 export function workspacePreparer(reposDir: string): PrepareRun {
@@ -30,7 +30,7 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
       id: quire.createRun({ repo: input.repo, ref: input.ref, sha: input.sha, push: input.push, nowMs: input.queuedAtMs }).run.id,
     }),
     wake: () => quire.queue.wake(),
-    runUrl: (repo, id) => runUrl(quire.config.host, quire.url, repo, id),
+    runUrl: (repo, id) => runUrl(publicBaseUrl(quire.config.host, quire.url), { repo, id }),
   };
   const listener = await startPushListener({
     ...target,

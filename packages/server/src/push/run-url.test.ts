@@ -7,7 +7,7 @@ describe("runUrl", () => {
     ["forge.example.org", "http://127.0.0.1:3000", "work/app.git", "https://forge.example.org/work/app/runs/abc"],
     ["http://10.0.0.2:8080/", "http://127.0.0.1:3000", "app.git", "http://10.0.0.2:8080/app/runs/abc"],
   ])("host %j, server %j, repo %j → %j", (host, server, repo, url) => {
-    expect(runUrl(host, server, repo, "abc")).toBe(url);
+    expect(runUrl(publicBaseUrl(host, server), { repo, id: "abc" })).toBe(url);
   });
 
   it("drops trailing slashes from the base", () => {

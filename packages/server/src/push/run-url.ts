@@ -7,7 +7,7 @@ export function publicBaseUrl(host: string | null, serverUrl: string): string {
   return (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`).replace(/\/+$/, "");
 }
 
-/** `<base>/<repo without .git>/runs/<id>`. */
-export function runUrl(host: string | null, serverUrl: string, repo: string, runId: string): string {
-  return `${publicBaseUrl(host, serverUrl)}/${repo.replace(/\.git$/, "")}/runs/${runId}`;
+/** `<base>/<repo without .git>/runs/<id>`, with `base` from publicBaseUrl. */
+export function runUrl(base: string, run: { repo: string; id: string }): string {
+  return `${base}/${run.repo.replace(/\.git$/, "")}/runs/${run.id}`;
 }
