@@ -27,6 +27,7 @@ export const LUA_GLOBALS = [
 ];
 
 const MAX_EXPANSIONS = 1000;
+const MULTISYM_CHARS = /[.:$]/;
 
 export class Compiler {
   private gensymCount = 0;
@@ -86,9 +87,8 @@ export class Compiler {
 
   /** A fresh Lua temporary name, reserved in `scope`. */
   gensym(scope: Scope, base = ""): string {
-    const name = `_${base}${++this.gensymCount}_`;
-    scope.reserve(name);
-    return name;
+    void scope;
+    return `_${base}${++this.gensymCount}_`;
   }
 
   nextGensymId(): number {
@@ -106,6 +106,7 @@ export class Compiler {
   /** Compile a symbol reference (incl. multisym `a.b.c`). */
   symbolExpr(sym: Sym, scope: Scope): Expr {
     const name = sym.name;
+    if (!MULTISYM_CHARS.test(name)) return new Expr(this.rootName(name, sym, scope), "sym");
     if (name.indexOf(":") > 0 || name.endsWith(":")) this.error(sym, M.methodNotInCall(name));
     const dot = name.indexOf(".");
     if (name === "$...") {

@@ -8,18 +8,30 @@ export interface Line {
   line: number;
 }
 
-/** A block of Lua statements. Nested chunks indent one level. */
+/**
+ * A block of Lua statements. Nested chunks indent one level. `items` holds
+ * code strings and nested chunks; `lines[i]` is the Fennel line of item i.
+ */
 export class Chunk {
-  readonly items: Array<Line | Chunk> = [];
+  readonly items: Array<string | Chunk> = [];
+  readonly lines: number[] = [];
 
   emit(code: string, line: number): void {
-    this.items.push({ code, line });
+    this.items.push(code);
+    this.lines.push(line);
+  }
+
+  /** Put a line before everything already emitted. */
+  prepend(code: string, line: number): void {
+    this.items.unshift(code);
+    this.lines.unshift(line);
   }
 
   /** Append a nested block (the body of `do`, `if`, `function`…). */
   block(): Chunk {
     const c = new Chunk();
     this.items.push(c);
+    this.lines.push(0);
     return c;
   }
 
@@ -29,7 +41,10 @@ export class Chunk {
 
   /** Move every item of `other` (a scratch chunk) into this one. */
   append(other: Chunk): void {
-    for (const it of other.items) this.items.push(it);
+    for (let i = 0; i < other.items.length; i++) {
+      this.items.push(other.items[i]!);
+      this.lines.push(other.lines[i]!);
+    }
   }
 }
 
@@ -40,17 +55,20 @@ export function flatten(root: Chunk): { lua: string; lines: Array<number | undef
   const INDENT = ["", "  ", "    ", "      ", "        "];
   const walk = (c: Chunk, depth: number): void => {
     const pad = depth < INDENT.length ? INDENT[depth]! : "  ".repeat(depth);
-    for (const it of c.items) {
-      if (it instanceof Chunk) {
+    const items = c.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      if (typeof it !== "string") {
         walk(it, depth + 1);
         continue;
       }
-      out.push(pad + it.code);
-      lines.push(it.line);
-      let k = it.code.indexOf("\n");
+      const line = c.lines[i]!;
+      out.push(pad + it);
+      lines.push(line);
+      let k = it.indexOf("\n");
       while (k >= 0) {
-        lines.push(it.line);
-        k = it.code.indexOf("\n", k + 1);
+        lines.push(line);
+        k = it.indexOf("\n", k + 1);
       }
     }
   };

@@ -28,7 +28,7 @@ export function compileString(source: string, options: CompileOptions = {}): Com
   }
   if (out.length > 0) {
     const text = out.join("").replace(/\n$/, "");
-    root.items.unshift({ code: `print(${luaString(text)})`, line: 1 });
+    root.prepend(`print(${luaString(text)})`, 1);
   }
   const { lua, lines } = flatten(root);
   return { lua, sourceMap: { file, lines } };

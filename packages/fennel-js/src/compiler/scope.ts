@@ -18,11 +18,15 @@ export interface UserMacro {
 
 export type AnyMacro = MacroFn | UserMacro;
 
+const EMPTY_LOCALS: ReadonlyMap<string, LocalInfo> = new Map();
+const EMPTY_MACROS: ReadonlyMap<string, AnyMacro> = new Map();
+
 export class Scope {
-  readonly locals = new Map<string, LocalInfo>();
+  // Maps are created on first write: most scopes (if branches, do blocks) bind nothing.
+  private localsMap: Map<string, LocalInfo> | undefined;
   /** Lua names taken in this scope (to Fennel names), for uniqueness. */
-  readonly luaNames = new Map<string, string>();
-  readonly macros = new Map<string, AnyMacro>();
+  private luaNamesMap: Map<string, string> | undefined;
+  private macrosMap: Map<string, AnyMacro> | undefined;
   /** True inside a function whose parameters include `...` (or the chunk). */
   vararg: boolean;
   /** Set on the scope of a `#(...)` body. */
@@ -35,9 +39,27 @@ export class Scope {
     this.vararg = opts.fnBoundary ? (opts.vararg ?? false) : (parent?.vararg ?? opts.vararg ?? false);
   }
 
+  /** Locals bound in this scope (read-only view). */
+  get locals(): ReadonlyMap<string, LocalInfo> {
+    return this.localsMap ?? EMPTY_LOCALS;
+  }
+
+  /** Macros bound in this scope (read-only view). */
+  get macros(): ReadonlyMap<string, AnyMacro> {
+    return this.macrosMap ?? EMPTY_MACROS;
+  }
+
+  setLocal(name: string, info: LocalInfo): void {
+    (this.localsMap ??= new Map()).set(name, info);
+  }
+
+  setMacro(name: string, m: AnyMacro): void {
+    (this.macrosMap ??= new Map()).set(name, m);
+  }
+
   lookup(name: string): LocalInfo | undefined {
     for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
-      const v = s.locals.get(name);
+      const v = s.localsMap?.get(name);
       if (v !== undefined) return v;
     }
     return undefined;
@@ -45,8 +67,8 @@ export class Scope {
 
   lookupMacro(name: string): AnyMacro | undefined {
     for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
-      if (s.locals.has(name)) return undefined;
-      const m = s.macros.get(name);
+      if (s.localsMap?.has(name)) return undefined;
+      const m = s.macrosMap?.get(name);
       if (m !== undefined) return m;
     }
     return undefined;
@@ -54,7 +76,7 @@ export class Scope {
 
   private luaNameOwner(lua: string): string | undefined {
     for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
-      const v = s.luaNames.get(lua);
+      const v = s.luaNamesMap?.get(lua);
       if (v !== undefined) return v;
     }
     return undefined;
@@ -70,13 +92,13 @@ export class Scope {
       lua = `${base}_${n++}`;
       owner = this.luaNameOwner(lua);
     }
-    this.locals.set(name, { lua, isVar });
-    this.luaNames.set(lua, name);
+    this.setLocal(name, { lua, isVar });
+    (this.luaNamesMap ??= new Map()).set(lua, name);
     return lua;
   }
 
   /** Reserve a compiler temporary's Lua name in this scope. */
   reserve(lua: string): void {
-    this.luaNames.set(lua, "\0" + lua);
+    (this.luaNamesMap ??= new Map()).set(lua, "\0" + lua);
   }
 }

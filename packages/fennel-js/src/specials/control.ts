@@ -35,16 +35,26 @@ export const ifSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   return c.statementForm(form, scope, parent, opts, (chunk, inner) => emitIf(args, 0, scope, chunk, inner, c, form), single);
 };
 
+/** Compile an if branch into its block; a `(do …)` body needs no extra do/end. */
+function branch(f: Form, scope: Scope, block: Chunk, inner: Opts, c: Compiler): void {
+  const s = new Scope(scope);
+  if (f instanceof List && f.items.length > 1 && f.items[0] instanceof Sym && f.items[0].name === "do") {
+    c.compileBody(f.items, 1, s, block, inner, f);
+  } else {
+    c.compile(f, s, block, inner);
+  }
+}
+
 function emitIf(args: Form[], start: number, scope: Scope, chunk: Chunk, inner: Opts, c: Compiler, form: Form): void {
   const line = c.lineOf(form);
   const cond = c.compile1(args[start]!, scope, chunk);
   chunk.emit(`if ${cond.code} then`, line);
-  c.compile(args[start + 1]!, new Scope(scope), chunk.block(), inner);
+  branch(args[start + 1]!, scope, chunk.block(), inner, c);
   let i = start + 2;
   while (i < args.length) {
     if (i === args.length - 1) {
       chunk.emit("else", line);
-      c.compile(args[i]!, new Scope(scope), chunk.block(), inner);
+      branch(args[i]!, scope, chunk.block(), inner, c);
       chunk.emit("end", line);
       return;
     }
@@ -52,7 +62,7 @@ function emitIf(args: Form[], start: number, scope: Scope, chunk: Chunk, inner: 
     const ce = c.compile1(args[i]!, scope, scratch);
     if (scratch.isEmpty()) {
       chunk.emit(`elseif ${ce.code} then`, line);
-      c.compile(args[i + 1]!, new Scope(scope), chunk.block(), inner);
+      branch(args[i + 1]!, scope, chunk.block(), inner, c);
       i += 2;
       continue;
     }
@@ -61,11 +71,11 @@ function emitIf(args: Form[], start: number, scope: Scope, chunk: Chunk, inner: 
     const blk = chunk.block();
     blk.append(scratch);
     blk.emit(`if ${ce.code} then`, line);
-    c.compile(args[i + 1]!, new Scope(scope), blk.block(), inner);
+    branch(args[i + 1]!, scope, blk.block(), inner, c);
     const rest = args.slice(i + 2);
     if (rest.length === 1) {
       blk.emit("else", line);
-      c.compile(rest[0]!, new Scope(scope), blk.block(), inner);
+      branch(rest[0]!, scope, blk.block(), inner, c);
       blk.emit("end", line);
     } else if (rest.length >= 2) {
       blk.emit("else", line);

@@ -105,11 +105,11 @@ export const hashfnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
   for (let n = 1; n <= use.max; n++) luaParams.push(fscope.declare("$" + n));
   if (use.bare) {
     const first = fscope.locals.get("$1")!;
-    fscope.locals.set("$", first);
+    fscope.setLocal("$", first);
   }
   if (use.varg) {
     luaParams.push("...");
-    fscope.locals.set("$...", { lua: "...", isVar: false });
+    fscope.setLocal("$...", { lua: "...", isVar: false });
   }
   const fname = c.gensym(scope, "hashfn");
   parent.emit(`local function ${fname}(${luaParams.join(", ")})`, line);

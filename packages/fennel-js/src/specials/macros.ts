@@ -15,7 +15,7 @@ export const macroSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   if (!(name instanceof Sym)) return c.error(name ?? form, M.wrongArity("macro", "a name, parameters and body"));
   const fnForm = new List([new Sym("fn", form.pos), ...form.items.slice(2)], form.pos);
   const um = userMacrosFor(c);
-  scope.macros.set(name.name, um.define(name.name, fnForm, form));
+  scope.setMacro(name.name, um.define(name.name, fnForm, form));
   return done(c, form, parent, opts);
 };
 
@@ -24,7 +24,7 @@ export const macrosSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   if (t === undefined) return c.error(form, M.wrongArity("macros", "a table of macros"));
   const um = userMacrosFor(c);
   const code = um.compileForVM([t], form);
-  for (const m of um.defineAll(`(function(...)\n${code}\nend)()`, form, undefined)) scope.macros.set(m.name, m);
+  for (const m of um.defineAll(`(function(...)\n${code}\nend)()`, form, undefined)) scope.setMacro(m.name, m);
   return done(c, form, parent, opts);
 };
 
@@ -42,7 +42,7 @@ export const importMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => 
     const binding = items[i]!;
     const mod = um.loadModule(moduleName(items[i + 1], c, form), form);
     if (binding instanceof Sym) {
-      for (const m of um.defineAll(mod, form, binding.name)) scope.macros.set(m.name, m);
+      for (const m of um.defineAll(mod, form, binding.name)) scope.setMacro(m.name, m);
     } else if (binding instanceof Table) {
       const pairs = binding.entries.map(([k, v]) => {
         if (!(k instanceof Str) || !(v instanceof Sym)) return c.error(k, M.importMacrosArgs());
@@ -52,7 +52,7 @@ export const importMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => 
         `for _, p in ipairs({${pairs.join(", ")}}) do\n` +
         `  if m[p[1]] == nil then error("macro " .. p[1] .. " not found in module", 0) end\n` +
         `  out[p[2]] = m[p[1]] end\nreturn out end)()`;
-      for (const m of um.defineAll(picked, form, undefined)) scope.macros.set(m.name, m);
+      for (const m of um.defineAll(picked, form, undefined)) scope.setMacro(m.name, m);
     } else {
       return c.error(binding, M.importMacrosArgs());
     }
@@ -63,7 +63,7 @@ export const importMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => 
 export const requireMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const um = userMacrosFor(c);
   const mod = um.loadModule(moduleName(form.items[1], c, form), form);
-  for (const m of um.defineAll(mod, form, undefined)) scope.macros.set(m.name, m);
+  for (const m of um.defineAll(mod, form, undefined)) scope.setMacro(m.name, m);
   return done(c, form, parent, opts);
 };
 
