@@ -1,0 +1,2 @@
+{:my-mac (fn [x] `(* ,x 100))
+ :other (fn [] "other-macro")}

@@ -1,0 +1,8 @@
+(local t (collect [k v (pairs {:a 1 :b 2})] (values (.. k k) (* v 10))))
+(print t.aa t.bb)
+(local u (collect [_ v (ipairs [1 2 3])] v (* v v)))
+(print (. u 1) (. u 2) (. u 3))
+(local w (collect [_ v (ipairs [1 2 3]) &into {:x 0}] (.. "k" v) v))
+(print w.x w.k1 w.k3)
+(local z (collect [_ v (ipairs [1 2 3])] (if (= v 2) nil v) v))
+(print (. z 1) (. z 2) (. z 3))

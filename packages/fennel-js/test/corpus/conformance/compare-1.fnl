@@ -1,0 +1,7 @@
+(print (< 1 2) (< 2 1) (< 1 2 3) (< 1 3 2))
+(print (> 3 2 1) (>= 3 3 2) (<= 1 1 2) (= 1 1 1) (= 1 1 2))
+(print (not= 1 2) (not= 1 1) (~= 1 2) (not= 1 1 2))
+(print (= "a" "a") (= [] []) (< "a" "b") (= 1 1.0))
+(var calls 0)
+(fn v [x] (set calls (+ calls 1)) x)
+(print (< (v 1) (v 2) (v 3)) calls)

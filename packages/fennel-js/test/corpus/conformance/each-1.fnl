@@ -1,0 +1,5 @@
+(each [i v (ipairs [:a :b :c])] (print i v))
+(each [k v (pairs {:only 1})] (print k v))
+(each [w (string.gmatch "a b c" "%a")] (io.write w))
+(print)
+(each [_ v (ipairs [1 2 3 4 5]) &until (> v 3)] (print v))

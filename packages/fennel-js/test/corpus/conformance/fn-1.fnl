@@ -1,0 +1,7 @@
+(fn add [a b] (+ a b))
+(print (add 1 2))
+(local f (fn [x] (* x 2)))
+(print (f 21))
+(fn named-anon [] "doc here" 42)
+(print (named-anon))
+(print ((fn [...] (select "#" ...)) 1 nil 3 nil))

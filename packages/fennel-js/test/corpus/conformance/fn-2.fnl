@@ -1,0 +1,10 @@
+(fn outer []
+  (fn inner [x] (.. "inner:" x))
+  (inner "a"))
+(print (outer))
+(local t {})
+(fn t.method [x] (.. "m" x))
+(print (t.method 1))
+(fn t.sub [self y] (+ self.v y))
+(set t.v 10)
+(print (t:sub 5))

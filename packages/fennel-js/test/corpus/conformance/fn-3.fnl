@@ -1,0 +1,8 @@
+(fn f [a ?b] (if ?b (.. a ?b) a))
+(print (f "x") (f "x" "y"))
+(fn g [_ b] b)
+(print (g 1 2))
+(fn h [& rest] (length rest))
+(print (h 1 2 3))
+(fn k [a & [b c]] (.. a b c))
+(print (k "1" "2" "3"))

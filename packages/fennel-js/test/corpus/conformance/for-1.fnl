@@ -1,0 +1,5 @@
+(for [i 1 3] (print i))
+(for [i 10 1 -3] (print i))
+(for [i 1 2 0.5] (print i))
+(for [i 1 10 &until (= i 3)] (print :u i))
+(for [i 3 1] (print "never"))

@@ -1,0 +1,8 @@
+(local sq (icollect [_ v (ipairs [1 2 3 4])] (* v v)))
+(print (table.concat sq " "))
+(local odd (icollect [_ v (ipairs [1 2 3 4 5])] (when (= 1 (% v 2)) v)))
+(print (table.concat odd ","))
+(local into (icollect [_ v (ipairs [3 4]) &into [1 2]] v))
+(print (table.concat into ","))
+(local early (icollect [_ v (ipairs [1 2 3 4]) &until (= v 3)] v))
+(print (length early))

@@ -1,0 +1,8 @@
+(print (if true 1 2))
+(print (if false 1 2))
+(print (if nil 1))
+(print (if false 1 nil 2 3))
+(print (if false 1 false 2 :else))
+(local x 5)
+(print (if (< x 3) :small (< x 10) :medium :large))
+(if x (print "side effect"))

@@ -1,0 +1,2 @@
+(local m (include :_inc1))
+(print m.value (m.f 2))

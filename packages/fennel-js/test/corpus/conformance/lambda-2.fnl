@@ -1,0 +1,8 @@
+(lambda named [x] (* x 3))
+(print (named 3))
+(local ok (pcall named nil))
+(print ok)
+(local l2 (lambda [] "empty"))
+(print (l2))
+(local l3 (lambda [x]))
+(print (l3 1))

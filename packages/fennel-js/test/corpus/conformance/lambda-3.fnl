@@ -1,0 +1,2 @@
+(local l (lambda [a b] (+ a b)))
+(l 1 nil)

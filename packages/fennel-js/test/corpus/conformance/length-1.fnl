@@ -1,0 +1,5 @@
+(print (length [1 2 3]) (# [1]) (length "abcd") (length {}))
+(local t [1 2 3])
+(table.insert t 4)
+(print (length t))
+(print (# "héllo"))

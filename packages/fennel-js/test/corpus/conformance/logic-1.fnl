@@ -1,0 +1,7 @@
+(print (and true 1) (and nil 1) (and false nil) (and))
+(print (or nil 2) (or false nil) (or) (or 1 (error "no")))
+(print (not nil) (not 0) (not false) (not ""))
+(print (and 1 2 3) (or nil false 3))
+(fn side [x] (print "side" x) x)
+(print (and (side 1) (side false) (side 3)))
+(print (or (side false) (side 2) (side 3)))

@@ -1,0 +1,6 @@
+(lua "local z = 5")
+(print z)
+(print (lua "1 + 1"))
+(lua "print('from lua')")
+(local t (lua "{1, 2, 3}"))
+(print (length t))

@@ -1,0 +1,5 @@
+(import-macros {: my-mac : other} :_macs)
+(print (my-mac 3))
+(print (other))
+(import-macros m :_macs)
+(print (m.my-mac 4))

@@ -1,0 +1,8 @@
+(local v 3)
+(print (match 4 v :same _ :diff))
+(print (match 3 v :same _ :diff))
+(print (match [1 2] [1 x] x))
+(print (match {:a 1} {:a 1} :ok))
+(print (match 5 (x ? (> x 2)) :gt _ :le))
+(print (match nil nil :isnil))
+(print (match :x :y 1))

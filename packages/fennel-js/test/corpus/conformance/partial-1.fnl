@@ -1,0 +1,8 @@
+(local add3 (partial (fn [a b c] (+ a b c)) 1 2))
+(print (add3 3))
+(local p (partial string.format "%s-%s"))
+(print (p "a" "b"))
+(var counter 0)
+(fn next-val [] (set counter (+ counter 1)) counter)
+(local q (partial (fn [a b] (.. a ":" b)) (next-val)))
+(print (q "x") (q "y") counter)

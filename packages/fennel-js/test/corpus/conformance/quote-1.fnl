@@ -1,0 +1,8 @@
+(macro q [] `(+ 1 2))
+(print (q))
+(macro show [x] (view x))
+(print (show (a b [c] {:d e})))
+(macro sym-name [x] (tostring x))
+(print (sym-name hello))
+(print (quote :just-a-string))
+(print (quote 42))

@@ -1,0 +1,5 @@
+(when true (print "yes") (print "again"))
+(print (when false 1))
+(print (when true 1 2))
+(local x (when (> 3 2) :big))
+(print x)
