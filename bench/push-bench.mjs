@@ -111,6 +111,14 @@ try {
     active.push(run.startedAtMs - t0);
     complete.push(run.finishedAtMs - t0);
   }
+  // The floor on this machine right now: push → active spans two node start-ups (the hook, quire-ci).
+  const nodeStart = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    execFileSync(process.execPath, ["-e", "0"]);
+    nodeStart.push(Math.round(performance.now() - t));
+  }
+  console.log(`reference: bare \`node -e 0\` start ${fmt(stats(nodeStart))}`);
   const a = stats(active);
   const c = stats(complete);
   console.log(`push → run pending  (${LATENCY_PUSHES} pushes): ${fmt(stats(queued))}`);
