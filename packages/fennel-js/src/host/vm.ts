@@ -120,7 +120,7 @@ export class VM {
   private boot(): void {
     const L = this.global.address;
     const m = this.m;
-    this.loadOrThrow(L, VIEW_LUA, "=fennel.view");
+    this.loadOrThrow(L, VIEW_LUA, "=fennel-js.view");
     this.callOrThrow(L, 0, 1);
     const viewRef = this.reg.ref(L);
 
@@ -161,8 +161,7 @@ export class VM {
     this.m._lua_settop(L, -2);
   }
 
-  /** Compile with the VM's current globals allowed; remembers the chunk's source map. */
-  /** @internal */
+  /** @internal Compile with the VM's current globals allowed; remembers the chunk's source map. */
   compile(L: number, source: string, filename: string): CompileResult {
     let allowedGlobals: string[] | false = false;
     if (this.allowed !== false) {
@@ -292,7 +291,11 @@ export class VM {
     this.setGlobal(name, fn);
   }
 
-  /** Make `(require name)` return `module`: a table of values, or a loader called once. */
+  /**
+   * Make `(require name)` return `module`: a table of values, or a loader
+   * called once. A loader must answer synchronously: `require` is C code, so
+   * Lua cannot wait on a Promise inside it.
+   */
   registerModule(name: string, module: Record<string, unknown> | (() => unknown)): void {
     this.assertOpen();
     const L = this.global.address;
