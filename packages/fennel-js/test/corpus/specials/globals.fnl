@@ -1,0 +1,8 @@
+(global counter 0)
+(fn bump [] (set counter (+ counter 1)))
+(bump)
+(bump)
+(print counter _G.counter)
+(print (type _G) (type _ENV) (type arg) _VERSION)
+(set _G.dynamic 5)
+(print _G.dynamic)

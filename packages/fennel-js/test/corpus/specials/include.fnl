@@ -1,0 +1,5 @@
+(local m (include :_inc-mod))
+(print (m.greet "inc"))
+(local m2 (include :_inc-mod))
+(print (= m m2))
+(print (= m (require :_inc-mod)))

@@ -1,0 +1,10 @@
+(fn count-down [n acc]
+  (if (= n 0) acc (tail! (count-down (- n 1) (+ acc 1)))))
+(print (count-down 100000 0))
+(fn three [] (values 1 2 3))
+(print (values 1 (three)))
+(print (values (three) 9))
+(print (select "#" (values)))
+(local (a b c) (values :x (three)))
+(print a b c)
+(print (select "#" (values nil nil)))
