@@ -15,6 +15,8 @@ export interface FennelErrorInit {
   hints?: string[];
   /** The offending source line, shown under the header when known. */
   sourceLine?: string;
+  /** How many columns of the source line the marker covers (default 1). */
+  span?: number;
   cause?: unknown;
 }
 
@@ -55,7 +57,7 @@ export function formatFennelError(e: FennelErrorInit): string {
   const head = `${e.file}:${e.line}:${e.col}: ${KIND_LABEL[e.kind]}: ${e.reason}`;
   const parts = [head];
   if (e.sourceLine !== undefined) {
-    parts.push("", e.sourceLine, " ".repeat(Math.max(0, e.col)) + "^");
+    parts.push("", e.sourceLine, " ".repeat(Math.max(0, e.col)) + "^".repeat(Math.max(1, e.span ?? 1)));
   }
   for (const h of e.hints ?? []) parts.push(h);
   return parts.join("\n");

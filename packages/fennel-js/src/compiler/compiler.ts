@@ -68,13 +68,16 @@ export class Compiler {
     const pos: Pos | undefined = form?.pos;
     const file = pos && pos.line > 0 && pos.file !== "unknown" ? pos.file : this.file;
     const line = pos !== undefined && pos.line > 0 ? pos.line : this.curLine;
+    const sourceLine = line > 0 && file === this.file ? this.sourceLine(line) : undefined;
+    const col = pos !== undefined && pos.line > 0 ? pos.col : this.curCol;
     throw new FennelError({
+      span: sourceLine === undefined ? 1 : formSpan(sourceLine, col),
       kind: "compile",
       reason,
       file,
       line,
-      col: pos !== undefined && pos.line > 0 ? pos.col : this.curCol,
-      sourceLine: line > 0 && file === this.file ? this.sourceLine(line) : undefined,
+      col,
+      sourceLine,
       hints: hints ?? hintsFor(reason),
     });
   }
@@ -395,6 +398,33 @@ export class Compiler {
     parent.emit("end", this.lineOf(form));
     return [new Expr(`${fname}(${args})`, "call")];
   }
+}
+
+/** Columns covered by the form starting at `col` of `line` (to its end or the line's). */
+function formSpan(line: string, col: number): number {
+  const open = line[col];
+  if (open === undefined) return 1;
+  let depth = 0;
+  let i = col;
+  if (open === '"') {
+    i++;
+    while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
+    return Math.min(line.length, i + 1) - col;
+  }
+  if (!"([{".includes(open)) {
+    while (i < line.length && !/[\s()[\]{}";]/.test(line[i]!)) i++;
+    return Math.max(1, i - col);
+  }
+  for (; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === '"') {
+      i++;
+      while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
+    } else if (ch === ";") break;
+    else if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch) && --depth === 0) return i + 1 - col;
+  }
+  return Math.max(1, line.trimEnd().length - col);
 }
 
 /** `.key` or `["key"]` for a string key. */

@@ -17,7 +17,8 @@ export class Chunk {
   readonly lines: number[] = [];
 
   emit(code: string, line: number): void {
-    this.items.push(code);
+    // A statement starting with "(" would continue the previous line's call.
+    this.items.push(code.charCodeAt(0) === 40 ? ";" + code : code);
     this.lines.push(line);
   }
 
