@@ -1,0 +1,1 @@
+(print (length arg) (. arg 1))

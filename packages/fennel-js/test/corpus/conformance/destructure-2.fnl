@@ -1,0 +1,7 @@
+(fn f [[a b] {: c}] (+ a b c))
+(print (f [1 2] {:c 3}))
+(fn g [{:a {:b [x y]}}] (.. x y))
+(print (g {:a {:b [:x :y]}}))
+(let [[a b c] [1 2]] (print a b c))
+(let [{: missing} {}] (print missing))
+(let [[_ second] [1 2]] (print second))

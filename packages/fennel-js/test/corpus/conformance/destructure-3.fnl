@@ -1,0 +1,6 @@
+(each [_ [k v] (ipairs [[:a 1] [:b 2]])] (print k v))
+(for [i 1 2] (let [[x] [(* i 10)]] (print x)))
+(local t (icollect [_ {: n} (ipairs [{:n 1} {:n 2}])] n))
+(print (. t 1) (. t 2))
+(print (accumulate [s 0 _ [a b] (ipairs [[1 2] [3 4]])] (+ s a b)))
+(case [1 [2 [3]]] [a [b [c]]] (print a b c))

@@ -1,0 +1,2 @@
+(print "never")
+(undefined-fn 1)

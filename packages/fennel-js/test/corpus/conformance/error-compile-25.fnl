@@ -1,0 +1,1 @@
+(import-macros {: nope} :_macs)

@@ -1,0 +1,2 @@
+(fn f [x] x)
+(f 1 2 3 (undefined))

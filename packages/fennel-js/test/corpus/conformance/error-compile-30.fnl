@@ -1,0 +1,3 @@
+(var x 1)
+(local y x)
+(set y 2)

@@ -1,0 +1,7 @@
+(fn fail [] (error {:code 42}))
+(local (ok e) (pcall fail))
+(print ok (type e) e.code)
+(print (select 2 (pcall error "msg" 0)))
+(print (select 2 (pcall error "msg" 2)))
+(print (pcall error))
+(print (pcall error nil))

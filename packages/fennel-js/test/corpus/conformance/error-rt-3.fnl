@@ -1,0 +1,3 @@
+(print "a")
+(local t nil)
+(print (. t :x))

@@ -1,0 +1,2 @@
+(fn f [x] (+ x 1))
+(f "not a number")

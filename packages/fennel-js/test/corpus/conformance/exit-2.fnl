@@ -1,0 +1,2 @@
+(io.write "buffered")
+(os.exit 0)

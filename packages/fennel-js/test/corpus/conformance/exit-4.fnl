@@ -1,0 +1,2 @@
+(print "y")
+(os.exit true)

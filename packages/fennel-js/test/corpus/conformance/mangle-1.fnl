@@ -1,0 +1,8 @@
+(local foo-bar 1)
+(local ok? true)
+(local a->b 2)
+(local *star* 3)
+(local x! 4)
+(local <tag> 5)
+(local a.b-c {})
+(print foo-bar ok? a->b *star* x! <tag>)

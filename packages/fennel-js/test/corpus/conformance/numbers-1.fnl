@@ -1,0 +1,8 @@
+(print 1 1.0 -1 -1.0 0 -0 0.0 -0.0)
+(print 1e3 1.5e3 1e-3 2.5e-10)
+(print 0x10 0XFF 0x7fffffffffffffff 0xffffffffffffffff)
+(print 1_000_000 1_0.5)
+(print 9007199254740993 2^53)
+(print (/ 0 0) (- (/ 0 0)))
+(print (math.tointeger 3.0) (math.tointeger 3.5))
+(print 3.14159265358979 1/3)

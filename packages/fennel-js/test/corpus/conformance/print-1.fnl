@@ -1,0 +1,8 @@
+(print nil true false)
+(print)
+(print "")
+(print 1 "a" nil 2)
+(print (tostring nil) (tostring true) (tostring 1.5))
+(io.write "no newline" " " 1 " " 2.5 "\n")
+(io.write)
+(print (type print) (type nil) (type {}) (type "") (type 1) (type true))

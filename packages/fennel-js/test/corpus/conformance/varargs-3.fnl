@@ -1,0 +1,4 @@
+(print ...)
+(print (select "#" ...))
+(local [a b] [...])
+(print a b)

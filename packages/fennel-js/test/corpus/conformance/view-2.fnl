@@ -1,0 +1,5 @@
+(local fennel (require :fennel))
+(local big {:name "a long string value that goes on" :list [1 2 3 4 5 6 7 8 9 10] :nested {:deeper {:deepest [:x :y :z]} :other "value here"}})
+(print (fennel.view big))
+(print (fennel.view [big big]))
+(print (fennel.view (fcollect [i 1 40] i)))
