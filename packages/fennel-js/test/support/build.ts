@@ -3,13 +3,15 @@
 // directory because test files run in parallel processes that share dist/.
 // Set FENNEL_JS_SKIP_BUILD=1 to use dist as it is.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "cli.js");
 const LOCK = path.join(PACKAGE_DIR, "dist", ".build-lock");
+// tsc leaves unchanged outputs untouched, so dist files' times say nothing; this does.
+const STAMP = path.join(PACKAGE_DIR, "dist", ".build-stamp");
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -22,8 +24,8 @@ function newestSource(dir: string): number {
 }
 
 function fresh(): boolean {
-  if (!existsSync(CLI_PATH)) return false;
-  return statSync(CLI_PATH).mtimeMs >= newestSource(path.join(PACKAGE_DIR, "src"));
+  if (!existsSync(CLI_PATH) || !existsSync(STAMP)) return false;
+  return statSync(STAMP).mtimeMs >= newestSource(path.join(PACKAGE_DIR, "src"));
 }
 
 function sleep(ms: number): void {
@@ -67,7 +69,13 @@ export function buildOnce(): void {
     }
   }
   try {
-    if (!fresh()) tsc();
+    if (!fresh()) {
+      const started = new Date();
+      tsc();
+      writeFileSync(STAMP, "");
+      // Sources saved while tsc ran must still look newer than the stamp.
+      utimesSync(STAMP, started, started);
+    }
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
