@@ -110,3 +110,10 @@ export function formatRunDetail(d: RunDetail): string {
   }
   return lines.join("\n") + "\n";
 }
+
+/** What `quire ci cancel` prints, whether the server or the CLI stopped the run. */
+export function cancelMessage(run: Pick<RunRow, "id" | "state" | "failureKind">, stoppedFrom: string | undefined): string {
+  return stoppedFrom === undefined
+    ? `run ${run.id} already finished: ${stateLabel(run)}`
+    : `run ${run.id} cancelled (was ${stoppedFrom}; now superseded)`;
+}

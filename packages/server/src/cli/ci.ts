@@ -1,10 +1,11 @@
 // `quire ci runs|show|cancel|retry`: CI status and control from a terminal.
-// Works on quire.db directly (the server may be down), then pokes a running
-// server over <data>/server.sock so its queue reacts at once.
+// Reads quire.db directly (the server may be down). cancel asks a running
+// server over <data>/server.sock first (it owns the executor), and works on
+// the database itself otherwise; retry pokes the server so its queue reacts.
 import { existsSync } from "node:fs";
 import { parsePushOutputs } from "@quire/shared";
 import { findRun, runLogs } from "../ci-status/queries.js";
-import { formatRunDetail, formatRuns, runDetailJson, runJson, stateLabel } from "../ci-status/format.js";
+import { cancelMessage, formatRunDetail, formatRuns, runDetailJson, runJson } from "../ci-status/format.js";
 import { loadConfigFile } from "../config/load.js";
 import { resolveServerConfig } from "../config/types.js";
 import { openDatabase, type Db } from "../db/open.js";
@@ -100,15 +101,20 @@ async function cancel(ctx: CliContext, args: string[]): Promise<number> {
   if (positional.length !== 1) throw new UsageError(`quire ci cancel takes one run id\n${USAGE}`);
   return withDb(ctx, async (db) => {
     const run = findRun(db, positional[0]!);
-    // The executor's process group is in the row: stopping it works from here as well as from the server.
-    const { stopped, done } = cancelRun(db, run.id);
-    if (stopped === undefined) {
-      ctx.stdout.write(`run ${run.id} already finished: ${stateLabel(run)}\n`);
+    // A running server stops its own child and reaps it at once.
+    const asked = await sendToServer(ctx.paths.socket, { type: "cancel", run_id: run.id }, 30_000);
+    if (asked.status === "answered") {
+      if (!asked.reply.ok) {
+        ctx.stderr.write(`quire ci: the server could not cancel run ${run.id}: ${asked.reply.error}\n`);
+        return 1;
+      }
+      ctx.stdout.write(`${asked.reply.message ?? cancelMessage(run, "?")}\n`);
       return 0;
     }
+    // No server: the executor's process group is in the row, and stopping it works from here too.
+    const { stopped, done } = cancelRun(db, run.id);
     await done;
-    await poke(ctx, { type: "wake" });
-    ctx.stdout.write(`run ${run.id} cancelled (was ${stopped.from}; now superseded)\n`);
+    ctx.stdout.write(`${cancelMessage(findRun(db, run.id), stopped?.from)}\n`);
     return 0;
   });
 }

@@ -5,6 +5,8 @@ import { rm } from "node:fs/promises";
 import type { QuireHandle } from "../serve/start.js";
 import type { PrepareRun } from "../runs/queue.js";
 import { cancelRun } from "../runs/cancel.js";
+import { getRun } from "../db/queries.js";
+import { cancelMessage } from "../ci-status/format.js";
 import { openRepo } from "../git/repos.js";
 import { materializeWorkspace } from "../git/materialize.js";
 import { startPushListener } from "./listener.js";
@@ -40,7 +42,9 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
       const { stopped, done } = cancelRun(quire.db, runId);
       await done;
       quire.queue.wake();
-      return stopped === undefined ? `run ${runId} had already finished` : `run ${runId} stopped (was ${stopped.from})`;
+      const run = getRun(quire.db, runId)!;
+      if (stopped !== undefined) quire.log(`run ${runId}: cancelled by the operator (was ${stopped.from})`);
+      return cancelMessage(run, stopped?.from);
     },
   });
   quire.addCloser(() => listener.close());

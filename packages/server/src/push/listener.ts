@@ -7,6 +7,7 @@ import { parsePushEvent, SchemaError } from "@quire/shared";
 import { MAX_REQUEST_BYTES, type SocketReply } from "./protocol.js";
 import { triggerPush, type PushTarget } from "./trigger.js";
 import { RepoNameError, RepoNotFoundError } from "../git/errors.js";
+import { RunNotFoundError } from "../errors.js";
 
 export interface PushListenerOptions extends PushTarget {
   socketPath: string;
@@ -70,7 +71,9 @@ function handleConnection(socket: net.Socket, options: PushListenerOptions): voi
     }
     done = true;
     answer(buffer.slice(0, nl), options).then(reply, (e: unknown) => {
-      if (e instanceof SchemaError || e instanceof RepoNameError || e instanceof RepoNotFoundError) reply({ ok: false, error: e.message });
+      if (e instanceof SchemaError || e instanceof RepoNameError || e instanceof RepoNotFoundError || e instanceof RunNotFoundError) {
+        reply({ ok: false, error: e.message });
+      }
       else {
         options.log(`push socket: request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         reply({ ok: false, error: `the server could not handle the request: ${e instanceof Error ? e.message : String(e)}` });

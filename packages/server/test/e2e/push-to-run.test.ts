@@ -296,6 +296,14 @@ describe("push while the server is down", () => {
       watcher.close();
       await server.stop();
     }
+    // With the server down, retry still queues and cancel works on the database alone.
+    const id = (JSON.parse(quire(down, ["ci", "runs", "--json"]).stdout) as { id: string }[])[0]!.id;
+    const retry = quire(down, ["ci", "retry", id]);
+    expect(retry.stderr).toMatch(/the server is not running; the run starts when `quire serve` does/);
+    const pending = /^run (\S+) queued/.exec(retry.stdout)![1]!;
+    const cancel = quire(down, ["ci", "cancel", pending]);
+    expect(cancel.status, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toBe(`run ${pending} cancelled (was pending; now superseded)\n`);
   });
 });
 
