@@ -68,7 +68,8 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
     case "job_finished": {
       const state = jobState(e.job_id);
       if (state !== "active") return `job "${e.job_id}" finished but it is ${state ?? "not started"}`;
-      stmt(s,
+      stmt(
+        s,
         `UPDATE jobs SET state = ?, finished_at_ms = MAX(?, started_at_ms), error = ?, timed_out = ?
          WHERE run_id = ? AND job_id = ?`,
       ).run(e.outcome, e.at_ms, e.error ?? null, e.timed_out === true && e.outcome === "failed" ? 1 : 0, runId, e.job_id);
@@ -102,7 +103,8 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
       return r.changes === 0 ? `sh ${e.n} of job "${e.job_id}" started twice` : undefined;
     }
     case "sh_finished": {
-      const r = stmt(s,
+      const r = stmt(
+          s,
           `UPDATE sh_events SET finished_at_ms = MAX(?, started_at_ms), exit_code = ?
            WHERE run_id = ? AND job_id = ? AND n = ? AND finished_at_ms IS NULL`,
         )

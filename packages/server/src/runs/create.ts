@@ -42,7 +42,8 @@ export function createRun(db: Db, input: CreateRunInput, options: CreateRunOptio
   const now = input.nowMs ?? Date.now();
   const { run, superseded } = db.sqlite.transaction(() => {
     const id = newRunId();
-    stmt(db.sqlite,
+    stmt(
+        db.sqlite,
         `INSERT INTO runs (id, repo, ref, sha, state, queued_at_ms, push_json)
          VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
       )

@@ -13,13 +13,15 @@ export interface FinalizeJobsOptions {
 
 /** Abort active jobs and skip pending ones; returns how many of each. */
 export function finalizeJobs(db: Db, runId: string, options: FinalizeJobsOptions): { aborted: number; skipped: number } {
-  const aborted = stmt(db.sqlite,
+  const aborted = stmt(
+      db.sqlite,
       `UPDATE jobs SET state = 'aborted', finished_at_ms = MAX(@now, started_at_ms),
          error = COALESCE(error, @error)
        WHERE run_id = @runId AND state = 'active'`,
     )
     .run({ runId, now: options.nowMs, error: `the run ended (${options.runState}) while the job was running` }).changes;
-  const skipped = stmt(db.sqlite,
+  const skipped = stmt(
+      db.sqlite,
       `UPDATE jobs SET state = 'skipped', finished_at_ms = @now, skip_reason = @reason
        WHERE run_id = @runId AND state = 'pending'`,
     )

@@ -23,7 +23,8 @@ export interface StoppedRun {
  * hand the result to stopProcesses.
  */
 export function supersedeOlder(db: Db, newRun: RunRow, nowMs: number): StoppedRun[] {
-  const older = stmt(db.sqlite,
+  const older = stmt(
+      db.sqlite,
       `SELECT id, state, pid FROM runs
        WHERE repo = ? AND ref = ? AND id <> ? AND state IN ('pending', 'active')
        ORDER BY queued_at_ms, rowid`,

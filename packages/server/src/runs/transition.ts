@@ -71,7 +71,8 @@ export function transitionRun(db: Db, id: string, from: RunState, to: RunState, 
   return db.sqlite.transaction((): RunRow => {
     // MAX(...) keeps the stamps monotonic even if the wall clock stepped back;
     // COALESCE keeps each stamp written at most once.
-    const result = stmt(db.sqlite,
+    const result = stmt(
+        db.sqlite,
         `UPDATE runs SET
            state = @to,
            started_at_ms = CASE WHEN @to = 'active' THEN COALESCE(started_at_ms, MAX(@now, queued_at_ms)) ELSE started_at_ms END,

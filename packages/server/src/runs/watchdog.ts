@@ -24,7 +24,8 @@ export interface WatchdogResult {
 export function enforceRunTimeout(db: Db, options: WatchdogOptions): WatchdogResult {
   const now = options.nowMs ?? Date.now();
   const cutoff = now - options.runTimeoutMs;
-  const over = stmt(db.sqlite,
+  const over = stmt(
+      db.sqlite,
       `SELECT id, state, pid FROM runs
        WHERE (state = 'active' AND started_at_ms < @cutoff)
           OR (state = 'pending' AND spawned_at_ms IS NOT NULL AND spawned_at_ms < @cutoff)`,
