@@ -182,6 +182,18 @@ describe("run API", () => {
     expect(r.status).toBe(401);
   });
 
+  it("refuses a body over the size limit with 413", async () => {
+    const { token } = spawnedRun();
+    const small = createApp({ db, config: { secrets: {}, maxParallelJobs: 1 }, maxBodyBytes: 200, log: () => {} });
+    const r = await small.request("/api/run/events", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ seq: 1, at_ms: 1, type: "sh_started", job_id: "a", n: 1, cmd: "x".repeat(500) }),
+    });
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ error: { code: "payload_too_large" } });
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const r = await get("/nope");
     expect(r.status).toBe(404);
