@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { joinShellWords, parseShellWords, ShellWordsError } from "./shell-words.js";
 
@@ -73,5 +74,32 @@ describe("parseShellWords", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("splits every string it accepts exactly as /bin/sh does (property)", () => {
+    // Mostly plain characters and quoting, now and then something sh would expand.
+    const unit = fc.oneof(
+      { arbitrary: fc.constantFrom(..."ab -./=:@%+,\t".split("")), weight: 12 },
+      { arbitrary: fc.constantFrom("'", '"', "\\"), weight: 4 },
+      { arbitrary: fc.constantFrom(";", "$", "*", "~", "#"), weight: 1 },
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 14 }), (input) => {
+        let words: string[];
+        try {
+          words = parseShellWords(input);
+        } catch {
+          return;
+        }
+        fc.pre(words.length > 0);
+        accepted++;
+        const sh = spawnSync("/bin/sh", ["-c", `printf '%s\\0' ${input}`], { encoding: "utf8" });
+        expect(sh.status).toBe(0);
+        expect(sh.stdout.split("\0").slice(0, -1)).toEqual(words);
+      }),
+      { numRuns: 400 },
+    );
+    expect(accepted).toBeGreaterThan(100);
   });
 });
