@@ -120,6 +120,8 @@ describe("run queue with a stand-in executor", () => {
     expect(lines.some((l) => /line 2: skipped malformed line: not valid JSON/.test(l))).toBe(true);
     expect(lines.some((l) => /line 3: skipped malformed line: .*unknown event type "nonsense"/.test(l))).toBe(true);
     expect(lines.some((l) => /line 5: skipped malformed line/.test(l))).toBe(true);
+    const runLog = readFileSync(runDirs(q.paths.runs, run.repo, run.id).logFile, "utf8");
+    expect(runLog).toMatch(/quire serve: events.jsonl line 2: skipped malformed line: not valid JSON/);
   });
 
   it("a failing prepare fails the run pending→failed/prepare-failed and the queue moves on", async () => {
@@ -162,6 +164,18 @@ describe("run queue with a stand-in executor", () => {
     expect(peak).toBeGreaterThanOrEqual(1);
     const started = ids.map((id) => getRun(q.db, id)!.startedAtMs!);
     expect(started[0]!).toBeLessThanOrEqual(started[4]!);
+  });
+
+  it("refuses to start on a port in use, naming it, and releases the database", async () => {
+    const q = await start("success");
+    const other = tempDir();
+    try {
+      await expect(startQuire({ dataDir: other.dir, config: { port: q.port }, executor: standIn("success"), log: () => {} })).rejects.toThrow(
+        new RegExp(`port ${q.port} on 127.0.0.1 is already in use; pass --port N`),
+      );
+    } finally {
+      other.cleanup();
+    }
   });
 
   it("the watchdog times out a run past :run-timeout and kills its process group", async () => {

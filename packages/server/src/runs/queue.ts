@@ -4,7 +4,7 @@
 // Also drives the watchdog. Tolerates runs made terminal behind its back.
 import { stmt } from "../db/statements.js";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { isTerminalRunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import { getRun, nextPendingRuns } from "../db/queries.js";
@@ -165,7 +165,10 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
       onStopped(run.id, pid);
     } else {
       const resolution = resolveAfterExit(db, run.id, status, { eventsFile: dirs.eventsFile });
-      for (const p of resolution.ingest?.problems ?? []) log(`run ${run.id}: events.jsonl line ${p.line}: ${p.message}`);
+      const problems = (resolution.ingest?.problems ?? []).map((p) => `events.jsonl line ${p.line}: ${p.message}`);
+      for (const p of problems) log(`run ${run.id}: ${p}`);
+      // Also in the run's own log, where `quire ci show` and the web view look.
+      if (problems.length > 0) appendFileSync(dirs.logFile, problems.map((p) => `quire serve: ${p}\n`).join(""));
       log(`run ${run.id}: ${resolution.state}${resolution.failureKind ? `/${resolution.failureKind}` : ""}`);
       options.onResolved?.(run.id, resolution);
     }
