@@ -124,7 +124,10 @@ describe("CHECK constraints and triggers reject bad rows written by raw SQL", ()
     insertRun(db, { state: "complete", started_at_ms: 100, finished_at_ms: 100 });
     insertRun(db, { state: "failed", finished_at_ms: 100, failure_kind: "prepare-failed" });
     const a = insertRun(db, {});
-    insertRun(db, { state: "superseded", started_at_ms: 150, finished_at_ms: 160, superseded_by: a });
+    const old = insertRun(db, { state: "superseded", started_at_ms: 150, finished_at_ms: 160, superseded_by: a });
+    // Deleting the newer run (retention) clears the reference instead of failing.
+    db.sqlite.prepare("DELETE FROM runs WHERE id = ?").run(a);
+    expect(db.sqlite.prepare("SELECT superseded_by FROM runs WHERE id = ?").get(old)).toEqual({ superseded_by: null });
   });
 
   it("runs: state edges and write-once stamps hold even for raw UPDATEs", () => {
