@@ -1,6 +1,7 @@
 // Files for the cli profile's io library, on real file descriptors: buffered
 // reads (lines, counts, numbers, everything), positioned writes, seek, and a
 // stdout sink that keeps print and io.write output in order, byte for byte.
+import { spawnSync } from "node:child_process";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 
 /** Where program output goes; flushed before stderr writes, reads and exit. */
@@ -62,26 +63,46 @@ export function parseMode(mode: string): { flags: string; mode: FileMode } | und
   };
 }
 
+export interface NodeFileOptions {
+  /** stdin, pipes: no positions, no seeking. */
+  stream?: boolean;
+  /** For stdout/stderr: the sink that orders output. */
+  sink?: OutputSink;
+  /** A popen'ed reader: the command's captured output, readable as a file. */
+  preload?: Buffer;
+  /** How a popen'ed command ended; reported by close. */
+  exit?: ExitStatus;
+  /** A popen'ed writer: what is written becomes this command's stdin at close. */
+  command?: string;
+}
+
+export interface ExitStatus {
+  code: number;
+  signal: string | null;
+}
+
 export class NodeFile {
   private rbuf: Buffer = Buffer.alloc(0);
   private eof = false;
   /** Position of the next unread byte; null for streams (stdin, pipes). */
   private pos: number | null;
+  private readonly sink: OutputSink | undefined;
+  private readonly command: string | undefined;
+  private readonly piped: Uint8Array[] = [];
+  exit: ExitStatus | undefined;
   closed = false;
 
   constructor(
     readonly fd: number,
     readonly mode: FileMode,
-    readonly stream: boolean,
-    /** For stdout/stderr: the sink that orders output. */
-    private readonly sink?: OutputSink,
-    /** For popen'ed files: the captured output and exit status. */
-    readonly exit?: { code: number; signal: string | null },
-    preload?: Buffer,
+    opts: NodeFileOptions = {},
   ) {
-    this.pos = stream ? null : 0;
-    if (preload) {
-      this.rbuf = preload;
+    this.pos = opts.stream || opts.command !== undefined || opts.preload ? null : 0;
+    this.sink = opts.sink;
+    this.exit = opts.exit;
+    this.command = opts.command;
+    if (opts.preload) {
+      this.rbuf = opts.preload;
       this.eof = true;
     }
   }
@@ -183,6 +204,10 @@ export class NodeFile {
   }
 
   write(bytes: Uint8Array): void {
+    if (this.command !== undefined) {
+      this.piped.push(bytes);
+      return;
+    }
     if (this.sink) {
       this.sink.write(bytes);
       return;
@@ -218,6 +243,10 @@ export class NodeFile {
     this.closed = true;
     if (this.sink) this.sink.flush();
     else if (this.fd >= 0) closeSync(this.fd);
+    if (this.command !== undefined) {
+      const r = spawnSync("/bin/sh", ["-c", this.command], { input: Buffer.concat(this.piped), stdio: ["pipe", "inherit", "inherit"] });
+      this.exit = { code: r.status ?? 0, signal: r.signal };
+    }
   }
 }
 
@@ -225,5 +254,5 @@ export function openFile(path: string, luaMode: string): NodeFile {
   const parsed = parseMode(luaMode);
   if (!parsed) throw new Error(`invalid mode '${luaMode}'`);
   const fd = openSync(path, parsed.flags);
-  return new NodeFile(fd, parsed.mode, false);
+  return new NodeFile(fd, parsed.mode);
 }

@@ -52,9 +52,9 @@ export function installNodeIo(
   };
   const errSink = new FdSink(2);
   const files = new Map<number, NodeFile>([
-    [0, new NodeFile(0, { read: true, write: false, append: false }, true)],
-    [1, new NodeFile(1, { read: false, write: true, append: false }, true, stdoutSink)],
-    [2, new NodeFile(2, { read: false, write: true, append: false }, true, stderrSink)],
+    [0, new NodeFile(0, { read: true, write: false, append: false }, { stream: true })],
+    [1, new NodeFile(1, { read: false, write: true, append: false }, { stream: true, sink: stdoutSink })],
+    [2, new NodeFile(2, { read: false, write: true, append: false }, { stream: true, sink: stderrSink })],
   ]);
   let nextId = 3;
   const fail = (L: number, e: unknown, prefix?: string): number => {
@@ -132,6 +132,8 @@ export function installNodeIo(
       const f = files.get(id);
       files.delete(id);
       if (!f) return 0;
+      // A popen'ed writer runs its command now; what was printed comes first.
+      stdoutSink.flush();
       try {
         f.close();
       } catch (e) {
@@ -144,9 +146,13 @@ export function installNodeIo(
     popen: (L) => {
       const cmd = readString(m, L, 1);
       stdoutSink.flush();
+      if (readString(m, L, 2) === "w") {
+        return adopt(L, new NodeFile(-1, { read: false, write: true, append: false }, { command: cmd }));
+      }
       const r = spawnSync("/bin/sh", ["-c", cmd], { stdio: ["inherit", "pipe", "inherit"], maxBuffer: 1 << 30 });
       const exit = { code: r.status ?? 0, signal: r.signal };
-      return adopt(L, new NodeFile(-1, { read: true, write: false, append: false }, true, undefined, exit, r.stdout ?? Buffer.alloc(0)));
+      const output = r.stdout ?? Buffer.alloc(0);
+      return adopt(L, new NodeFile(-1, { read: true, write: false, append: false }, { preload: output, exit }));
     },
     tmpfile: (L) => {
       try {
