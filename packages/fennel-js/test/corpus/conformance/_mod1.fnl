@@ -1,0 +1,3 @@
+(local name ...)
+(fn greet [who] (.. "hello " who))
+{: greet :name name :count 1}

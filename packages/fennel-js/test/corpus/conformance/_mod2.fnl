@@ -1,0 +1,2 @@
+(fn explode [] (error "from module"))
+{: explode}

@@ -1,0 +1,1 @@
+return { lua = "from lua module" }

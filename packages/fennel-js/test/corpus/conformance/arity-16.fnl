@@ -1,0 +1,4 @@
+(.. )
+(print (..))
+(print (values))
+(print (type (hashfn 1)))

@@ -1,0 +1,6 @@
+(local t (collect [i v (ipairs [:a :b :c])] (values v i)))
+(print t.a t.b t.c)
+(local u (collect [i v (ipairs [:a :b]) &into (collect [k v (pairs {:z 26})] k v)] v i))
+(print u.a u.b u.z)
+(local w (icollect [i v (ipairs [10 20 30]) &until (> i 2)] (values v :ignored)))
+(print (length w) (. w 2))

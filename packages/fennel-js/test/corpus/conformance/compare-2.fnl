@@ -1,0 +1,7 @@
+(fn v [x] (print "eval" x) x)
+(print (< (v 1) (v 2) (v 0)))
+(print (= (v :a) (v :a) (v :a)))
+(print (not= (v 1) (v 1) (v 1)))
+(print (<= 1 1 1) (>= 2 1 1))
+(print (< 1 2.5) (= 0 -0) (= 0.0 -0.0))
+(print (pcall #(< 1 "2")))

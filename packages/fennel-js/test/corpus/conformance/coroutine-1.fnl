@@ -1,0 +1,13 @@
+(local co (coroutine.create (fn [a b]
+  (print "start" a b)
+  (local c (coroutine.yield (+ a b)))
+  (print "got" c)
+  (coroutine.yield (* c 2))
+  :done)))
+(print (coroutine.resume co 1 2))
+(print (coroutine.resume co 10))
+(print (coroutine.resume co))
+(print (coroutine.resume co))
+(print (coroutine.status co))
+(local gen (coroutine.wrap (fn [] (for [i 1 3] (coroutine.yield i)))))
+(print (gen) (gen) (gen))

@@ -1,0 +1,6 @@
+(local t {:a 1 "b c" 2 1 :one [1 2] :seq})
+(print (. t :a) (. t "b c") (. t 1) (. t [1 2]))
+(print (. [10 20 30] 2))
+(print (. {:x {:y {:z :deep}}} :x :y :z))
+(print (type (. "abc" :len)))
+(print ((. "abc" :upper) "abc"))

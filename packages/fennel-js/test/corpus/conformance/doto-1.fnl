@@ -1,0 +1,7 @@
+(local t (doto [] (table.insert 1) (table.insert 2) (table.insert 3)))
+(print (table.concat t ","))
+(local obj {:n 0})
+(fn obj.inc [self] (set self.n (+ self.n 1)))
+(doto obj (: :inc) (: :inc) (: :inc))
+(print obj.n)
+(print (. (doto {:a 1} (tset :b 2)) :b))

@@ -1,0 +1,5 @@
+(local t (doto {} (tset :x 1) (tset :y 2)))
+(print t.x t.y)
+(local s (doto "str" (print)))
+(print s)
+(print (doto 5))

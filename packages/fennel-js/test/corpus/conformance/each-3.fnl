@@ -1,0 +1,6 @@
+(each [k v (pairs [])] (print k v))
+(each [i x (ipairs [1 2 nil 4])] (print i x))
+(local t {:x 1})
+(each [_ v (ipairs t)] (print "none"))
+(each [char (: "abc" :gmatch ".")] (io.write char "-"))
+(print)

@@ -1,0 +1,6 @@
+(print "a\x20b")
+(print "\u{e9}\u{1F600}")
+(print "\9tabbed")
+(print "\123\125")
+(print "\'single\'")
+(print (length "\u{7FF}") (length "\u{FFFF}"))

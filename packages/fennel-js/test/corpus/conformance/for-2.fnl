@@ -1,0 +1,7 @@
+(for [i 1 3] (for [j 1 i] (io.write j)) (io.write " "))
+(print)
+(for [i 1.5 3] (io.write i " "))
+(print)
+(for [i -1 -3 -1] (io.write i " "))
+(print)
+(print (pcall #(for [i 1 10 0] nil)))

@@ -1,0 +1,5 @@
+(print (type _G) (type _ENV) (= _G _ENV))
+(set _G.newglobal 10)
+(print newglobal)
+(print (rawget _G :newglobal))
+(print _VERSION)

@@ -1,0 +1,6 @@
+(print (string.gsub "abc" "%w" "%0%0"))
+(print (string.gsub "hello world" "(%w+)" "<%1>"))
+(print (string.gsub "abc" "b" {:b "B"}))
+(print (string.gsub "abc" "." (fn [c] (c:upper))))
+(print (string.format "%-8s|" "ab"))
+(each [k v (string.gmatch "a=1, b=2" "(%w+)=(%w+)")] (print k v))

@@ -1,0 +1,8 @@
+(print (#(do $) 7))
+(print (#(+ $1 (or $2 0)) 1))
+(print (#(length [$...]) 1 2 3))
+(local add #(+ $1 $2))
+(print (add 2 3))
+(print (#$2 1 2))
+(print (#(. $ :k) {:k :v}))
+(print (#(: $ :upper) "low"))

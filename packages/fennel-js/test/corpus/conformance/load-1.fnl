@@ -1,0 +1,6 @@
+(local f (load "return 1 + 2"))
+(print (f))
+(print (load "syntax error here"))
+(local env {:x 5})
+(print ((load "return x" "chunk" "t" env)))
+(print (pcall (load "error('in load')")))

@@ -1,0 +1,8 @@
+(macro add-all [...] (let [args [...]] (var sum 0) (each [_ a (ipairs args)] (set sum (+ sum a))) sum))
+(print (add-all 1 2 3 4))
+(macro with-gensym [] (let [g (gensym)] `(let [,g 10] (+ ,g ,g))))
+(print (with-gensym))
+(macro str-of-list [l] (table.concat (icollect [_ x (ipairs l)] (tostring x)) "-"))
+(print (str-of-list (a b c)))
+(macro assert-compile-test [x] (assert-compile (= x 1) "x must be 1" x) x)
+(print (assert-compile-test 1))

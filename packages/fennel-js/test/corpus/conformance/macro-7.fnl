@@ -1,0 +1,6 @@
+(macro m [] `(print "from macro"))
+(m)
+(macro m [] `(print "redefined"))
+(m)
+(local t {})
+(macro t.inside [] 1)

@@ -1,0 +1,7 @@
+(local x 1)
+(local y 2)
+(print (match [1 2] [x y] :both [x _] :first _ :none))
+(print (match [1 3] [x y] :both [x _] :first _ :none))
+(print (match {:x 1} {: x} :pinned _ :no))
+(print (match {:x 2} {: x} :pinned _ :no))
+(print (match (values 1 nil) (1 nil) :ok _ :no))

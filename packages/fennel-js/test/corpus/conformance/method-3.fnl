@@ -1,0 +1,8 @@
+(local str "hello world")
+(print (str:gsub "o" "0"))
+(print ((. str :upper) str))
+(local len (str:len))
+(print len)
+(local t {:items [] :add (fn [self x] (table.insert self.items x) self)})
+(: (: (t:add 1) :add 2) :add 3)
+(print (table.concat t.items ","))

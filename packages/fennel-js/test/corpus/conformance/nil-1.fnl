@@ -1,0 +1,7 @@
+(print nil)
+(local t [1 nil 3])
+(print (. t 1) (. t 2) (. t 3))
+(print (type nil) (= nil false) (not nil))
+(local n nil)
+(print (if n :yes :no) (or n :default) (and n :never))
+(print (select "#" nil nil))

@@ -1,0 +1,6 @@
+(local t {:a {:b {:c 3}}})
+(print (?. t :a :b :c))
+(print (?. t :x :b :c))
+(print (?. nil :a))
+(print (type (?. t :a)))
+(print (?. [[1 2] [3 4]] 2 1))

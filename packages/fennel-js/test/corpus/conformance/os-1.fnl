@@ -1,0 +1,5 @@
+(print (type (os.time)) (type (os.clock)))
+(print (os.date "%Y" 0))
+(print (os.getenv "THIS_VAR_DOES_NOT_EXIST"))
+(print (os.time {:year 2020 :month 1 :day 1 :hour 12}))
+(print (type (os.tmpname)))

@@ -1,0 +1,7 @@
+(fn three [] (values 1 2 3))
+(print (pick-values 1 (three)))
+(print (pick-values 2 (three)))
+(print (pick-values 4 (three)))
+(print (select "#" (pick-values 4 (three))))
+(local (a b) (pick-values 1 (three)))
+(print a b)

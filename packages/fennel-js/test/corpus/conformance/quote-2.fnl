@@ -1,0 +1,7 @@
+(macro m [x] (if (list? x) "list" (sym? x) "sym" (sequence? x) "seq" (table? x) "table" "other"))
+(print (m (a)) (m a) (m [1]) (m {:k 1}) (m 1) (m "s"))
+(macro count-args [...] (select "#" ...))
+(print (count-args 1 2 3) (count-args))
+(macro stringify [x] (view x))
+(print (stringify (fn [a] (+ a 1))))
+(print (stringify [1 "two" :three {:four 4}]))

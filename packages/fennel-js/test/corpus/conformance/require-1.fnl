@@ -1,0 +1,8 @@
+(local m (require :_mod1))
+(print (m.greet "world") m.name m.count)
+(local m2 (require :_mod1))
+(print (= m m2))
+(set m.count 2)
+(print (. (require :_mod1) :count))
+(print (. (require :_mod3) :lua))
+(print (select "#" (pcall require :_does-not-exist)) ((pcall require :_does-not-exist)))

@@ -1,0 +1,3 @@
+(local m (require :_mod2))
+(print "before")
+(m.explode)

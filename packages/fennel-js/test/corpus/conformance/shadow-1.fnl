@@ -1,0 +1,2 @@
+(local print-it print)
+(local if 1)

@@ -1,0 +1,4 @@
+(local string "shadowed")
+(print string)
+(local table {:concat (fn [] "mine")})
+(print (table.concat))

@@ -1,0 +1,1 @@
+(fn f [x] (tail! (print x)) (print "after"))

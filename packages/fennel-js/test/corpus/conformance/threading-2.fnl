@@ -1,0 +1,8 @@
+(fn add [a b] (+ a b))
+(print (-> 1 (add 2) (add 3) tostring (.. "!")))
+(print (->> [1 2 3] (table.concat) (.. "s:")))
+(print (-> {:a 1} (. :a)))
+(print (-?> {:a {:b false}} (. :a) (. :b)))
+(print (-?> {:a {:b false}} (. :a) (. :b) (not)))
+(print (-> 5))
+(print (->> 5))

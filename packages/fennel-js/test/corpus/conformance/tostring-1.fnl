@@ -1,0 +1,5 @@
+(local t (setmetatable {} {:__tostring (fn [] "custom-t")}))
+(print t (tostring t))
+(print (: (tostring (setmetatable {} {:__name "MyType"})) :match "^MyType: "))
+(print (string.format "%s" t))
+(print (.. "x" (tostring t)))

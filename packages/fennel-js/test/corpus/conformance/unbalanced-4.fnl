@@ -1,0 +1,3 @@
+(local t {:a 1
+          :b (fn [x]
+               (print x)}

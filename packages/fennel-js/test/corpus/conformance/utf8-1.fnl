@@ -1,0 +1,5 @@
+(print (utf8.char 72 228 8364))
+(print (utf8.len "häé"))
+(each [_ c (utf8.codes "aé")] (print c))
+(print (utf8.codepoint "é"))
+(print utf8.charpattern)

@@ -1,0 +1,7 @@
+(local fennel (require :fennel))
+(print (fennel.view 1e100) (fennel.view 123456789012) (fennel.view 0.1))
+(print (fennel.view [nil 2]))
+(print (fennel.view {:a {:b {:c {:d {:e {}}}}}} {:depth 3}))
+(print (fennel.view (setmetatable {} {:__fennelview (fn [] "custom")})))
+(print (: (fennel.view print) :match "^#<function: "))
+(print (: (fennel.view [(fn [])]) :match "^%[#<function: "))

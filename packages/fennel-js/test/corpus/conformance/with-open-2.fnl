@@ -1,0 +1,5 @@
+(local log [])
+(fn mk [n] {:close (fn [] (table.insert log n))})
+(print (with-open [a (mk :a) b (mk :b)] (table.insert log :body) :result))
+(print (table.concat log ","))
+(print (with-open [c (mk :c)] (values 1 2 3)))
