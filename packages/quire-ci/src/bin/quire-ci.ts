@@ -26,7 +26,7 @@ async function dispatch(argv: string[]): Promise<number> {
 // sh calls run in their own process groups, which a signal to ours misses.
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   process.on(signal, () => {
-    void import("../runtime/sh.js").then((m) => {
+    void import("../runtime/launcher.js").then((m) => {
       m.killAllGroups("SIGKILL");
       process.exit(128 + (signal === "SIGTERM" ? 15 : signal === "SIGINT" ? 2 : 1));
     });

@@ -9,6 +9,7 @@ import { EventEmitter } from "../events/emitter.js";
 import { JsonlSink } from "../events/jsonl-sink.js";
 import { runPipeline } from "../executor/run-pipeline.js";
 import { fennelCompiler } from "../pipeline/compile.js";
+import { startLauncher } from "../runtime/launcher.js";
 import { Redactor } from "../runtime/redact.js";
 import { intFlag, parseArgs, stringFlag } from "./args.js";
 import { localPush } from "./local-push.js";
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   if (args.positionals.length > 1) throw new QuireCiError(`run takes at most one directory\n${RUN_USAGE}`);
   const workspace = resolveCheckout(args.positionals[0]);
+  const launcher = startLauncher();
   const push = localPush(workspace);
   const outDir = path.resolve(stringFlag(args, "out-dir") ?? fs.mkdtempSync(path.join(os.tmpdir(), "quire-ci-")));
   fs.mkdirSync(outDir, { recursive: true });
@@ -71,7 +73,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     compile: await fennelCompiler(),
     observer: reporter,
     warn: (m) => process.stderr.write(m + "\n"),
+    launcher,
   });
+  launcher.close();
   await emitter.close();
   reporter.summary(result, [`logs: ${outDir}`]);
   return result.outcome === "success" ? 0 : 1;

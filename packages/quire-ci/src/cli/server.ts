@@ -55,6 +55,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const started = bootstrap(client);
   started.catch(() => undefined); // handled below; avoid an unhandled rejection while modules load
+  // The spawn helper starts while this process is still small (see runtime/launcher.ts).
+  const launcher = (await import("../runtime/launcher.js")).startLauncher();
   const [rawPayload, shared, runMod, compileMod, emitterMod, jsonlMod, httpSinkMod, redactMod, secretsMod, reporterMod, fsMod, pathMod] =
     await Promise.all([
       started,
@@ -101,7 +103,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     compile: await compileMod.fennelCompiler(),
     observer: log,
     warn,
+    launcher,
   });
+  launcher.close();
   await emitter.close();
   client.close();
   log.summary(result);

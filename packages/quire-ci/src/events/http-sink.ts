@@ -9,6 +9,11 @@ import type { HttpClient } from "./http-client.js";
 export interface HttpSinkOptions {
   /** How long close() keeps trying to deliver what is queued. */
   drainMs?: number;
+  /**
+   * How long a new event waits for company before it is sent, so a burst of
+   * quick sh calls costs one request rather than two each. Default 10 ms.
+   */
+  coalesceMs?: number;
   /** First retry delay; doubles up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -34,7 +39,7 @@ export class HttpEventSink implements EventSink {
   write(event: RunEvent): void {
     if (this.stopped) return;
     this.queue.push(event);
-    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    this.pumping ??= this.pumpSoon().finally(() => (this.pumping = undefined));
   }
 
   async close(): Promise<void> {
@@ -48,6 +53,21 @@ export class HttpEventSink implements EventSink {
       this.queue = [];
     }
     this.stopped = true;
+  }
+
+  private async pumpSoon(): Promise<void> {
+    const delay = this.options.coalesceMs ?? 10;
+    if (delay > 0 && !this.closing) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+    await this.pump();
   }
 
   private async pump(): Promise<void> {

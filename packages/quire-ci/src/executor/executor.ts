@@ -4,7 +4,6 @@
 import type { LoadedPipeline } from "../pipeline/load.js";
 import { PUSH_SOURCE, type JobSpec } from "../pipeline/types.js";
 import type { JobState as RuntimeJobState, RuntimeContext } from "../runtime/context.js";
-import { killGroup } from "../runtime/sh.js";
 import { blocksDependents, type JobResult } from "./outcome.js";
 
 export interface ExecuteOptions {
@@ -99,7 +98,7 @@ export class Executor {
     let result: JobResult;
     if (status.status === "timeout") {
       state.aborted = `timed out after ${seconds(job.timeoutSec!)}`;
-      for (const child of state.children) killGroup(child.pid, "SIGKILL");
+      for (const child of state.children) child.kill("SIGKILL");
       this.stragglers.push(execution);
       // Let the killed commands record their sh_finished before the job's end.
       let wait: NodeJS.Timeout | undefined;

@@ -10,7 +10,7 @@ import { ancestorsOf } from "../pipeline/graph.js";
 import { loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
 import type { RunObserver, RuntimeContext, SecretSource } from "../runtime/context.js";
 import type { Redactor } from "../runtime/redact.js";
-import { killAllGroups } from "../runtime/sh.js";
+import { killAllGroups, type Launcher } from "../runtime/launcher.js";
 import { Executor } from "./executor.js";
 import { runOutcome, type RunResult } from "./outcome.js";
 
@@ -29,6 +29,8 @@ export interface RunPipelineOptions {
   warn?: (message: string) => void;
   /** The environment sh inherits before QUIRE__* is stripped; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** How sh starts processes (the CLI passes a spawn helper); default: directly. */
+  launcher?: Launcher;
 }
 
 /** The environment sh commands inherit: everything but QUIRE__* variables. */
@@ -82,6 +84,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     secrets: options.secrets,
     jobs: new Map(),
     ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.launcher ? { launcher: options.launcher } : {}),
   };
   loaded.binding.ctx = ctx;
   const ancestors: Record<string, string[]> = {};

@@ -1,10 +1,10 @@
 // What the runtime primitives share during a run: the workspace, the output
 // directory, redaction, the event emitter, secrets, and per-job state
 // (sh counter, live processes, abort reason).
-import type { ChildProcess } from "node:child_process";
 import type { EventEmitter } from "../events/emitter.js";
 import type { Redactor } from "./redact.js";
 import type { Stream } from "./cri-log.js";
+import type { Launched, Launcher } from "./launcher.js";
 
 /** Where secrets come from: the server (GET /api/run/secret/:name) or QUIRE_SECRET_* locally. */
 export interface SecretSource {
@@ -23,7 +23,7 @@ export interface RunObserver {
 export interface JobState {
   id: string;
   shCount: number;
-  children: Set<ChildProcess>;
+  children: Set<Launched>;
   /** sh calls not yet finished (their sh_finished still to come). */
   inflight: Set<Promise<unknown>>;
   /** Set when the job was judged while still running (timeout): later sh calls refuse. */
@@ -42,6 +42,8 @@ export interface RuntimeContext {
   secrets: SecretSource;
   observer?: RunObserver;
   jobs: Map<string, JobState>;
+  /** How sh starts processes; default: spawn directly. */
+  launcher?: Launcher;
 }
 
 /** Host results cross into Lua as tables; Lua raises `error` at the caller's line. */

@@ -17,7 +17,10 @@ export function rfc3339Nano(epochMs: number = performance.timeOrigin + performan
 }
 
 export class CriLogWriter {
-  private fd: number;
+  private fd: number | undefined;
+  /** Lines produced before the file is open (it opens off the main thread). */
+  private early: string[] = [];
+  private readonly opened: Promise<void>;
   private pending: Record<Stream, string> = { stdout: "", stderr: "" };
   private decoders: Record<Stream, TextDecoder> = {
     stdout: new TextDecoder("utf-8"),
@@ -29,7 +32,18 @@ export class CriLogWriter {
     private readonly redactor: Redactor,
     private readonly onLine?: (stream: Stream, line: string) => void,
   ) {
-    this.fd = fs.openSync(file, "a");
+    this.opened = new Promise((resolve) => {
+      fs.open(file, "a", (err, fd) => {
+        if (err) {
+          process.stderr.write(`quire-ci: cannot write log ${file}: ${err.message}\n`);
+        } else {
+          this.fd = fd;
+          if (this.early.length > 0) fs.writeSync(fd, this.early.join(""));
+        }
+        this.early = [];
+        resolve();
+      });
+    });
   }
 
   /** Feed raw output; complete lines are written at once. */
@@ -53,18 +67,22 @@ export class CriLogWriter {
   }
 
   /** Flush unterminated output and close the file. */
-  close(): void {
+  async close(): Promise<void> {
     for (const stream of ["stdout", "stderr"] as const) {
       const rest = this.pending[stream] + this.decoders[stream].decode();
       if (rest.length > 0) this.line(stream, "F", rest);
       this.pending[stream] = "";
     }
-    fs.closeSync(this.fd);
+    await this.opened;
+    if (this.fd !== undefined) fs.close(this.fd, () => undefined);
+    this.fd = undefined;
   }
 
   private line(stream: Stream, tag: "F" | "P", raw: string): void {
     const text = this.redactor.redact(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
-    fs.writeSync(this.fd, `${rfc3339Nano()} ${stream} ${tag} ${text}\n`);
+    const line = `${rfc3339Nano()} ${stream} ${tag} ${text}\n`;
+    if (this.fd !== undefined) fs.writeSync(this.fd, line);
+    else this.early.push(line);
     this.onLine?.(stream, text);
   }
 }

@@ -1,18 +1,16 @@
 // `(sh cmd opts?)`: a string runs under `sh -c`, a sequence is an argv (no
 // shell). Emits sh_started/sh_finished, streams output to
 // jobs/<job>/sh-<n>.log as it arrives, returns {:exit :stdout :stderr :cmd}.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { CriLogWriter } from "./cri-log.js";
 import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
+import { directLauncher } from "./launcher.js";
 import { jobLogDir } from "./log.js";
 import { formatArgv } from "./shell-quote.js";
 import { resolveInWorkspace } from "./workspace-path.js";
 
 const SH_OPTIONS = ["env", "cwd", "check", "timeout"];
-/** After the command exits, how long to wait for background children to release its pipes. */
-const PIPE_GRACE_MS = 200;
 /** After SIGTERM on timeout, how long before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
@@ -86,25 +84,6 @@ function parseOptions(opts: unknown): ShOptions | string {
   return out;
 }
 
-/** Process groups of every sh call of this process, to stop leftovers at the end. */
-const spawnedGroups = new Set<number>();
-
-/** Kill every process group an sh call started (including background leftovers). */
-export function killAllGroups(signal: NodeJS.Signals): void {
-  for (const pgid of spawnedGroups) killGroup(pgid, signal);
-  spawnedGroups.clear();
-}
-
-/** Kill a child's whole process group (sh calls run in their own group). */
-export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
 export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unknown, rawOpts: unknown): Promise<HostResult> {
@@ -135,63 +114,50 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
   const out: Buffer[] = [];
   const err: Buffer[] = [];
 
+  const launcher = ctx.launcher ?? directLauncher;
   const exit = await new Promise<number>((resolve) => {
     let settled = false;
     let exitCode: number | undefined;
     let timer: NodeJS.Timeout | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let timedOut = false;
-    const child = spawn(command.argv[0]!, command.argv.slice(1), {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    job.children.add(child);
-    if (child.pid !== undefined) spawnedGroups.add(child.pid);
     const finish = (code: number): void => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
-      job.children.delete(child);
+      job.children.delete(running);
       resolve(code);
     };
-    child.stdout.on("data", (c: Buffer) => {
-      out.push(c);
-      log.write("stdout", c);
+    const running = launcher.launch(command.argv, { cwd, env }, {
+      onData(stream, chunk) {
+        (stream === "stdout" ? out : err).push(chunk);
+        log.write(stream, chunk);
+      },
+      onError(code, message) {
+        const msg = code === "ENOENT" ? `${command.argv[0]}: command not found` : `cannot start ${command.argv[0]}: ${message}`;
+        log.note("stderr", msg);
+        err.push(Buffer.from(msg + "\n"));
+        exitCode = code === "ENOENT" ? 127 : 126;
+      },
+      onExit(code, signal) {
+        exitCode = timedOut ? 124 : code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1);
+      },
+      onClose() {
+        finish(exitCode ?? 1);
+      },
     });
-    child.stderr.on("data", (c: Buffer) => {
-      err.push(c);
-      log.write("stderr", c);
-    });
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      const msg = e.code === "ENOENT" ? `${command.argv[0]}: command not found` : `cannot start ${command.argv[0]}: ${e.message}`;
-      log.note("stderr", msg);
-      err.push(Buffer.from(msg + "\n"));
-      finish(e.code === "ENOENT" ? 127 : 126);
-    });
-    child.on("exit", (code, signal) => {
-      exitCode = timedOut ? 124 : code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1);
-      // Background processes may keep the pipes open; do not wait for them for long.
-      setTimeout(() => {
-        if (settled) return;
-        child.stdout.destroy();
-        child.stderr.destroy();
-        finish(exitCode!);
-      }, PIPE_GRACE_MS).unref();
-    });
-    child.on("close", () => finish(exitCode ?? 1));
+    job.children.add(running);
     if (opts.timeoutSec !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
         log.note("stderr", `quire-ci: sh timed out after ${opts.timeoutSec}s; killing it`);
-        killGroup(child.pid, "SIGTERM");
-        killTimer = setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
+        running.kill("SIGTERM");
+        killTimer = setTimeout(() => running.kill("SIGKILL"), KILL_GRACE_MS);
       }, opts.timeoutSec * 1000);
     }
   });
-  log.close();
+  await log.close();
   ctx.emitter.emit({ type: "sh_finished", job_id: job.id, n, exit_code: exit });
   const result = {
     exit,

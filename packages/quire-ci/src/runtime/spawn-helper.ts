@@ -1,0 +1,59 @@
+// The spawn helper program (see launcher.ts): reads spawn requests as JSON
+// lines on stdin, starts each command in its own process group, and reports
+// pid, output (base64), exit and close as JSON lines on stdout. Exits when
+// quire-ci closes its stdin. Imports nothing else, so it stays small.
+import { spawn } from "node:child_process";
+
+const PIPE_GRACE_MS = 200;
+
+function send(msg: object): void {
+  process.stdout.write(JSON.stringify(msg) + "\n");
+}
+
+function start(req: { id: number; argv: string[]; cwd: string; env: Record<string, string> }): void {
+  const { id } = req;
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    send({ t: "close", id });
+  };
+  let child;
+  try {
+    child = spawn(req.argv[0]!, req.argv.slice(1), { cwd: req.cwd, env: req.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  } catch (e) {
+    send({ t: "err", id, code: (e as NodeJS.ErrnoException).code, message: (e as Error).message });
+    close();
+    return;
+  }
+  if (child.pid !== undefined) send({ t: "pid", id, pid: child.pid });
+  child.stdout.on("data", (d: Buffer) => send({ t: "o", id, d: d.toString("base64") }));
+  child.stderr.on("data", (d: Buffer) => send({ t: "e", id, d: d.toString("base64") }));
+  child.on("error", (e: NodeJS.ErrnoException) => {
+    send({ t: "err", id, code: e.code, message: e.message });
+    close();
+  });
+  child.on("exit", (code, signal) => {
+    send({ t: "exit", id, code, signal });
+    setTimeout(() => {
+      if (closed) return;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      close();
+    }, PIPE_GRACE_MS).unref();
+  });
+  child.on("close", close);
+}
+
+let buffer = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (text: string) => {
+  buffer += text;
+  let nl: number;
+  while ((nl = buffer.indexOf("\n")) >= 0) {
+    const line = buffer.slice(0, nl);
+    buffer = buffer.slice(nl + 1);
+    if (line.length > 0) start(JSON.parse(line) as Parameters<typeof start>[0]);
+  }
+});
+process.stdin.on("end", () => process.exit(0));
