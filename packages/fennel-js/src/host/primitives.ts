@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
+import type { ChunkMap } from "./chunks.js";
 import type { CompileResult } from "../types.js";
 import { pushRawFunction, type RawHostFunction, type Registry } from "./engine.js";
 import { errorText, type HostCalls } from "./host-calls.js";
@@ -22,6 +23,7 @@ export interface PrimitiveHost {
   readonly output: OutputSink;
   readonly root: string;
   readonly luaModules: boolean;
+  readonly chunks: ChunkMap;
   compile(L: number, source: string, filename: string): CompileResult;
 }
 
@@ -66,6 +68,10 @@ export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): v
       return loadFennel(vm, L2, decodeSource(bytes), file);
     },
     find_fennel: (L2) => find(vm, L2),
+    map_positions: (L2) => {
+      pushString(m, L2, vm.chunks.rewrite(readString(m, L2, 1)).text);
+      return 1;
+    },
   };
   if (vm.luaModules) {
     prims.find_lua = (L2) => find(vm, L2);

@@ -162,10 +162,11 @@ fennel.dofile = function(filename, opts, ...)
   return f(...)
 end
 
+local debug_traceback = debug and debug.traceback
 fennel.traceback = function(msg, start)
-  local tb = debug and debug.traceback
-  if tb then return tb(msg, (start or 1) + 1) end
-  return tostring(msg)
+  if type(msg) ~= "string" and msg ~= nil then return msg end
+  if not debug_traceback then return msg end
+  return host.map_positions(debug_traceback(msg, (start or 1) + 1))
 end
 
 local SYMBOL = {__name = "symbol"}
