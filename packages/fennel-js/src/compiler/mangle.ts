@@ -14,21 +14,16 @@ export function isValidLuaIdentifier(s: string): boolean {
   return IDENT.test(s) && !LUA_KEYWORDS.has(s);
 }
 
-/** The Lua spelling of a local named `name` (before uniqueness). */
+/** The Lua spelling of a local named `name` (before uniqueness), as the reference mangles it. */
 export function mangleLocal(name: string): string {
   if (IDENT.test(name)) return LUA_KEYWORDS.has(name) ? "_" + name : name;
+  const raw = /^[0-9]/.test(name) ? "_" + name : name;
   let out = "";
-  for (let i = 0; i < name.length; i++) {
-    const ch = name[i]!;
-    if (ch === "-") out += "_";
-    else if (/[A-Za-z0-9_]/.test(ch)) out += ch;
-    else {
-      const cp = name.codePointAt(i)!;
-      if (cp > 0xffff) i++;
-      out += "_" + cp.toString(16) + "_";
-    }
+  for (const b of Buffer.from(raw, "utf8")) {
+    if (b === 45) out += "_";
+    else if ((b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 95) out += String.fromCharCode(b);
+    else out += "_" + b.toString(16).padStart(2, "0");
   }
-  if (/^[0-9]/.test(out)) out = "_" + out;
   return out;
 }
 
@@ -36,10 +31,9 @@ export function mangleLocal(name: string): string {
 export function mangleGlobal(name: string): string {
   if (isValidLuaIdentifier(name)) return name;
   let out = "__fnl_global__";
-  for (let i = 0; i < name.length; i++) {
-    const ch = name[i]!;
-    if (/[A-Za-z0-9]/.test(ch)) out += ch;
-    else out += "_" + name.charCodeAt(i).toString(16).toUpperCase().padStart(2, "0");
+  for (const b of Buffer.from(name, "utf8")) {
+    if ((b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)) out += String.fromCharCode(b);
+    else out += "_" + b.toString(16).padStart(2, "0");
   }
   return out;
 }

@@ -84,14 +84,12 @@ export class Scope {
 
   /** Bind Fennel `name` in this scope and return its Lua name. */
   declare(name: string, isVar = false): string {
+    // Like the reference: a Lua name already visible (even for the same
+    // Fennel name, when shadowing) gets a counter appended: x, x0, x1…
     const base = mangleLocal(name);
     let lua = base;
-    let owner = this.luaNameOwner(lua);
-    let n = 1;
-    while (owner !== undefined && owner !== name) {
-      lua = `${base}_${n++}`;
-      owner = this.luaNameOwner(lua);
-    }
+    let n = 0;
+    while (this.luaNameOwner(lua) !== undefined) lua = base + n++;
     this.setLocal(name, { lua, isVar });
     (this.luaNamesMap ??= new Map()).set(lua, name);
     return lua;
