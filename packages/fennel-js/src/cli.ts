@@ -133,8 +133,7 @@ function compileFiles(files: string[], opts: CliOptions, stdout: FdSink): number
       stdout.write(encodeLua(`${lua}\n`, source.encoding));
     } catch (e) {
       stdout.flush();
-      const text =
-        (e as { code?: string }).code === "ENOENT" ? `${file}: No such file or directory` : describeError(e);
+      const text = describeError(e);
       process.stderr.write(`${text}\n`);
       return 1;
     }
@@ -142,14 +141,19 @@ function compileFiles(files: string[], opts: CliOptions, stdout: FdSink): number
   return finish(stdout, 0);
 }
 
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: "No such file or directory",
+  EISDIR: "Is a directory",
+  EACCES: "Permission denied",
+  ENOTDIR: "Not a directory",
+};
+
 /** The text printed for a failure: friendly compile errors, mapped runtime errors. */
 export function describeError(e: unknown): string {
   if (e instanceof FennelError) return e.message;
   if (e instanceof LuaRuntimeError) return e.traceback ? `${e.message}\n${e.traceback}` : e.message;
-  if ((e as { code?: string }).code === "ENOENT") {
-    const p = (e as { path?: string }).path ?? "file";
-    return `${p}: No such file or directory`;
-  }
+  const fsText = FS_ERRORS[(e as { code?: string }).code ?? ""];
+  if (fsText !== undefined) return `${(e as { path?: string }).path ?? "file"}: ${fsText}`;
   if (e instanceof Error) return e.message;
   return String(e);
 }

@@ -67,7 +67,10 @@ describe("fennel-js FILE", () => {
   it("says so when the file does not exist", async () => {
     const r = await run(["missing.fnl"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("missing.fnl: No such file or directory");
+    expect(r.stderr).toBe("missing.fnl: No such file or directory\n");
+    const dirRun = await run(["."], { cwd: dir });
+    expect(dirRun.code).toBe(1);
+    expect(dirRun.stderr).toBe(".: Is a directory\n");
   });
 
   it("writes strings that are not UTF-8 byte for byte", async () => {

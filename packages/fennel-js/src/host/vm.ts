@@ -191,7 +191,15 @@ export class VM {
   /** Read, compile and run a .fnl file (relative to the VM's root); `args` become its `...`. */
   async evalFile(file: string, args: unknown[] = [], opts: Pick<EvalOptions, "timeoutMs"> = {}): Promise<unknown[]> {
     this.assertOpen();
-    const source = decodeSource(readFileSync(path.resolve(this.root, file)));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.resolve(this.root, file));
+    } catch (e) {
+      // Name the file as the caller did, not as resolved against the root.
+      if (typeof e === "object" && e !== null) Object.assign(e, { path: file });
+      throw e;
+    }
+    const source = decodeSource(bytes);
     return runOnThread(this, (L) => {
       const lua = this.compile(L, source.text, file).lua;
       this.loadChunk(L, encodeLua(lua, source.encoding), file);
