@@ -59,6 +59,26 @@ describe("quire-ci run", () => {
     expect(r.stderr).toContain("is not a git checkout with a commit");
   });
 
+  test("commands started through the spawn helper and directly leave the same record", () => {
+    const ws = workspaceFrom(path.join(FIXTURES, "typical"));
+    gitCommitAll(ws);
+    const records = ["helper", "direct"].map((mode) => {
+      const out = tempDir("quire-ci-out-");
+      const r = quireCi(["run", ws, "--out-dir", out, "--events", path.join(out, "events.jsonl")], { env: { QUIRE_CI_SPAWN: mode } });
+      expect(r.code, r.stderr).toBe(0);
+      const events = readEvents(path.join(out, "events.jsonl")).map(({ seq, at_ms, ...rest }) => rest);
+      const logs = fs
+        .readdirSync(path.join(out, "jobs"), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(".log"))
+        .sort()
+        .map((f) => [f, fs.readFileSync(path.join(out, "jobs", f), "utf8").replace(/^\S+ /gm, "")]);
+      return { events, logs };
+    });
+    expect(records[0]).toEqual(records[1]);
+    expect(records[0]!.logs.length).toBeGreaterThan(5);
+  });
+
   test("parallel jobs with -j 2", () => {
     const ws = workspaceFrom(path.join(FIXTURES, "parallel"));
     gitCommitAll(ws);
