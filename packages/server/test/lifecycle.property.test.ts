@@ -328,7 +328,6 @@ describe("run lifecycle under random interleavings", () => {
       }),
       { numRuns: 40 },
     );
-    if (process.env.QUIRE_PROPERTY_STATS) console.log(JSON.stringify(stats));
     // The interleavings must reach the interesting paths, not just refusals.
     expect(stats["200 ok"] ?? 0).toBeGreaterThan(40);
     expect(stats["409 seq_out_of_order"] ?? 0).toBeGreaterThan(5);
