@@ -98,6 +98,8 @@ export class HelperLauncher implements Launcher {
   private nextId = 1;
   private buffer = "";
   private dead = false;
+  /** Environments already sent, so the usual one crosses the pipe once. */
+  private readonly envRefs = new WeakMap<object, number>();
 
   private constructor(private readonly child: ChildProcess) {
     child.stdout!.setEncoding("utf8");
@@ -132,7 +134,14 @@ export class HelperLauncher implements Launcher {
     const handle: Pending["handle"] = { pid: undefined };
     this.pending.set(id, { cb, handle });
     if (this.pending.size === 1) this.holdOpen(true);
-    this.child.stdin!.write(JSON.stringify({ id, argv, cwd: options.cwd, env: options.env }) + "\n");
+    let envRef = this.envRefs.get(options.env);
+    let env: Record<string, string> | undefined;
+    if (envRef === undefined) {
+      envRef = id;
+      env = options.env;
+      this.envRefs.set(options.env, envRef);
+    }
+    this.child.stdin!.write(JSON.stringify({ id, argv, cwd: options.cwd, envRef, env }) + "\n");
     return {
       get pid() {
         return handle.pid;

@@ -10,8 +10,12 @@ function send(msg: object): void {
   process.stdout.write(JSON.stringify(msg) + "\n");
 }
 
-function start(req: { id: number; argv: string[]; cwd: string; env: Record<string, string> }): void {
+const envs = new Map<number, Record<string, string>>();
+
+function start(req: { id: number; argv: string[]; cwd: string; envRef: number; env?: Record<string, string> }): void {
   const { id } = req;
+  if (req.env) envs.set(req.envRef, req.env);
+  const env = envs.get(req.envRef) ?? {};
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -20,7 +24,7 @@ function start(req: { id: number; argv: string[]; cwd: string; env: Record<strin
   };
   let child;
   try {
-    child = spawn(req.argv[0]!, req.argv.slice(1), { cwd: req.cwd, env: req.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child = spawn(req.argv[0]!, req.argv.slice(1), { cwd: req.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   } catch (e) {
     send({ t: "err", id, code: (e as NodeJS.ErrnoException).code, message: (e as Error).message });
     close();
