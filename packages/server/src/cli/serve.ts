@@ -4,6 +4,7 @@ import type { ServerConfig } from "../config/types.js";
 import { startQuire } from "../serve/start.js";
 import { ConfigFileError, loadConfigFile } from "../config/load.js";
 import { attachPushSocket, workspacePreparer } from "../push/attach.js";
+import { socketAlive } from "../push/listener.js";
 import { UsageError, type Command } from "./context.js";
 
 /** Parse serve's own flags into config overrides. */
@@ -42,6 +43,12 @@ export const serveCommand: Command = async (ctx) => {
   } catch (e) {
     if (!(e instanceof ConfigFileError)) throw e;
     ctx.stderr.write(`quire serve: ${e.message}\n`);
+    return 1;
+  }
+  // Before anything touches the database: a second server would reconcile the
+  // first one's active runs as orphans and kill their executors.
+  if (await socketAlive(ctx.paths.socket)) {
+    ctx.stderr.write(`quire serve: another quire serve is running on ${ctx.paths.dataDir} (it answers on ${ctx.paths.socket}); stop it first\n`);
     return 1;
   }
   const quire = await startQuire({

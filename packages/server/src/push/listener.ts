@@ -86,7 +86,7 @@ function handleConnection(socket: net.Socket, options: PushListenerOptions): voi
 }
 
 /** Is another process answering on `socketPath`? */
-function socketAlive(socketPath: string): Promise<boolean> {
+export function socketAlive(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createConnection(socketPath);
     s.on("connect", () => {

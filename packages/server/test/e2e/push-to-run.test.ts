@@ -200,6 +200,19 @@ describe("push → run", () => {
   });
 });
 
+describe("a second quire serve on the same data directory", () => {
+  it("refuses to start and leaves the running server's active run alone", async () => {
+    const work = await newRepo("twice");
+    await commitFiles(work, { ".quire/ci.fnl": pipeline(`(ci.job :wait [:quire/push] (fn [{: sh}] (sh ["sleep" "1"])))`) }, "slow");
+    const push = await gitAsync(work, ["push", "origin", "main"]);
+    const id = queuedRuns(push.stderr).get("refs/heads/main")!;
+    await runs.until(id, (r) => r.state === "active");
+    await expect(startServe(data)).rejects.toThrow(/quire serve exited 1:[\s\S]*another quire serve is running on .*; stop it first/);
+    const { run } = await runs.settle(id);
+    expect(run.state, run.error ?? "").toBe("complete");
+  });
+});
+
 describe("quire ci", () => {
   it("cancel stops an active run and its processes; retry queues the same sha again", async () => {
     const work = await newRepo("ctl");
