@@ -2,7 +2,7 @@
 import { compileMessages as M } from "../diagnostics.js";
 import { isSingleValued, type SpecialFn } from "../compiler/compiler.js";
 import { destructure } from "../compiler/destructure.js";
-import { HANDLED, asPrefix, one } from "../compiler/expr.js";
+import { NIL, asPrefix, one } from "../compiler/expr.js";
 import { isValidLuaIdentifier } from "../compiler/mangle.js";
 import { Scope } from "../compiler/scope.js";
 import { Nil, Sequence, Str, type Form } from "../reader/forms.js";
@@ -39,7 +39,8 @@ function bindingSpecial(mode: "local" | "var" | "set" | "global"): SpecialFn {
     if (items.length < 2 || items.length > 3) return c.error(form, M.wrongArity(mode, "name and value"));
     const init: Form = items[2] ?? new Nil(form.pos);
     destructure(items[1]!, init, scope, parent, c, mode);
-    return opts.nval === 0 ? [] : c.settle([], parent, opts, form);
+    void opts;
+    return [NIL];
   };
 }
 
@@ -60,7 +61,6 @@ export const tsetSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   }
   const v = c.compile1(items[items.length - 1]!, scope, parent);
   parent.emit(`${place} = ${v.code}`, c.lineOf(form));
-  if (opts.nval === 0) return [];
-  const r = c.settle([], parent, opts, form);
-  return r === HANDLED ? r : r;
+  void opts;
+  return [NIL];
 };

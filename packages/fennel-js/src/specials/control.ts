@@ -4,7 +4,7 @@ import { compileMessages as M } from "../diagnostics.js";
 import { isSingleValued, type Compiler, type SpecialFn } from "../compiler/compiler.js";
 import { bindValue, declare } from "../compiler/destructure.js";
 import { Chunk } from "../compiler/emit.js";
-import { HANDLED, joinExprs, type Opts } from "../compiler/expr.js";
+import { HANDLED, NIL, joinExprs, type Opts } from "../compiler/expr.js";
 import { Scope } from "../compiler/scope.js";
 import { List, Sequence, Sym, Table, type Form } from "../reader/forms.js";
 
@@ -92,11 +92,11 @@ function emitIf(args: Form[], start: number, scope: Scope, chunk: Chunk, inner: 
   chunk.emit("end", line);
 }
 
+/** The implicit `else nil` branch, laid out as the reference does. */
 function emitElseNil(chunk: Chunk, inner: Opts, line: number): void {
-  if (inner.tail) {
-    chunk.emit("else", line);
-    chunk.block().emit("return nil", line);
-  }
+  chunk.emit("else", line);
+  if (inner.tail) chunk.block().emit("return nil", line);
+  else if (inner.target !== undefined) chunk.block().emit(`${inner.target} = nil`, line);
 }
 
 export const whileSpecial: SpecialFn = (form, scope, parent, opts, c) => {
@@ -124,9 +124,9 @@ function compileLoopBody(items: Form[], from: number, scope: Scope, body: Chunk,
   for (let i = from; i < items.length; i++) c.compile(items[i]!, scope, body, { nval: 0 });
 }
 
-function finishLoop(form: Form, parent: Chunk, opts: Opts, c: Compiler) {
-  if (opts.nval === 0) return [];
-  return c.settle([], parent, opts, form);
+/** Loops yield nil (so a function ending in a loop returns nil, as the reference). */
+function finishLoop(_form: Form, _parent: Chunk, _opts: Opts, _c: Compiler) {
+  return [NIL];
 }
 
 /** Split `[binders… &until cond]`: the binders and the optional until form. */
