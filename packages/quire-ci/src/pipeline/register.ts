@@ -63,10 +63,12 @@ export class PipelineRegistry {
         if (typeof input === "string" && input.length > 0) inputs.push(input);
         else this.problem(pos, `${label}: input ${i + 1} must be a job id or :quire/push, got ${describe(input)}`);
       });
+    } else if (typeof call.inputs === "string" && call.inputs.length > 0) {
+      this.problem(pos, `${label}: inputs must be a sequence; write [:${call.inputs}] rather than :${call.inputs}`);
+    } else if (call.inputs !== null && call.inputs !== undefined && typeof call.inputs === "object" && !Array.isArray(call.inputs) && Object.keys(call.inputs).length > 0) {
+      this.problem(pos, `${label}: inputs must be a sequence such as [:quire/push], got a table with keys`);
     } else {
-      const got = Array.isArray(call.inputs) || (call.inputs && typeof call.inputs === "object" && Object.keys(call.inputs).length === 0)
-        ? "an empty sequence"
-        : describe(call.inputs);
+      const got = typeof call.inputs === "object" && call.inputs !== null ? "an empty sequence" : describe(call.inputs);
       this.problem(pos, `${label} has no inputs (got ${got}): pass [:quire/push] or a job id`,
         "inputs are a non-empty sequence, e.g. [:quire/push] or [:test]");
     }
