@@ -4,12 +4,12 @@
 import { createRequire } from "node:module";
 import type * as Wasmoon from "wasmoon";
 import type { LuaEngine, LuaFactory, LuaThread } from "wasmoon";
-import { rawLua, type RawLua } from "./lua-stack.js";
+import { pushString, rawLua, type RawLua } from "./lua-stack.js";
 
 // Loaded through require: Node's ESM wrapper would first scan wasmoon's
 // 150 KB UMD bundle for exports, which costs ~25 ms of start-up.
 const wasmoon = createRequire(import.meta.url)("wasmoon") as typeof Wasmoon;
-const { decorateFunction, LUA_REGISTRYINDEX, LuaFactory: Factory, LuaRawResult } = wasmoon;
+const { LUA_REGISTRYINDEX, LuaFactory: Factory } = wasmoon;
 
 let factory: LuaFactory | undefined;
 
@@ -31,12 +31,53 @@ export async function newEngine(): Promise<LuaEngine> {
  */
 export type RawHostFunction = (L: number, argc: number) => number;
 
-export function pushRawFunction(thread: LuaThread, fn: RawHostFunction): void {
-  const decorated = decorateFunction(
-    (called: LuaThread, argc: number) => new LuaRawResult(fn(called.address, argc)),
-    { receiveThread: true, receiveArgsQuantity: true },
-  );
-  thread.pushValue(decorated);
+const LUA_REGISTRY_INDEX = -1001000;
+/** lua_upvalueindex(1) */
+const FIRST_UPVALUE = LUA_REGISTRY_INDEX - 1;
+
+/**
+ * Host primitives as plain C closures: one wasm function pointer per VM
+ * dispatches on an id held in the closure's upvalue. This skips wasmoon's
+ * per-call userdata checks and argument conversion, which dominate the cost
+ * of small calls such as `print`.
+ */
+export class RawFunctions {
+  private readonly fns = new Map<number, RawHostFunction>();
+  private next = 1;
+  private readonly pointer: number;
+
+  constructor(private readonly thread: LuaThread) {
+    const m = rawLua(thread);
+    const lua = thread.lua;
+    this.pointer = lua.module.addFunction((L: number): number => {
+      const fn = this.fns.get(m._lua_tonumberx(L, FIRST_UPVALUE, 0));
+      let message: string;
+      try {
+        if (fn === undefined) throw new Error("host function called after its VM was closed");
+        return fn(L, m._lua_gettop(L));
+      } catch (e) {
+        // Lua's own errors unwind as a thrown Infinity (emscripten's longjmp): let them pass.
+        if (e === Infinity) throw e;
+        message = e instanceof Error ? e.message : String(e);
+      }
+      pushString(m, L, message);
+      return lua.lua_error(L);
+    }, "ii");
+  }
+
+  /** Push `fn` onto `L` as a Lua function. */
+  push(L: number, fn: RawHostFunction): void {
+    const id = this.next++;
+    this.fns.set(id, fn);
+    const m = rawLua(this.thread);
+    m._lua_pushnumber(L, id);
+    this.thread.lua.lua_pushcclosure(L, this.pointer, 1);
+  }
+
+  close(): void {
+    this.fns.clear();
+    this.thread.lua.module.removeFunction(this.pointer);
+  }
 }
 
 export interface Registry {

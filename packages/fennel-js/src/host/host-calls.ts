@@ -39,6 +39,7 @@ export class HostCalls {
       for (let i = 1; i <= argc; i++) args.push(luaToJs(this.ctx, L, i));
       result = fn(...args);
     } catch (e) {
+      if (e === Infinity) throw e;
       return this.pushError(L, e);
     }
     if (isThenable(result)) {

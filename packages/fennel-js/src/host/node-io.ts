@@ -6,7 +6,7 @@ import { closeSync, mkdtempSync, openSync, renameSync, rmdirSync, statSync, unli
 import os from "node:os";
 import path from "node:path";
 import type { LuaThread } from "wasmoon";
-import { pushRawFunction, rawLua, type RawHostFunction } from "./engine.js";
+import { rawLua, type RawFunctions, type RawHostFunction } from "./engine.js";
 import { LUA_TNONE, LUA_TNIL, LUA_TNUMBER, pushBytes, pushString, readBytes, readString } from "./lua-stack.js";
 import { IO_LAYER_LUA } from "./lua/io-layer.js";
 import { FdSink, NodeFile, openFile, type OutputSink } from "./node-files.js";
@@ -36,6 +36,7 @@ function errnoOf(e: unknown): [number, string] {
 /** Install Node-backed `io` and `os` into the VM whose main thread is `global`. */
 export function installNodeIo(
   global: LuaThread,
+  raw: RawFunctions,
   stdoutSink: OutputSink,
   load: (L: number, src: string, name: string) => void,
   call: (L: number, nargs: number, nresults: number) => void,
@@ -242,10 +243,11 @@ export function installNodeIo(
   load(L, IO_LAYER_LUA, "=fennel-js.io");
   lua.lua_createtable(L, 0, 16);
   for (const [name, fn] of Object.entries(prims)) {
-    pushRawFunction(global, (L2, argc) => {
+    raw.push(L, (L2, argc) => {
       try {
         return fn(L2, argc);
       } catch (e) {
+        if (e === Infinity) throw e;
         m._lua_pushnil(L2);
         pushString(m, L2, e instanceof Error ? e.message : String(e));
         return 2;

@@ -7,7 +7,7 @@ import type { LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
 import type { ChunkMap } from "./chunks.js";
 import type { CompileResult } from "../types.js";
-import { pushRawFunction, type RawHostFunction, type Registry } from "./engine.js";
+import type { RawFunctions, RawHostFunction, Registry } from "./engine.js";
 import { errorText, type HostCalls } from "./host-calls.js";
 import { LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "./lua-stack.js";
 import { searchPath } from "./modules.js";
@@ -19,6 +19,7 @@ export interface PrimitiveHost {
   readonly global: LuaThread;
   readonly m: RawLua;
   readonly reg: Registry;
+  readonly raw: RawFunctions;
   readonly calls: HostCalls;
   readonly output: OutputSink;
   readonly root: string;
@@ -89,7 +90,7 @@ export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): v
   }
   lua.lua_createtable(L, 0, 12);
   for (const [name, fn] of Object.entries(prims)) {
-    pushRawFunction(vm.global, fn);
+    vm.raw.push(L, fn);
     lua.lua_setfield(L, -2, name);
   }
   vm.reg.push(L, viewRef);

@@ -10,7 +10,7 @@ import type { CompileResult } from "../types.js";
 import { VIEW_LUA } from "../view.js";
 import { ChunkMap } from "./chunks.js";
 import { jsToLua, luaToJs, rememberLuaFunction, type ConvertContext, type LuaFunction } from "./convert.js";
-import { newEngine, pushRawFunction, rawLua, registry, type Registry } from "./engine.js";
+import { newEngine, rawLua, RawFunctions, registry, type Registry } from "./engine.js";
 import { HostCalls } from "./host-calls.js";
 import { loadBytes, pushString, readString, type RawLua } from "./lua-stack.js";
 import { PRELUDE_LUA } from "./lua/prelude.js";
@@ -70,6 +70,8 @@ export class VM {
   /** @internal */
   readonly reg: Registry;
   /** @internal */
+  readonly raw: RawFunctions;
+  /** @internal */
   readonly ctx: ConvertContext;
   /** @internal */
   readonly calls: HostCalls;
@@ -101,6 +103,7 @@ export class VM {
     this.global = engine.global;
     this.m = rawLua(this.global);
     this.reg = registry(this.global);
+    this.raw = new RawFunctions(this.global);
     this.root = path.resolve(options.root ?? process.cwd());
     this.allowed = options.allowedGlobals === undefined ? [] : options.allowedGlobals;
     this.output = options.stdout ?? defaultStdout();
@@ -149,7 +152,7 @@ export class VM {
       this.loadOrThrow(L, PIPELINE_PROFILE_LUA, "=fennel-js.profile");
       this.callOrThrow(L, 0, 0);
     } else {
-      installNodeIo(this.global, this.output, (L2, src, name) => this.loadOrThrow(L2, src, name), (L2, n, r) => this.callOrThrow(L2, n, r));
+      installNodeIo(this.global, this.raw, this.output, (L2, src, name) => this.loadOrThrow(L2, src, name), (L2, n, r) => this.callOrThrow(L2, n, r));
     }
   }
 
@@ -372,8 +375,7 @@ export class VM {
   private pushHostFunction(L: number, name: string, fn: (...args: any[]) => unknown): void {
     this.reg.push(L, this.helpers.wrapHost);
     pushString(this.m, L, name);
-    const thread = this.global.stateToThread(L);
-    pushRawFunction(thread, (L2, argc) => this.calls.call(fn, L2, argc));
+    this.raw.push(L, (L2, argc) => this.calls.call(fn, L2, argc));
     this.global.lua.lua_callk(L, 2, 1, 0, null);
   }
 
@@ -434,6 +436,7 @@ export class VM {
     this.output.flush();
     this.closed = true;
     this.global.close();
+    this.raw.close();
     if (this.hookPtr !== undefined) this.global.lua.module.removeFunction(this.hookPtr);
   }
 }
