@@ -44,3 +44,16 @@ export async function computePushOutputs(
     repo: context.repo,
   };
 }
+
+/** The file that makes a pushed tree a pipeline (SPEC §4). */
+export const PIPELINE_FILE = ".quire/ci.fnl";
+
+/** Does the tree of `commit` hold a pipeline file? */
+export async function hasPipeline(gitDir: string, commit: string): Promise<boolean> {
+  try {
+    const type = await runGit(["cat-file", "-t", "--end-of-options", `${commit}:${PIPELINE_FILE}`], { gitDir });
+    return type.trim() === "blob";
+  } catch {
+    return false;
+  }
+}

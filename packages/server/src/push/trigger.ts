@@ -1,8 +1,9 @@
-// What a push does on the server: for each updated, non-deleted ref, compute
-// its `:quire/push` outputs from git, create a run (which supersedes older
-// runs of the same repo and ref), then wake the queue once.
+// What a push does on the server: for each updated, non-deleted ref whose
+// tree has a .quire/ci.fnl, compute its `:quire/push` outputs from git, create
+// a run (which supersedes older runs of the same repo and ref), then wake the
+// queue once.
 import { isZeroSha, type PushEvent, type PushOutputs } from "@quire/shared";
-import { computePushOutputs } from "../git/push-outputs.js";
+import { computePushOutputs, hasPipeline, PIPELINE_FILE } from "../git/push-outputs.js";
 import { openRepo } from "../git/repos.js";
 import type { QueuedRun, SkippedRef } from "./protocol.js";
 
@@ -39,11 +40,15 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
   const outputs = await Promise.all(
     event.refs.map(async (update): Promise<PushOutputs | string> => {
       if (isZeroSha(update.new_sha)) return "the ref was deleted";
+      let push: PushOutputs;
       try {
-        return await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher });
+        push = await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher });
       } catch (e) {
         return `cannot read ${update.new_sha} from git: ${e instanceof Error ? e.message : String(e)}`;
       }
+      // A tree without a pipeline has nothing to run; a failed run per push would only be noise.
+      if (!(await hasPipeline(repo.dir, push.sha))) return `no ${PIPELINE_FILE} in ${push.sha.slice(0, 12)}`;
+      return push;
     }),
   );
   for (const [i, update] of event.refs.entries()) {

@@ -125,6 +125,17 @@ describe("post-receive hook and push socket", () => {
     expect(created[0]!.push).toMatchObject({ sha: head, ref: "refs/tags/v1.0", branch: null, tag: "v1.0", previous_sha: null });
   });
 
+  it("a pushed tree without .quire/ci.fnl starts no run, and says why", async () => {
+    const other = await workTree(path.join(data, "repos", "app.git"));
+    const sha = await commitFiles(other, { "plain.txt": "no pipeline here\n" }, "no ci");
+    const r = await gitAsync(other, ["push", "origin", "HEAD:refs/heads/no-ci"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`remote: quire: no run for refs/heads/no-ci: no .quire/ci.fnl in ${sha.slice(0, 12)}`);
+    expect(created).toEqual([]);
+    expect(wakes).toBe(0);
+    await rm(other, { recursive: true, force: true });
+  });
+
   it("a push of only a deletion queues nothing and does not wake the queue", async () => {
     expect((await gitAsync(work, ["push", "-q", "origin", "main:gone"])).status).toBe(0);
     created.length = 0;
