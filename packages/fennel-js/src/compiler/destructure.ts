@@ -4,7 +4,7 @@
 import { compileMessages as M } from "../diagnostics.js";
 import { List, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
 import type { Compiler } from "./compiler.js";
-import type { Chunk } from "./emit.js";
+import { Chunk } from "./emit.js";
 import { asPrefix, joinExprs, one, type Expr } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
 import type { Scope } from "./scope.js";
@@ -22,14 +22,26 @@ export function destructure(
 ): void {
   const line = c.lineOf(pattern);
   if (pattern instanceof Sym) {
-    const lhs = mode === "local" || mode === "var" ? undefined : target(pattern, scope, c, mode);
-    const e = c.compile1(init, scope, parent);
-    if (lhs === undefined) {
-      const lua = declare(pattern, scope, c, mode);
-      parent.emit(`local ${lua} = ${e.code}`, line);
-    } else {
-      parent.emit(`${lhs} = ${e.code}`, line);
+    if (mode === "local" || mode === "var") {
+      // As the reference lays it out: `local x = v` when the value is one
+      // expression, else `local x` then the statements assigning x.
+      checkLocalName(pattern, c);
+      const lua = scope.pickName(pattern.name);
+      const scratch = new Chunk();
+      c.compile(init, scope, scratch, { nval: 1, target: lua });
+      const only = scratch.items.length === 1 ? scratch.items[0] : undefined;
+      if (typeof only === "string" && only.startsWith(lua + " = ")) {
+        parent.emit("local " + only, scratch.lines[0]!);
+      } else {
+        parent.emit(`local ${lua}`, line);
+        parent.append(scratch);
+      }
+      scope.setLocal(pattern.name, { lua, isVar: mode === "var" });
+      return;
     }
+    const lhs = target(pattern, scope, c, mode);
+    const e = c.compile1(init, scope, parent);
+    parent.emit(`${lhs} = ${e.code}`, line);
     return;
   }
   if (pattern instanceof List && isSymHead(pattern, ".") && mode === "set") {
@@ -166,11 +178,15 @@ function isSpecialMarker(s: Sym): boolean {
 
 /** Declare a new local for `sym` (no multisyms). */
 export function declare(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): string {
+  checkLocalName(sym, c);
+  return scope.declare(sym.name, mode === "var");
+}
+
+function checkLocalName(sym: Sym, c: Compiler): void {
   const name = sym.name;
   if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.localMultisym(name));
   if (isSpecialMarker(sym)) c.error(sym, M.badBinding(name));
   if (c.specials.has(name) || c.builtinMacros.has(name)) c.error(sym, M.shadowSpecial(name));
-  return scope.declare(name, mode === "var");
 }
 
 /** The assignable Lua place for `sym` under set/global. */

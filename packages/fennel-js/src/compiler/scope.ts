@@ -84,13 +84,22 @@ export class Scope {
 
   /** Bind Fennel `name` in this scope and return its Lua name. */
   declare(name: string, isVar = false): string {
-    // Like the reference: a Lua name already visible (even for the same
-    // Fennel name, when shadowing) gets a counter appended: x, x0, x1…
+    const lua = this.pickName(name);
+    this.setLocal(name, { lua, isVar });
+    return lua;
+  }
+
+  /**
+   * Choose and reserve the Lua name for a new local `name` without binding
+   * it yet (its value is compiled first). Like the reference, a Lua name
+   * already visible (even when shadowing the same Fennel name) gets a
+   * counter appended: x, x0, x1…
+   */
+  pickName(name: string): string {
     const base = mangleLocal(name);
     let lua = base;
     let n = 0;
     while (this.luaNameOwner(lua) !== undefined) lua = base + n++;
-    this.setLocal(name, { lua, isVar });
     (this.luaNamesMap ??= new Map()).set(lua, name);
     return lua;
   }
