@@ -7,18 +7,13 @@ function splitZ(out: string): string[] {
   return out.split("\0").filter((s) => s !== "");
 }
 
-/** The paths a push changed: old..new, or the tip commit's own change for a new ref. */
-async function filesChanged(gitDir: string, oldSha: string | null, commit: string, parents: string[]): Promise<string[]> {
-  if (oldSha !== null) {
-    try {
-      return splitZ(await runGit(["diff", "--name-only", "-z", "--no-renames", oldSha, commit, "--"], { gitDir }));
-    } catch {
-      // The old object may be unreachable (e.g. a tag that pointed at a blob); fall back to the tip commit.
-    }
-  }
-  if (parents.length > 0) {
-    return splitZ(await runGit(["diff", "--name-only", "-z", "--no-renames", parents[0]!, commit, "--"], { gitDir }));
-  }
+function diffNames(gitDir: string, from: string, to: string): Promise<string[]> {
+  return runGit(["diff", "--name-only", "-z", "--no-renames", from, to, "--"], { gitDir }).then(splitZ);
+}
+
+/** The paths the tip commit itself changed (against its first parent, or its whole tree for a root commit). */
+async function tipChanges(gitDir: string, commit: string, parents: string[]): Promise<string[]> {
+  if (parents.length > 0) return diffNames(gitDir, parents[0]!, commit);
   return splitZ(await runGit(["ls-tree", "-r", "--name-only", "-z", commit], { gitDir }));
 }
 
@@ -28,17 +23,24 @@ export async function computePushOutputs(
   update: RefUpdate,
   context: { repo: string; pusher?: string | undefined },
 ): Promise<PushOutputs> {
-  // One git call for the commit, its parents and its message (`^{commit}` peels a tag).
-  const out = await runGit(["log", "-1", "--format=%H%x00%P%x00%B", "--end-of-options", `${update.new_sha}^{commit}`], { gitDir });
+  const tip = `${update.new_sha}^{commit}`;
+  const previous = isZeroSha(update.old_sha) ? null : update.old_sha;
+  // old..new needs nothing from the log, so both go to git at once. The old
+  // object may be gone or not a commit (a tag that pointed at a blob): then
+  // fall back to what the tip commit changed.
+  const [out, sincePrevious] = await Promise.all([
+    // One git call for the commit, its parents and its message (`^{commit}` peels a tag).
+    runGit(["log", "-1", "--format=%H%x00%P%x00%B", "--end-of-options", tip], { gitDir }),
+    previous === null ? Promise.resolve(null) : diffNames(gitDir, previous, tip).catch(() => null),
+  ]);
   const [commit = "", parentList = "", message = ""] = out.split("\0");
   const parents = parentList.split(" ").filter((p) => p !== "");
-  const previous = isZeroSha(update.old_sha) ? null : update.old_sha;
   return {
     sha: commit,
     ref: update.ref,
     ...refParts(update.ref),
     previous_sha: previous,
-    files_changed: await filesChanged(gitDir, previous, commit, parents),
+    files_changed: sincePrevious ?? (await tipChanges(gitDir, commit, parents)),
     pusher: context.pusher ?? null,
     commit_message: message.replace(/\n+$/, ""),
     repo: context.repo,

@@ -41,13 +41,18 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
     event.refs.map(async (update): Promise<PushOutputs | string> => {
       if (isZeroSha(update.new_sha)) return "the ref was deleted";
       let push: PushOutputs;
+      let pipeline: boolean;
       try {
-        push = await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher });
+        // `<tag>:<path>` peels to the tree too, so both questions can go to git at once.
+        [push, pipeline] = await Promise.all([
+          computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher }),
+          hasPipeline(repo.dir, update.new_sha),
+        ]);
       } catch (e) {
         return `cannot read ${update.new_sha} from git: ${e instanceof Error ? e.message : String(e)}`;
       }
       // A tree without a pipeline has nothing to run; a failed run per push would only be noise.
-      if (!(await hasPipeline(repo.dir, push.sha))) return `no ${PIPELINE_FILE} in ${push.sha.slice(0, 12)}`;
+      if (!pipeline) return `no ${PIPELINE_FILE} in ${push.sha.slice(0, 12)}`;
       return push;
     }),
   );
