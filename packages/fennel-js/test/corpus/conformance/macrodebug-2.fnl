@@ -1,0 +1,5 @@
+(macrodebug (when a b c))
+(macrodebug (-> x (f) (g 1)))
+(macrodebug (->> x (f) (g 1)))
+(macrodebug (doto x (f) (g 1)))
+(macrodebug (partial f 1))

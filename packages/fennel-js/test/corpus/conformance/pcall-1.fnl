@@ -1,0 +1,6 @@
+(print (pcall (fn [] 1 2)))
+(print (pcall (fn [] (values 1 2))))
+(print (pcall (fn [] (error :plain 0))))
+(print (type (select 2 (pcall (fn [] (error [1 2]))))))
+(print (select 2 (xpcall #(error :x 0) #(.. "h:" $))))
+(print (pcall pcall error :e 0))

@@ -1,0 +1,4 @@
+(local t {: print})
+(print (= t.print print))
+(local x 1)
+(print (. {: x} :x))

@@ -1,0 +1,3 @@
+(local a {:b {:c (fn [self] self.v) :v 1}})
+(print (a.b:c))
+(print a:b)

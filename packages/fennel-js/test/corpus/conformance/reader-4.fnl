@@ -1,0 +1,5 @@
+(local λx 1)
+(local ünï 2)
+(local $x 3)
+(print λx ünï $x)
+(print :kw-with-üñí)

@@ -1,0 +1,2 @@
+(io.stderr:write "to stderr\n")
+(print "to stdout")

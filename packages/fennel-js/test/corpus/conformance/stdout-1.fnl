@@ -1,0 +1,5 @@
+(io.stdout:write "via stdout " 42 "\n")
+(io.write (string.format "%05d\n" 42))
+(local f io.stdout)
+(f:write "handle\n")
+(print (io.type io.stdout))

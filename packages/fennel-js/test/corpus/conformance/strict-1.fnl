@@ -1,0 +1,1 @@
+(fn f [] (print "in f") (g))

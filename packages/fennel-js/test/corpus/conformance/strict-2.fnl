@@ -1,0 +1,1 @@
+(set undefined-var 1)

@@ -1,0 +1,8 @@
+(local fennel (require :fennel))
+(print (fennel.view (fennel.list (fennel.sym :a) 1 "s")))
+(print (fennel.view (fennel.sym :my-sym)))
+(print (fennel.view [:a "b c" :d-e "f\ng"]))
+(print (fennel.view {:nested {:list [1 [2 [3 [4]]]]}}))
+(print (fennel.view {true 1 false 2}))
+(print (fennel.view {[1] :tablekey}))
+(print (fennel.view (setmetatable [1 2] {:__index {}})))

@@ -1,0 +1,8 @@
+(local fennel (require :fennel))
+(print (fennel.view [1 2 nil 4]))
+(print (fennel.view {1 1 2 2 4 4}))
+(print (fennel.view {1 1 2 2 5 5}))
+(print (fennel.view {-1 :neg 0 :zero 1 :one}))
+(print (fennel.view {1.5 :f 2 :i}))
+(print (fennel.view [[]]))
+(print (fennel.view [{}]))
