@@ -67,7 +67,7 @@ function runCli(file: string, args: string[], cwd: string, stdin?: Buffer): Prom
     const child = execFile(
       process.execPath,
       [CLI_PATH, file, ...args],
-      { cwd, encoding: "buffer", timeout: 20_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, encoding: "buffer", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
         resolve({ code, stdout, stderr: stderr.toString("utf8") });
@@ -111,7 +111,7 @@ describe("fennel-js corpus", () => {
               expect(r.stderr, `stderr should contain ${JSON.stringify(line)}`).toContain(line);
             }
           }
-        });
+        }, 90_000);
       }
     });
   }
