@@ -49,7 +49,7 @@ export class Chunk {
   }
 }
 
-/** Flatten a chunk tree into Lua text and the line map. */
+/** Flatten a chunk tree into Lua text and the line map (trailing do/end blocks spliced). */
 export function flatten(root: Chunk): { lua: string; lines: Array<number | undefined> } {
   const out: string[] = [];
   const lines: Array<number | undefined> = [undefined];
@@ -57,7 +57,15 @@ export function flatten(root: Chunk): { lua: string; lines: Array<number | undef
   const walk = (c: Chunk, depth: number): void => {
     const pad = depth < INDENT.length ? INDENT[depth]! : "  ".repeat(depth);
     const items = c.items;
-    for (let i = 0; i < items.length; i++) {
+    let n = items.length;
+    // As the reference's peephole pass: a block ending in `do … end` splices
+    // that body in place (nothing follows it, so its locals cannot leak).
+    let tail: Chunk | undefined;
+    if (n >= 3 && items[n - 3] === "do" && typeof items[n - 2] !== "string" && items[n - 1] === "end") {
+      tail = items[n - 2] as Chunk;
+      n -= 3;
+    }
+    for (let i = 0; i < n; i++) {
       const it = items[i]!;
       if (typeof it !== "string") {
         walk(it, depth + 1);
@@ -72,6 +80,7 @@ export function flatten(root: Chunk): { lua: string; lines: Array<number | undef
         k = it.indexOf("\n", k + 1);
       }
     }
+    if (tail !== undefined) walk(tail, depth);
   };
   walk(root, 0);
   return { lua: out.join("\n") + "\n", lines };
