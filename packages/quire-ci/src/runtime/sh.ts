@@ -84,6 +84,31 @@ function parseOptions(opts: unknown): ShOptions | string {
   return out;
 }
 
+/** Most output (per stream) handed back to the pipeline; the log always has all of it. */
+const MAX_RETURNED_BYTES = 16 * 1024 * 1024;
+
+/** Collects a stream for the return value, up to MAX_RETURNED_BYTES. */
+class Captured {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private truncated = false;
+  push(chunk: Buffer): void {
+    if (this.size >= MAX_RETURNED_BYTES) {
+      this.truncated = true;
+      return;
+    }
+    const room = MAX_RETURNED_BYTES - this.size;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept !== chunk) this.truncated = true;
+    this.chunks.push(kept);
+    this.size += kept.length;
+  }
+  text(): string {
+    const s = Buffer.concat(this.chunks).toString("utf8");
+    return this.truncated ? `${s}\n[quire-ci: output cut at ${MAX_RETURNED_BYTES} bytes; the log has all of it]\n` : s;
+  }
+}
+
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
 export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unknown, rawOpts: unknown): Promise<HostResult> {
@@ -111,8 +136,8 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
     ctx.observer?.onShLine?.(job.id, n, stream, line),
   );
   const env = opts.env ? { ...ctx.baseEnv, ...opts.env } : ctx.baseEnv;
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
+  const out = new Captured();
+  const err = new Captured();
 
   const launcher = ctx.launcher ?? directLauncher;
   const exit = await new Promise<number>((resolve) => {
@@ -161,8 +186,8 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
   ctx.emitter.emit({ type: "sh_finished", job_id: job.id, n, exit_code: exit });
   const result = {
     exit,
-    stdout: Buffer.concat(out).toString("utf8"),
-    stderr: Buffer.concat(err).toString("utf8"),
+    stdout: out.text(),
+    stderr: err.text(),
     cmd: shown,
   };
   if (opts.check && exit !== 0) {
