@@ -161,6 +161,39 @@ describe("server mode", () => {
     expect(onDisk.at(-1)).toMatchObject({ type: "run_finished", outcome: "timed-out" });
   });
 
+  test("SIGTERM (supersede) stops the commands quire-ci started, not just quire-ci", async () => {
+    let ws = "";
+    const server = await startServer();
+    ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :long [:quire/push]
+  (fn [{: sh}] (sh "sleep 60 & echo $! > sleeper.pid; wait")))
+`);
+    const runDir = tempDir("quire-ci-run-");
+    const child = spawn(process.execPath, [BIN, "--events", path.join(runDir, "events.jsonl"), "--out-dir", runDir], {
+      cwd: ws,
+      env: { PATH: process.env.PATH ?? "", ...serverEnv(server) },
+      stdio: "ignore",
+    });
+    const pidFile = path.join(ws, "sleeper.pid");
+    for (let i = 0; i < 200 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
+    const sleeper = Number(fs.readFileSync(pidFile, "utf8"));
+    expect(() => process.kill(sleeper, 0)).not.toThrow();
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    let alive = true;
+    for (let i = 0; i < 40 && alive; i++) {
+      try {
+        process.kill(sleeper, 0);
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive, "the sleeping command outlived quire-ci").toBe(false);
+  });
+
   test("quire-ci itself failing exits non-zero: bootstrap refused, no server, missing environment", async () => {
     const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :x [:quire/push] (fn [] nil))\n`);
     const refused = await startServer({ bootstrapStatus: 409 });
