@@ -7,6 +7,8 @@ import { mangleLocal } from "./mangle.js";
 export interface LocalInfo {
   lua: string;
   isVar: boolean;
+  /** For `(fn name [args] "doc" …)`: what `(doc name)` shows. */
+  doc?: { arglist: string[]; docstring: string | undefined };
 }
 
 /** A user macro: runs in the compile-time VM; `ref` names it there. */

@@ -8,6 +8,7 @@ import type { Chunk } from "../compiler/emit.js";
 import { Expr } from "../compiler/expr.js";
 import { Scope } from "../compiler/scope.js";
 import { List, Sequence, Str, Sym, Table, Varg, type Form } from "../reader/forms.js";
+import { printForm } from "../reader/print.js";
 
 export const fnSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;
@@ -36,6 +37,8 @@ export const fnSpecial: SpecialFn = (form, scope, parent, opts, c) => {
     luaName = c.gensym(scope, "fn");
   } else if (name !== undefined) {
     luaName = declare(name, scope, c, "local");
+    const info = scope.locals.get(name.name);
+    if (info !== undefined) info.doc = { arglist: params.items.map(printForm), docstring: docstringOf(items, i + 1) };
   } else {
     luaName = c.gensym(scope);
   }
@@ -44,6 +47,16 @@ export const fnSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   return [new Expr(luaName, "sym")];
   void opts;
 };
+
+function docstringOf(items: Form[], at: number): string | undefined {
+  if (items.length <= at + 1) return undefined;
+  const f = items[at];
+  if (f instanceof Str) return f.value;
+  if (f instanceof Table) {
+    for (const [k, v] of f.entries) if (k instanceof Str && k.value === "fnl/docstring" && v instanceof Str) return v.value;
+  }
+  return undefined;
+}
 
 /** Emit `header(params) body end`, binding params in a fresh function scope. */
 export function emitFunction(

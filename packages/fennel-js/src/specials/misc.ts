@@ -43,7 +43,25 @@ export const commentSpecial: SpecialFn = (form, _scope, parent, _opts, c) => {
 export const docSpecial: SpecialFn = (form, scope, _parent, _opts, c) => {
   const name = form.items[1];
   if (!(name instanceof Sym)) return c.error(name ?? form, M.docsNeedSym());
-  const known = scope.lookup(name.name) !== undefined || c.specials.has(name.name) || c.findMacro(name.name, scope) !== undefined;
-  const text = known ? `(${name.name} ...)\n  #<undocumented>` : `${name.name} not found`;
-  return [new Expr(`print(${luaString(text)})`, "call")];
+  const n = name.name;
+  const info = scope.lookup(n);
+  const undocumented = "#<undocumented>";
+  if (info?.doc !== undefined) {
+    const doc = (info.doc.docstring ?? undocumented).replace(/\n$/, "").replace(/\n/g, "\n  ");
+    return [new Expr(`print(${luaString(`(${[n, ...info.doc.arglist].join(" ")})\n  ${doc}`)})`, "call")];
+  }
+  if (info !== undefined || n.includes(".")) {
+    const v = c.symbolExpr(name, scope).code;
+    const fnText = luaString(`(${n} #<unknown-arguments>)\n  ${undocumented}`);
+    return [new Expr(`print(((type(${v}) == "function") and ${fnText}) or ${luaString(`${n}\n  ${undocumented}`)})`, "call")];
+  }
+  if (c.specials.has(n) || c.findMacro(n, scope) !== undefined) {
+    return [new Expr(`print(${luaString(`(${n} ...)\n  ${undocumented}`)})`, "call")];
+  }
+  if (c.isAllowedGlobal(n)) {
+    const v = c.symbolExpr(name, scope).code;
+    const fnText = luaString(`(${n} #<unknown-arguments>)\n  ${undocumented}`);
+    return [new Expr(`print(((type(${v}) == "function") and ${fnText}) or ${luaString(`${n}\n  ${undocumented}`)})`, "call")];
+  }
+  return [new Expr(`print(${luaString(`${n} not found`)})`, "call")];
 };

@@ -1,0 +1,7 @@
+(fn add [a b] "Adds a\nand b." (+ a b))
+(doc add)
+(fn nodoc [x] x)
+(doc nodoc)
+(fn with-meta [x & more] {:fnl/docstring "From metadata."} x)
+(doc with-meta)
+(print (add 1 2))
