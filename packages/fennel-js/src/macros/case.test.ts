@@ -98,6 +98,10 @@ describe("case-try and match-try", () => {
     expect(out).toBe("cmd!\tdenied\npinned-equal\nno\n");
   });
 
+  it("is nil when empty and the value itself with no steps, like the reference", async () => {
+    expect(await runFennel("(print (case-try) (match-try) (case-try 5) (match-try 6))")).toBe("nil\tnil\t5\t6\n");
+  });
+
   it("requires bodies for every step and catch pattern", () => {
     expect(compileError("(case-try 1 a)").reason).toBe("expected every pattern to have a body");
     expect(compileError("(case-try 1 a a (catch _))").reason).toBe("expected every catch pattern to have a body");

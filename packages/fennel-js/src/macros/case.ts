@@ -1,7 +1,7 @@
 // Pattern-matching macros: `case`/`match` (match pins locals in scope) and the
 // chained `case-try`/`match-try`. Single patterns compile in pattern.ts.
 import { List, Sym, Varg, type Form } from "../reader/forms.js";
-import { isMultiSym, isSymNamed, L, Q, S, trueAt } from "./build.js";
+import { isMultiSym, isSymNamed, L, nilAt, Q, S, trueAt } from "./build.js";
 import { fail, MSG } from "./messages.js";
 import { PatternCompiler, valueCount } from "./pattern.js";
 import type { MacroContext, MacroFn } from "./types.js";
@@ -52,11 +52,12 @@ export const matchMacro: MacroFn = (form, ctx) => caseImpl(form, ctx, true);
 /**
  * `(case-try expr pat1 body1 pat2 body2 … (catch pat body …))`: each step's
  * values go to the next pattern; the first mismatch goes to `catch`, or is
- * returned as is when there is no catch.
+ * returned as is when there is no catch. An empty `(case-try)` is nil, as in
+ * the reference.
  */
 function caseTryImpl(form: List, ctx: MacroContext, how: "case" | "match"): Form {
   const [, expr, ...steps] = form.items;
-  if (expr === undefined) fail(ctx, form, MSG.missingSubject(`${how}-try`));
+  if (expr === undefined) return nilAt(form.pos);
   const p = form.pos;
   const last = steps[steps.length - 1];
   let katch: Form[] = [S("_", p), new Varg(p)];

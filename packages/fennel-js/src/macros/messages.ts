@@ -40,6 +40,7 @@ export const MSG = {
   oneInto: () => m(`expected only one &into clause`, `removing the extra &into.`),
   intoTarget: () =>
     m(`expected table, function call, or symbol in &into clause`, `writing &into [] or &into some-table.`),
+  nilSafeTable: () => m(`expected table argument`, `writing (?. tbl key…) with the table to look into.`),
   missingSubject: (name: string) => m(`missing subject`, `giving ${name} a value to match: (${name} value pattern body).`),
   evenPairs: () =>
     m(`expected even number of pattern/body pairs`, `giving every pattern a body; use _ as the last pattern for a default.`),

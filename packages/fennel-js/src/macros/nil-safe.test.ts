@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runFennel } from "./testing.js";
+import { compileError, runFennel } from "./testing.js";
 
 describe("?.", () => {
   it("looks keys up in turn and stops at nil", async () => {
@@ -7,6 +7,10 @@ describe("?.", () => {
       (local t {:a {:b {:c 42}} :f false})
       (print (?. t :a :b :c) (?. t :a :missing :c) (?. nil :x) (?. t :f) (?. [[1 2] [3 4]] 2 1))`);
     expect(out).toBe("42\tnil\tnil\tfalse\t3\n");
+  });
+
+  it("refuses to compile without a table, like the reference", () => {
+    expect(compileError("(?.)").reason).toBe("expected table argument");
   });
 
   it("evaluates each key only when the lookup gets that far", async () => {

@@ -2,16 +2,21 @@
 // stop at the first nil (false keeps going, as in the reference).
 import type { Form, List, Pos } from "../reader/forms.js";
 import { asCall, L, Q, S, nilAt } from "./build.js";
+import { fail, MSG } from "./messages.js";
 import type { MacroContext, MacroFn } from "./types.js";
 
 function notNil(p: Pos, x: Form): List {
   return L(p, S("not=", p), nilAt(p), x);
 }
 
-/** `(?. t k1 k2)`: look up each key in turn, yielding nil once a step is nil. */
+/**
+ * `(?. t k1 k2)`: look up each key in turn, yielding nil once a step is nil.
+ * With no table at all the reference fails to compile (its expansion is an
+ * incomplete `var`), so this is a compile error at the call too.
+ */
 export const nilSafeDot: MacroFn = (form, ctx) => {
   const [, tbl, ...keys] = form.items;
-  if (tbl === undefined) return nilAt(form.pos);
+  if (tbl === undefined) fail(ctx, form, MSG.nilSafeTable());
   const p = form.pos;
   const step = (cur: Form, i: number): Form => {
     if (i === keys.length) return cur;

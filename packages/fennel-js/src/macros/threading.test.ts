@@ -38,6 +38,6 @@ describe("-> and ->>", () => {
   });
 
   it("yield nil when given nothing, like the reference", async () => {
-    expect(await runFennel("(print (->) (->>) (-?>) (-?>>) (?.))")).toBe("nil\tnil\tnil\tnil\tnil\n");
+    expect(await runFennel("(print (->) (->>) (-?>) (-?>>))")).toBe("nil\tnil\tnil\tnil\n");
   });
 });
