@@ -107,8 +107,9 @@ export class NodeFile {
     }
   }
 
-  private fill(): boolean {
-    if (this.eof) return false;
+  /** The next chunk after what is buffered, or undefined at end of file. */
+  private readChunk(): Buffer | undefined {
+    if (this.eof) return undefined;
     const chunk = Buffer.alloc(65536);
     let n: number;
     for (;;) {
@@ -130,9 +131,15 @@ export class NodeFile {
     }
     if (n === 0) {
       this.eof = true;
-      return false;
+      return undefined;
     }
-    this.rbuf = this.rbuf.length === 0 ? chunk.subarray(0, n) : Buffer.concat([this.rbuf, chunk.subarray(0, n)]);
+    return chunk.subarray(0, n);
+  }
+
+  private fill(): boolean {
+    const chunk = this.readChunk();
+    if (chunk === undefined) return false;
+    this.rbuf = this.rbuf.length === 0 ? chunk : Buffer.concat([this.rbuf, chunk]);
     return true;
   }
 
@@ -159,8 +166,13 @@ export class NodeFile {
   }
 
   readAll(): Buffer {
-    while (this.fill());
-    return this.take(this.rbuf.length);
+    // Gather chunks and join once: appending each to the buffer would be quadratic.
+    const parts: Buffer[] = [this.take(this.rbuf.length)];
+    for (let chunk = this.readChunk(); chunk !== undefined; chunk = this.readChunk()) {
+      parts.push(chunk);
+      if (this.pos !== null) this.pos += chunk.length;
+    }
+    return Buffer.concat(parts);
   }
 
   readCount(n: number): Buffer | undefined {
