@@ -2,14 +2,14 @@
 // compile errors. Hints (`* Try …`) live in friend.ts.
 
 export const parseMessages = {
-  unclosed: (closer: string, opener: string) => `expected closing delimiter ${closer} for ${opener}`,
+  unclosed: (closers: string) => `expected closing delimiter${closers.length > 1 ? "s" : ""} ${closers}`,
   unexpectedCloser: (c: string) => `unexpected closing delimiter ${c}`,
   mismatchedCloser: (c: string, expected: string) => `mismatched closing delimiter ${c}, expected ${expected}`,
   prefixAtEnd: (name: string) => `expected a form after ${name} prefix at end of input`,
   prefixBeforeCloser: (name: string, c: string) => `expected a form after ${name} prefix before ${c}`,
+  whitespaceAfterPrefix: () => "invalid whitespace after quoting prefix",
   oddTable: () => "expected even number of values in table literal",
   shorthandNeedsSym: () => "expected a symbol after : in table shorthand",
-  unterminatedString: () => "unterminated string",
   badEscape: (esc: string) => `invalid escape sequence ${esc}`,
   illegalChar: (c: string) => `illegal character: ${c}`,
   badNumber: (t: string) => `could not read number "${t}"`,

@@ -42,13 +42,13 @@ export function hintsFor(reason: string): string[] {
 
 /** Hints for parse errors. */
 export function parseHintsFor(reason: string): string[] {
-  if (/^expected closing delimiter/.test(reason)) return ["* Try adding the missing closing delimiter."];
+  if (/^expected closing delimiters? [^"]*$/.test(reason)) return ["* Try adding the missing closing delimiter."];
   if (/^unexpected closing delimiter/.test(reason)) return ["* Try deleting the extra closing delimiter."];
   if (/^mismatched closing delimiter/.test(reason)) return ["* Try matching each opening delimiter with its closer."];
   if (/^expected even number of values in table literal/.test(reason)) {
     return ["* Try removing a key or adding a value so every key has a value."];
   }
-  if (/^unterminated string/.test(reason)) return ["* Try adding the closing \" of the string."];
+  if (/^expected closing delimiters? .*"$/.test(reason)) return ["* Try adding the closing \" of the string."];
   if (/^could not read number/.test(reason)) return ["* Try making it a valid number, or a symbol that does not start with a digit."];
   if (/^invalid escape/.test(reason)) return ["* Try escaping the backslash as \\\\."];
   return [];

@@ -54,6 +54,8 @@ describe("reader", () => {
     expect(t.entries.map(([k]) => (k as Str).value)).toEqual(["x", "y"]);
     expect((t.entries[0]![1] as Sym).name).toBe("x");
     expect(one("# ") instanceof Sym).toBe(true);
+    expect(printForm(one("#foo"))).toBe("(hashfn foo)");
+    expect(printForm(one("(# t)"))).toBe("(# t)");
   });
 
   it("skips comments and a shebang line", () => {
@@ -61,12 +63,14 @@ describe("reader", () => {
   });
 
   it("reports parse errors with positions", () => {
-    expect(parseError("(print 1").message).toMatch(/^t\.fnl:1:0: Parse error: expected closing delimiter \)/);
+    expect(parseError("(print 1").message).toMatch(/^t\.fnl:1:8: Parse error: expected closing delimiter \)/);
+    expect(parseError("(a [b\n").message).toMatch(/^t\.fnl:2:0: Parse error: expected closing delimiters \)\]/);
     expect(parseError("\n(a))").message).toMatch(/^t\.fnl:2:3: Parse error: unexpected closing delimiter \)/);
     expect(parseError("[1 2)").reason).toBe("mismatched closing delimiter ), expected ]");
     expect(parseError("{:a}").reason).toBe("expected even number of values in table literal");
     expect(parseError("(x 1abc)").reason).toBe('could not read number "1abc"');
-    expect(parseError('(x "abc').reason).toBe("unterminated string");
+    expect(parseError('(x "abc').reason).toBe('expected closing delimiters )"');
+    expect(parseError("(a ' )").reason).toBe("invalid whitespace after quoting prefix");
     expect(parseError(String.raw`"\q"`).reason).toBe("invalid escape sequence \\q");
   });
 });

@@ -101,16 +101,17 @@ class Reader {
         this.readString();
       } else if (c === 39 || c === 96 || c === 44 || (c === 35 && this.isHashPrefix())) {
         const name = c === 39 || c === 96 ? "quote" : c === 44 ? "unquote" : "hashfn";
+        const next = src.charCodeAt(this.i + 1);
+        if (c !== 35 && (Number.isNaN(next) || isWhitespace(next) || next === CLOSE_PAREN || next === CLOSE_BRACKET || next === CLOSE_BRACE)) {
+          this.fail(M.whitespaceAfterPrefix());
+        }
         this.prefixes.push({ name, pos: this.pos(), depth: this.stack.length });
         this.i++;
       } else {
         this.readToken();
       }
     }
-    if (this.stack.length > 0) {
-      const f = this.stack[this.stack.length - 1]!;
-      this.fail(M.unclosed(String.fromCharCode(f.closer), f.opener), f.pos.offset, f.pos.line, f.pos.offset - f.pos.col);
-    }
+    if (this.stack.length > 0) this.failAtEnd("");
     if (this.prefixes.length > 0) {
       const p = this.prefixes[this.prefixes.length - 1]!;
       this.fail(M.prefixAtEnd(p.name), p.pos.offset, p.pos.line, p.pos.offset - p.pos.col);
@@ -118,9 +119,18 @@ class Reader {
     return this.top;
   }
 
+  /** Like the reference: report unclosed delimiters at the end of the input. */
+  private failAtEnd(extraCloser: string): never {
+    const closers = this.stack.map((f) => String.fromCharCode(f.closer)).join("") + extraCloser;
+    const end = this.src.length;
+    this.advanceLines(this.i, end);
+    this.fail(M.unclosed(closers), end, this.line, this.lineStart);
+  }
+
+  /** `#` is the hashfn prefix unless whitespace, a closer or the end follows. */
   private isHashPrefix(): boolean {
     const next = this.src.charCodeAt(this.i + 1);
-    return next === OPEN_PAREN || next === OPEN_BRACKET || next === OPEN_BRACE || next === 36 || next === 39 || next === 96;
+    return !(Number.isNaN(next) || isWhitespace(next) || next === CLOSE_PAREN || next === CLOSE_BRACKET || next === CLOSE_BRACE);
   }
 
   private close(c: number): void {
@@ -179,7 +189,10 @@ class Reader {
     if (r.error !== undefined) {
       // Count lines up to the error so the position is right.
       this.advanceLines(start, r.end);
-      if (r.error === "unterminated") this.fail(M.unterminatedString(), start, startLine, startLineStart);
+      if (r.error === "unterminated") {
+        this.i = r.end;
+        this.failAtEnd('"');
+      }
       this.fail(M.badEscape(r.error), r.end);
     }
     const pos: Pos = { file: this.file, line: startLine, col: start - startLineStart, offset: start };
