@@ -13,10 +13,13 @@ values print as fennel.view shows them.
   ,exit  leave the REPL (as does end of input)`;
 
 function incomplete(e: unknown): boolean {
+  // Input that merely stops early: an open delimiter or string, or a dangling prefix.
   return (
     e instanceof FennelError &&
     e.kind === "parse" &&
-    (e.reason.startsWith("expected closing delimiter") || e.reason === "unterminated string")
+    (e.reason.startsWith("expected closing delimiter") ||
+      e.reason.startsWith("unterminated") ||
+      e.reason.endsWith("at end of input"))
   );
 }
 
