@@ -8,6 +8,7 @@ import { Chunk } from "./emit.js";
 import { asPrefix, joinExprs, one, type Expr } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
 import type { Scope } from "./scope.js";
+import { printForm } from "../reader/print.js";
 
 export type BindMode = "local" | "var" | "set" | "global";
 
@@ -222,6 +223,9 @@ export function indexTarget(form: List, scope: Scope, parent: Chunk, c: Compiler
   return code;
 }
 
-function describe(f: Form): string {
-  return f.kind;
+/** A form as the reference names it in "unable to bind" messages: Lua type and text. */
+export function describe(f: Form | undefined): string {
+  if (f === undefined) return "nil";
+  const type = f instanceof Str ? "string" : f.kind === "num" ? "number" : f.kind === "bool" ? "boolean" : f.kind === "nil" ? "nil" : "table";
+  return `${type} ${f instanceof Str ? f.value : printForm(f)}`;
 }

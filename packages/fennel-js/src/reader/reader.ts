@@ -211,6 +211,15 @@ class Reader {
     }
   }
 
+  /** The reference reader's checks on symbol spelling. */
+  private checkSymbol(text: string, start: number): string {
+    if (text.charCodeAt(0) === 126 && text !== "~=") this.fail(M.invalidChar("~"), start);
+    if (/[.:][.:]/.test(text) && text !== ".." && text !== "$...") this.fail(M.malformedMultisym(text), start);
+    if (text !== ":" && text.endsWith(":")) this.fail(M.malformedMultisym(text), start);
+    if (/:.+[.:]/.test(text)) this.fail(M.methodNotLast(text), start);
+    return text;
+  }
+
   private readToken(): void {
     const src = this.src;
     const start = this.i;
@@ -234,7 +243,7 @@ class Reader {
       const num = readNumber(text);
       if (num !== undefined) form = new Num(num.text, num.value, pos);
       else if (c0 >= 48 && c0 <= 57) this.fail(M.badNumber(text), start);
-      else form = new Sym(text, pos);
+      else form = new Sym(this.checkSymbol(text, start), pos);
     }
     this.dispatch(form);
   }

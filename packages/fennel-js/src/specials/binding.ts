@@ -36,7 +36,7 @@ export const letSpecial: SpecialFn = (form, scope, parent, opts, c) => {
 function bindingSpecial(mode: "local" | "var" | "set" | "global"): SpecialFn {
   return (form, scope, parent, opts, c) => {
     const items = form.items;
-    if (items.length < 2 || items.length > 3) return c.error(form, M.wrongArity(mode, "name and value"));
+    if (items.length !== 3) return c.error(form, M.expectedNameAndValue());
     const init: Form = items[2] ?? new Nil(form.pos);
     destructure(items[1]!, init, scope, parent, c, mode);
     void opts;
@@ -51,7 +51,7 @@ export const globalSpecial = bindingSpecial("global");
 
 export const tsetSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;
-  if (items.length < 4) return c.error(form, M.wrongArity("tset", "table, key, and value"));
+  if (items.length < 4) return c.error(form, M.tsetArgs());
   const t = c.compile1(items[1]!, scope, parent);
   let place = asPrefix(t);
   for (let i = 2; i < items.length - 1; i++) {

@@ -6,6 +6,7 @@ import { bindValue, declare } from "../compiler/destructure.js";
 import { Chunk } from "../compiler/emit.js";
 import { HANDLED, NIL, joinExprs, type Opts } from "../compiler/expr.js";
 import { Scope } from "../compiler/scope.js";
+import { describe } from "../compiler/destructure.js";
 import { List, Sequence, Sym, Table, type Form } from "../reader/forms.js";
 
 export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
@@ -28,7 +29,7 @@ export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
 
 export const ifSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const args = form.items.slice(1);
-  if (args.length < 2) return c.error(form, M.wrongArity("if", "condition and body"));
+  if (args.length < 2) return c.error(form, M.ifArgs());
   let single = true;
   for (let i = 1; i < args.length; i += 2) if (!isSingleValued(args[i]!)) single = false;
   if (args.length % 2 === 1 && !isSingleValued(args[args.length - 1]!)) single = false;
@@ -149,7 +150,10 @@ export const forSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   if (!(b instanceof Sequence)) return c.error(b ?? form, M.rangeExpected());
   const { items: bi, until } = splitUntil(b, c);
   const v = bi[0];
-  if (!(v instanceof Sym) || bi.length < 3 || bi.length > 4) return c.error(b, M.rangeExpected());
+  if (!(v instanceof Sym)) return c.error(v ?? b, M.badBinding(describe(v)));
+  if (bi.length < 3) return c.error(b, M.rangeStartStop());
+  if (bi.length > 4) return c.error(b, M.rangeExtra());
+  if (items.length < 3) return c.error(form, M.expectedBody("for"));
   const line = c.lineOf(form);
   const range = bi.slice(1).map((f) => c.compile1(f, scope, parent).code);
   const s = new Scope(scope);
@@ -167,7 +171,8 @@ export const eachSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const b = items[1];
   if (!(b instanceof Sequence)) return c.error(b ?? form, M.iteratorExpected());
   const { items: bi, until } = splitUntil(b, c);
-  if (bi.length < 2) return c.error(b, M.iteratorExpected());
+  if (bi.length < 2) return c.error(b, M.bindingAndIterator());
+  if (items.length < 3) return c.error(form, M.expectedBody("each"));
   const line = c.lineOf(form);
   const iter = c.compileAll(bi[bi.length - 1]!, scope, parent);
   const s = new Scope(scope);
@@ -179,7 +184,7 @@ export const eachSpecial: SpecialFn = (form, scope, parent, opts, c) => {
       const tmp = c.gensym(s);
       names.push(tmp);
       later.push([binder, tmp]);
-    } else c.error(binder, M.badBinding(binder.kind));
+    } else c.error(binder, M.badBinding(describe(binder)));
   }
   parent.emit(`for ${names.join(", ")} in ${joinExprs(iter)} do`, line);
   const body = parent.block();

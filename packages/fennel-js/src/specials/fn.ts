@@ -96,7 +96,7 @@ export function emitFunction(
       luaParams.push(tmp);
       later.push([p, tmp]);
     } else {
-      return c.error(p, M.badBinding(p.kind));
+      return c.error(p, M.badParam(printForm(p)));
     }
   }
   parent.emit(`${header}(${luaParams.join(", ")})`, line);

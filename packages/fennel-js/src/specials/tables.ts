@@ -8,7 +8,7 @@ import { Str } from "../reader/forms.js";
 
 export const dotSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
   const items = form.items;
-  if (items.length < 2) return c.error(form, M.wrongArity(".", "table and key argument"));
+  if (items.length < 2) return c.error(form, M.dotArgs());
   const t = c.compile1(items[1]!, scope, parent);
   if (items.length === 2) return [t];
   let code = asPrefix(t);
