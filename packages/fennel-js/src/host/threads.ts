@@ -127,12 +127,12 @@ export function runtimeError(vm: ThreadHost, L: number): LuaRuntimeError {
   const value = luaToJs(vm.ctx, L, -1);
   const t = m._lua_type(L, -1);
   let raw: string;
+  // As the reference launcher prints it: tostring of the value (so __tostring applies).
   if (t === LUA_TSTRING || t === LUA_TNUMBER) raw = readString(m, L, -1);
-  else if (vm.global.lua.luaL_getmetafield(L, -1, "__tostring") !== 0) {
-    m._lua_settop(L, -2);
+  else {
     raw = vm.global.lua.luaL_tolstring(L, -1, null);
     m._lua_settop(L, -2);
-  } else raw = `(error object is a ${vm.global.lua.lua_typename(L, t)} value)`;
+  }
   vm.global.lua.luaL_traceback(L, L, null, 0);
   const tb = readString(m, L, -1);
   m._lua_settop(L, -2);
