@@ -10,6 +10,8 @@ import type { CompileOptions } from "../types.js";
 import { Chunk } from "./emit.js";
 import { Expr, HANDLED, NIL, asPrefix, isMulti, joinExprs, one, type Opts } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
+import { formSpan } from "./form-span.js";
+import { LUA_GLOBALS } from "./globals.js";
 import { Scope, type AnyMacro } from "./scope.js";
 
 export type SpecialFn = (form: List, scope: Scope, parent: Chunk, opts: Opts, c: Compiler) => Expr[];
@@ -19,12 +21,6 @@ export interface UserMacroRunner {
   expand(ref: string, form: List, scope: Scope, c: Compiler): Form;
 }
 
-export const LUA_GLOBALS = [
-  "_G", "_VERSION", "_ENV", "arg", "assert", "collectgarbage", "coroutine", "debug", "dofile",
-  "error", "getmetatable", "io", "ipairs", "load", "loadfile", "math", "next", "os", "package",
-  "pairs", "pcall", "print", "rawequal", "rawget", "rawlen", "rawset", "require", "select",
-  "setmetatable", "string", "table", "tonumber", "tostring", "type", "utf8", "warn", "xpcall",
-];
 
 const MAX_EXPANSIONS = 1000;
 const MULTISYM_CHARS = /[.:$]/;
@@ -400,33 +396,6 @@ export class Compiler {
   }
 }
 
-/** Columns covered by the form starting at `col` of `line` (to its end or the line's). */
-function formSpan(line: string, col: number): number {
-  const open = line[col];
-  if (open === undefined) return 1;
-  let depth = 0;
-  let i = col;
-  if (open === '"') {
-    i++;
-    while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
-    return Math.min(line.length, i + 1) - col;
-  }
-  if (!"([{".includes(open)) {
-    while (i < line.length && !/[\s()[\]{}";]/.test(line[i]!)) i++;
-    return Math.max(1, i - col);
-  }
-  for (; i < line.length; i++) {
-    const ch = line[i]!;
-    if (ch === '"') {
-      i++;
-      while (i < line.length && line[i] !== '"') i += line[i] === "\\" ? 2 : 1;
-    } else if (ch === ";") break;
-    else if ("([{".includes(ch)) depth++;
-    else if (")]}".includes(ch) && --depth === 0) return i + 1 - col;
-  }
-  return Math.max(1, line.trimEnd().length - col);
-}
-
 /** `.key` or `["key"]` for a string key. */
 export function fieldAccess(key: string): string {
   return isValidLuaIdentifier(key) ? "." + key : "[" + luaString(key) + "]";
@@ -439,18 +408,3 @@ function withPos(f: Form, pos: Pos): Form {
   }
   return f;
 }
-
-/** True when `form` certainly yields one value (no call, no `...`). */
-export function isSingleValued(form: Form): boolean {
-  if (form instanceof List) {
-    const h = form.items[0];
-    return h instanceof Sym && SINGLE_VALUED_HEADS.has(h.name);
-  }
-  return !(form instanceof Varg);
-}
-
-const SINGLE_VALUED_HEADS = new Set([
-  "+", "-", "*", "/", "//", "%", "^", "..", "<", ">", "<=", ">=", "=", "not=", "~=", "not",
-  "length", "#", "and", "or", "band", "bor", "bxor", "bnot", "lshift", "rshift", "fn",
-  "hashfn", "lambda", "λ", ".", "quote", "set", "tset",
-]);

@@ -1,6 +1,7 @@
 // Binding specials: let, local, var, set, tset, global.
 import { compileMessages as M } from "../diagnostics.js";
-import { isSingleValued, type SpecialFn } from "../compiler/compiler.js";
+import type { SpecialFn } from "../compiler/compiler.js";
+import { isSingleValued } from "../compiler/values.js";
 import { destructure } from "../compiler/destructure.js";
 import { NIL, asPrefix, one } from "../compiler/expr.js";
 import { isValidLuaIdentifier } from "../compiler/mangle.js";

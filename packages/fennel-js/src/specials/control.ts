@@ -1,7 +1,8 @@
 // Control specials: do, if (multi-branch), while, for (with &until), each
 // (with &until and destructured binders), values, tail!.
 import { compileMessages as M } from "../diagnostics.js";
-import { isSingleValued, type Compiler, type SpecialFn } from "../compiler/compiler.js";
+import type { Compiler, SpecialFn } from "../compiler/compiler.js";
+import { isSingleValued } from "../compiler/values.js";
 import { bindValue, declare } from "../compiler/destructure.js";
 import { Chunk } from "../compiler/emit.js";
 import { HANDLED, NIL, joinExprs, type Opts } from "../compiler/expr.js";
