@@ -1,0 +1,4 @@
+(fn ok [] 1)
+(fn broken []
+  (let [a 1]
+    (undefined-name a)))

@@ -1,0 +1,2 @@
+(each [i v (ipairs [])]
+  (set i 2))

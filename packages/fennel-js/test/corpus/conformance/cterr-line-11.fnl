@@ -1,0 +1,3 @@
+(let [x 1]
+  (var y 2)
+  (local z 3))

@@ -1,0 +1,1 @@
+(print (let [x 1] (local y 2) y))

@@ -1,0 +1,1 @@
+(icollect [_ v (ipairs [])] v v)

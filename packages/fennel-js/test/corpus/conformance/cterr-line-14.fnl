@@ -1,0 +1,1 @@
+(accumulate [a 0] a)

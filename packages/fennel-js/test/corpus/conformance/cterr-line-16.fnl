@@ -1,0 +1,2 @@
+(print (.. "a" ...))
+(fn h [] (print "x"))

@@ -1,0 +1,1 @@
+(collect [k v (pairs {})])

@@ -1,0 +1,1 @@
+(with-open [x] 1)

@@ -1,0 +1,1 @@
+(with-open [(a b) 1] 1)

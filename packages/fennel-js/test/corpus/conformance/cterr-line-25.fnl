@@ -1,0 +1,2 @@
+(fn [a a] a)
+(print "dup params ok")

@@ -1,0 +1,1 @@
+(tail! (print 1))

@@ -1,0 +1,3 @@
+(macro m [x] `(+ ,x undefined-in-macro))
+(print 1)
+(print (m 2))

@@ -1,0 +1,1 @@
+(print (pick-values -1 1))

@@ -1,0 +1,4 @@
+(fn f [x]
+  (match x
+    1 :one
+    2))

@@ -1,0 +1,5 @@
+(local l (lambda [a b] (+ a b)))
+(print (l 1 2))
+(print (pcall l 1))
+(local m (λ [x ?y] (or ?y x)))
+(print (m 5))

@@ -1,0 +1,8 @@
+(fn compose [f g] (fn [...] (f (g ...))))
+(local inc #(+ $ 1))
+(local dbl #(* $ 2))
+(print ((compose inc dbl) 5) ((compose dbl inc) 5))
+(fn curry [f a] (fn [b] (f a b)))
+(print ((curry math.max 3) 7))
+(local ops {:add #(+ $1 $2) :sub #(- $1 $2)})
+(each [_ op (ipairs [:add :sub])] (print op ((. ops op) 10 3)))

@@ -1,0 +1,6 @@
+(fn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+(for [i 0 15] (io.write (fib i) " "))
+(print)
+(local memo {})
+(fn mfib [n] (or (. memo n) (let [v (if (< n 2) n (+ (mfib (- n 1)) (mfib (- n 2))))] (tset memo n v) v)))
+(print (mfib 80))

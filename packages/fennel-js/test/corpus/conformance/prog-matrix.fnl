@@ -1,0 +1,5 @@
+(fn make [n] (fcollect [i 1 n] (fcollect [j 1 n] (* i j))))
+(local m (make 4))
+(each [_ row (ipairs m)] (print (table.concat row "\t")))
+(fn transpose [m] (fcollect [j 1 (length (. m 1))] (fcollect [i 1 (length m)] (. m i j))))
+(print (. (transpose m) 2 3))

@@ -1,0 +1,5 @@
+(local q {:first 1 :last 0 :items {}})
+(fn push [q v] (set q.last (+ q.last 1)) (tset q.items q.last v))
+(fn pop [q] (when (<= q.first q.last) (let [v (. q.items q.first)] (tset q.items q.first nil) (set q.first (+ q.first 1)) v)))
+(push q :a) (push q :b) (push q :c)
+(print (pop q) (pop q) (pop q) (pop q))

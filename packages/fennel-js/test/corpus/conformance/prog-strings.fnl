@@ -1,0 +1,7 @@
+(fn capitalize [s] (.. (s:sub 1 1):upper (s:sub 2)))
+(fn split [s sep] (icollect [part (s:gmatch (.. "[^" sep "]+"))] part))
+(local parts (split "alpha,beta,gamma" ","))
+(print (length parts) (table.concat parts "|"))
+(print (table.concat (icollect [_ p (ipairs parts)] (: p :upper)) " "))
+(print (string.format "%-6s|%6s|" :ab :cd))
+(print (: "  trim me  " :match "^%s*(.-)%s*$"))

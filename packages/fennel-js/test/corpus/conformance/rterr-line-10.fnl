@@ -1,0 +1,3 @@
+(local t (setmetatable {} {:__index (fn [t k] (error (.. "no key " k)))}))
+(print "ok")
+(print t.zzz)

@@ -1,0 +1,3 @@
+(local m (require :_mod2))
+(fn run [] (m.explode))
+(run)

@@ -1,0 +1,1 @@
+(error "with level 2" 2)

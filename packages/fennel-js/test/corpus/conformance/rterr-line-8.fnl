@@ -1,0 +1,4 @@
+(fn f [] (error "level two" 2))
+(fn g []
+  (f))
+(g)

@@ -1,0 +1,2 @@
+(print (string.rep "x" -1))
+(string.format "%d" "notnum")
