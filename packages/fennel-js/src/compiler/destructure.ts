@@ -32,7 +32,7 @@ export function destructure(
       c.compile(init, scope, scratch, { nval: 1, target: lua });
       const only = scratch.items.length === 1 ? scratch.items[0] : undefined;
       if (typeof only === "string" && only.startsWith(lua + " = ")) {
-        parent.emit("local " + only, scratch.lines[0]!);
+        parent.emit("local " + only, line);
       } else {
         parent.emit(`local ${lua}`, line);
         parent.append(scratch);
