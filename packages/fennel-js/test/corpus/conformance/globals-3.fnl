@@ -1,0 +1,5 @@
+(global some-thing 1)
+(print some-thing)
+(set _G.other-thing 2)
+(print (. _G :other-thing))
+(print (rawget _G "__fnl_global__some_2dthing") (rawget _G "some-thing"))

@@ -1,0 +1,5 @@
+(lua "local a, b = 1, 2")
+(print a b)
+(fn f [] (lua "return 'early'") :late)
+(print (f))
+(print (lua "math.max(1, 5)"))

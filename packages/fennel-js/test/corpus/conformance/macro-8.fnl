@@ -1,0 +1,6 @@
+(macro inc! [x ?by] `(set ,x (+ ,x ,(or ?by 1))))
+(var n 0)
+(inc! n)
+(inc! n 10)
+(print n)
+(macro when-let [[name val] & body] `(let [,name ,val] (when ,name ,(unpack body))))

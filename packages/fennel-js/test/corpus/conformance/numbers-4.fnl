@@ -1,0 +1,6 @@
+(print (math.type 2^53) (math.type 0x10) (math.type 1e2))
+(print 0x7fffffffffffffff (+ 0x7fffffffffffffff 1))
+(print (- 0x8000000000000000))
+(print 1e309 -1e309)
+(print (tostring 0.1) (tostring (/ 1 3)) (string.format "%.14g" 0.1))
+(print 2^31 2^63)

@@ -1,0 +1,2 @@
+(print :ok)
+(foo :a.b: 1)

@@ -1,0 +1,1 @@
+(print (quote (+ 1 2)))

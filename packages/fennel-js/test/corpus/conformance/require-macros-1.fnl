@@ -1,0 +1,2 @@
+(require-macros :_macs)
+(print (my-mac 1))

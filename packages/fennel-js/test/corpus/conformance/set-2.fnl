@@ -1,0 +1,8 @@
+(local t {:inner {:list [1 2 3]}})
+(set (. t.inner.list 2) :two)
+(print (table.concat t.inner.list " "))
+(var (a b) (values 1 2))
+(set [a b] [b a])
+(print a b)
+(set (a) (values 9 10))
+(print a)

@@ -1,0 +1,5 @@
+(local (a b c) ((fn [...] ...) 1 2 3))
+(print a b c)
+(print ((fn [...] (length [...])) nil 2 nil))
+(print (select "#" ((fn [] (values nil nil nil)))))
+(print (#(select "#" $...) nil))

@@ -1,0 +1,3 @@
+(print (let [x ...] x))
+(local [a & r] [...])
+(print a (length r))

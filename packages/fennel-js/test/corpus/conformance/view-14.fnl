@@ -1,0 +1,5 @@
+(local fennel (require :fennel))
+(print (fennel.view [:a :b {:c [:d {:e "f"}]}]))
+(print (fennel.view {:x [] :y {}}))
+(print (fennel.view {"" 1}))
+(print (fennel.view {"a b" 1 "a-b" 2 "a.b" 3 "a:b" 4 "@x" 5}))
