@@ -372,13 +372,13 @@ export class Compiler {
     parent: Chunk,
     opts: Opts,
     emitInto: (chunk: Chunk, inner: Opts) => void,
-    singleValued = false,
   ): Expr[] {
     if (opts.tail || opts.target !== undefined || opts.nval === 0) {
       emitInto(parent, opts);
       return opts.nval === 0 && !opts.tail && opts.target === undefined ? [] : HANDLED;
     }
-    const nval = opts.nval ?? (singleValued ? 1 : undefined);
+    // As the reference: all values wanted means a local function (IIFE).
+    const nval = opts.nval;
     if (nval !== undefined) {
       const syms: string[] = [];
       for (let i = 0; i < nval; i++) syms.push(this.gensym(scope));

@@ -1,7 +1,6 @@
 // Binding specials: let, local, var, set, tset, global.
 import { compileMessages as M } from "../diagnostics.js";
 import type { SpecialFn } from "../compiler/compiler.js";
-import { isSingleValued } from "../compiler/values.js";
 import { destructure } from "../compiler/destructure.js";
 import { NIL, asPrefix, one } from "../compiler/expr.js";
 import { isValidLuaIdentifier } from "../compiler/mangle.js";
@@ -14,7 +13,6 @@ export const letSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   if (!(bindings instanceof Sequence)) return c.error(bindings ?? form, M.expectedBindingTable("let"));
   if (bindings.items.length % 2 !== 0) return c.error(bindings, M.evenBindings("let"));
   if (items.length < 3) return c.error(form, M.expectedBody("let"));
-  const last = items[items.length - 1]!;
   return c.statementForm(
     form,
     scope,
@@ -30,7 +28,6 @@ export const letSpecial: SpecialFn = (form, scope, parent, opts, c) => {
       c.compileBody(items, 2, s, blk, inner, form);
       chunk.emit("end", line);
     },
-    isSingleValued(last),
   );
 };
 

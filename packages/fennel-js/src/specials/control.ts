@@ -2,7 +2,6 @@
 // (with &until and destructured binders), values, tail!.
 import { compileMessages as M } from "../diagnostics.js";
 import type { Compiler, SpecialFn } from "../compiler/compiler.js";
-import { isSingleValued } from "../compiler/values.js";
 import { bindValue, declare } from "../compiler/destructure.js";
 import { Chunk } from "../compiler/emit.js";
 import { HANDLED, NIL, joinExprs, type Opts } from "../compiler/expr.js";
@@ -12,7 +11,6 @@ import { List, Sequence, Sym, Table, type Form } from "../reader/forms.js";
 
 export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;
-  const last = items[items.length - 1]!;
   return c.statementForm(
     form,
     scope,
@@ -24,17 +22,13 @@ export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
       c.compileBody(items, 1, new Scope(scope), chunk.block(), inner, form);
       chunk.emit("end", line);
     },
-    items.length > 1 && isSingleValued(last),
   );
 };
 
 export const ifSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const args = form.items.slice(1);
   if (args.length < 2) return c.error(form, M.ifArgs());
-  let single = true;
-  for (let i = 1; i < args.length; i += 2) if (!isSingleValued(args[i]!)) single = false;
-  if (args.length % 2 === 1 && !isSingleValued(args[args.length - 1]!)) single = false;
-  return c.statementForm(form, scope, parent, opts, (chunk, inner) => emitIf(args, 0, scope, chunk, inner, c, form), single);
+  return c.statementForm(form, scope, parent, opts, (chunk, inner) => emitIf(args, 0, scope, chunk, inner, c, form));
 };
 
 /** Compile an if branch into its block; a `(do …)` body needs no extra do/end. */

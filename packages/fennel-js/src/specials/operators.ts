@@ -5,40 +5,57 @@ import type { Compiler, SpecialFn } from "../compiler/compiler.js";
 import { Chunk } from "../compiler/emit.js";
 import { Expr, asPrefix, type Opts } from "../compiler/expr.js";
 import type { Scope } from "../compiler/scope.js";
-import type { List } from "../reader/forms.js";
+import { List, Sequence, Sym, Varg, type Form } from "../reader/forms.js";
 
 function operand(e: Expr): string {
   return e.kind === "varg" ? "(...)" : e.code;
 }
 
+/**
+ * Compile operands as the reference does: each with all values wanted (so
+ * an if/let operand becomes a local function called in place), keeping the
+ * first; for bit operators all but the last are truncated to one value.
+ */
+function operands(form: List, scope: Scope, parent: Chunk, c: Compiler, allMulti: boolean): string[] {
+  const args = form.items;
+  const out: string[] = [];
+  for (let i = 1; i < args.length; i++) {
+    const opts: Opts = allMulti || i === args.length - 1 ? {} : { nval: 1 };
+    const es = c.compile(args[i]!, scope, parent, opts);
+    out.push(es.length === 0 ? "nil" : operand(es[0]!));
+  }
+  return out;
+}
+
 /** `(op a b c)` → `(a op b op c)`; zero and one-argument forms per op. */
-function arithmetic(op: string, zero: string | undefined, unary: (x: string) => string): SpecialFn {
+function arithmetic(op: string, zero: string | undefined, unary: ((x: string) => string) | undefined, bit = false): SpecialFn {
   return (form, scope, parent, _opts, c) => {
     const args = form.items;
     if (args.length === 1) {
-      if (zero === undefined) return c.error(form, M.zeroArgs(op));
+      if (zero === undefined) return c.error(form, M.zeroArgs());
       return [new Expr(zero, "lit")];
     }
-    const es = args.slice(1).map((a) => operand(c.compile1(a, scope, parent)));
-    if (es.length === 1) return [new Expr(unary(es[0]!), "expr")];
+    if (args.length === 2 && args[1] instanceof Varg && !bit) return c.error(form, M.varargOperator());
+    const es = operands(form, scope, parent, c, !bit);
+    if (es.length === 1) return [new Expr(unary === undefined ? es[0]! : unary(es[0]!), "expr")];
     return [new Expr("(" + es.join(" " + op + " ") + ")", "expr")];
   };
 }
 
 export const arithmeticSpecials: Record<string, SpecialFn> = {
-  "+": arithmetic("+", "0", (x) => x),
-  "-": arithmetic("-", "0", (x) => "(- " + x + ")"),
-  "*": arithmetic("*", "1", (x) => x),
-  "/": arithmetic("/", "1", (x) => "(1 / " + x + ")"),
-  "//": arithmetic("//", "1", (x) => "(1 // " + x + ")"),
-  "%": arithmetic("%", undefined, (x) => x),
-  "^": arithmetic("^", undefined, (x) => x),
-  "..": arithmetic("..", '""', (x) => x),
-  band: arithmetic("&", "-1", (x) => x),
-  bor: arithmetic("|", "0", (x) => x),
-  bxor: arithmetic("~", "0", (x) => x),
-  lshift: arithmetic("<<", "1", (x) => "(1 << " + x + ")"),
-  rshift: arithmetic(">>", "1", (x) => "(1 >> " + x + ")"),
+  "+": arithmetic("+", "0", undefined),
+  "-": arithmetic("-", undefined, (x) => "(- " + x + ")"),
+  "*": arithmetic("*", "1", undefined),
+  "/": arithmetic("/", undefined, (x) => "(1 / " + x + ")"),
+  "//": arithmetic("//", undefined, (x) => "(1 // " + x + ")"),
+  "%": arithmetic("%", undefined, undefined),
+  "^": arithmetic("^", undefined, undefined),
+  "..": arithmetic("..", '""', undefined),
+  band: arithmetic("&", "-1", (x) => "(-1 & " + x + ")", true),
+  bor: arithmetic("|", "0", (x) => "(0 | " + x + ")", true),
+  bxor: arithmetic("~", "0", (x) => "(0 ~ " + x + ")", true),
+  lshift: arithmetic("<<", undefined, (x) => "(1 << " + x + ")", true),
+  rshift: arithmetic(">>", undefined, (x) => "(1 >> " + x + ")", true),
 };
 
 /** Chained comparison: `(< a b c)` → `((a < b) and (b < c))`. */
@@ -72,49 +89,33 @@ export const comparisonSpecials: Record<string, SpecialFn> = {
   "~=": comparison("~=", "or"),
 };
 
-/** and/or: a plain Lua expression, or nested ifs when an operand needs statements. */
+/**
+ * and/or as the reference compiles them: operands that are macro calls or
+ * set/tset/global run inside a function called in place, so they only run
+ * when reached; if/let/do operands become local functions for the same reason.
+ */
 function logical(op: "and" | "or"): SpecialFn {
   return (form: List, scope: Scope, parent: Chunk, _opts: Opts, c: Compiler) => {
-    const args = form.items.slice(1);
-    if (args.length === 0) return [new Expr(op === "and" ? "true" : "false", "lit")];
-    const scratches: Chunk[] = [];
-    const es: Expr[] = [];
-    for (const a of args) {
-      const ch = new Chunk();
-      es.push(c.compile1(a, scope, ch));
-      scratches.push(ch);
+    const args = form.items;
+    if (args.length === 1) return [new Expr(op === "and" ? "true" : "false", "lit")];
+    const out: string[] = [];
+    for (let i = 1; i < args.length; i++) {
+      const f = i > 1 ? protectShortCircuit(args[i]!, scope, c) : args[i]!;
+      const es = c.compile(f, scope, parent, {});
+      out.push(es.length === 0 ? "nil" : operand(es[0]!));
     }
-    parent.append(scratches[0]!);
-    if (es.length === 1) return [new Expr(operand(es[0]!), es[0]!.kind === "varg" ? "expr" : es[0]!.kind)];
-    if (scratches.every((s, i) => i === 0 || s.isEmpty())) {
-      return [new Expr("(" + es.map(operand).join(` ${op} `) + ")", "expr")];
-    }
-    const line = c.lineOf(form);
-    const r = c.gensym(scope);
-    parent.emit(`local ${r} = ${operand(es[0]!)}`, line);
-    let chunk = parent;
-    for (let i = 1; i < es.length; i++) {
-      chunk.emit(op === "and" ? `if ${r} then` : `if not ${r} then`, line);
-      const blk = chunk.block();
-      blk.append(scratches[i]!);
-      blk.emit(`${r} = ${operand(es[i]!)}`, line);
-      chunk = blk;
-    }
-    closeIfs(parent, es.length - 1, line);
-    return [new Expr(r, "sym")];
+    if (out.length === 1) return [new Expr(out[0]!, "expr")];
+    return [new Expr("(" + out.join(` ${op} `) + ")", "expr")];
   };
 }
 
-function closeIfs(parent: Chunk, depth: number, line: number): void {
-  // Each nested block's `end` goes into its parent block, innermost first.
-  const chain: Chunk[] = [parent];
-  let cur = parent;
-  for (let i = 0; i < depth; i++) {
-    const blk = cur.items[cur.items.length - 1] as Chunk;
-    chain.push(blk);
-    cur = blk;
-  }
-  for (let i = depth - 1; i >= 0; i--) chain[i]!.emit("end", line);
+function protectShortCircuit(f: Form, scope: Scope, c: Compiler): Form {
+  if (!(f instanceof List)) return f;
+  const h = f.items[0];
+  if (!(h instanceof Sym) || scope.lookup(h.name) !== undefined) return f;
+  if (c.findMacro(h.name, scope) === undefined && h.name !== "set" && h.name !== "tset" && h.name !== "global") return f;
+  const fn = new List([new Sym("fn", f.pos), new Sequence([new Varg(f.pos)], f.pos), f], f.pos);
+  return new List(scope.vararg ? [fn, new Varg(f.pos)] : [fn], f.pos);
 }
 
 export const logicSpecials: Record<string, SpecialFn> = {
