@@ -17,6 +17,8 @@ interface Expect {
   reasons?: Record<string, string>;
   run_error?: string;
   diagnostics?: string[];
+  /** Regular expressions the run error must match (positions owned by the compiler). */
+  diagnostics_match?: string[];
   timed_out?: string[];
   files?: Record<string, string>;
   absent_files?: string[];
@@ -67,6 +69,7 @@ describe("fixture pipelines", () => {
     }
     if (want.run_error) expect(last.error).toContain(want.run_error);
     for (const d of want.diagnostics ?? []) expect(last.error, "diagnostics").toContain(d);
+    for (const d of want.diagnostics_match ?? []) expect(last.error, "diagnostics").toMatch(new RegExp(d));
     for (const job of want.timed_out ?? []) {
       expect(events.find((e) => e.type === "job_finished" && e.job_id === job)).toMatchObject({ timed_out: true });
     }

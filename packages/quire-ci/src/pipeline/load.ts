@@ -51,8 +51,10 @@ export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline
   }
   let compiled;
   try {
-    // A trailing nil keeps the file's last form out of tail position, so a final
-    // (ci.job …) is a real call whose caller line Lua can still report.
+    // Errors are reported against the file as written; then a trailing nil keeps
+    // the last form out of tail position, so a final (ci.job …) is a real call
+    // whose caller line Lua can still report.
+    options.compile(source, CI_NAME);
     compiled = options.compile(`${source}\nnil`, CI_NAME);
   } catch (e) {
     throw new PipelineError([compileErrorDiagnostic(e, CI_NAME)]);
