@@ -341,13 +341,12 @@ export class Compiler {
     if (isValidLuaIdentifier(method)) {
       return new Expr(asPrefix(obj) + ":" + method + "(" + joinExprs(args) + ")", "call");
     }
-    let self = obj.code;
-    if (obj.kind !== "sym") {
-      self = this.gensym(scope);
-      parent.emit(`local ${self} = ${one(obj)}`, this.lineOf(form));
-    }
     const rest = args.length > 0 ? ", " + joinExprs(args) : "";
-    return new Expr(`${self}[${luaString(method)}](${self}${rest})`, "call");
+    if (obj.kind !== "sym") {
+      // Evaluate the target once, inline, as the reference does.
+      return new Expr(`(function(tgt, m, ...) return tgt[m](tgt, ...) end)(${one(obj)}, ${luaString(method)}${rest})`, "call");
+    }
+    return new Expr(`${obj.code}[${luaString(method)}](${obj.code}${rest})`, "call");
   }
 
   /**

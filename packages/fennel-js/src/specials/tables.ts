@@ -32,10 +32,11 @@ export const colonSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
     const args = c.compileArgs(items, scope, parent, 3);
     return [c.methodCallCode(obj, m.value, args, scope, parent, form)];
   }
-  const self = obj.kind === "sym" ? obj.code : c.gensym(scope);
-  if (self !== obj.code) parent.emit(`local ${self} = ${one(obj)}`, c.lineOf(form));
   const me = c.compile1(m, scope, parent);
   const args = c.compileArgs(items, scope, parent, 3);
-  const rest = args.map((a) => a.code);
-  return [new Expr(`${self}[${one(me)}](${[self, ...rest].join(", ")})`, "call")];
+  const rest = args.map((a) => ", " + a.code).join("");
+  if (obj.kind !== "sym") {
+    return [new Expr(`(function(tgt, m, ...) return tgt[m](tgt, ...) end)(${one(obj)}, ${one(me)}${rest})`, "call")];
+  }
+  return [new Expr(`${obj.code}[${one(me)}](${obj.code}${rest})`, "call")];
 };
