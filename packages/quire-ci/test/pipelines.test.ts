@@ -5,6 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { RunEvent } from "@quire/shared";
+import { PipelineError } from "../src/errors.js";
+import { fennelCompiler } from "../src/pipeline/compile.js";
+import { loadPipeline } from "../src/pipeline/load.js";
 import { FIXTURES, allFiles, readEvents, runInProcess, workspaceFrom } from "./helpers.js";
 
 interface Expect {
@@ -102,5 +105,33 @@ describe("fixture pipelines", () => {
     }
     if (want.event_types) expect(events.map((e) => e.type)).toEqual(want.event_types);
     if (want.max_ms) expect(run.elapsedMs).toBeLessThan(want.max_ms);
+  });
+});
+
+// run and check must agree: a pipeline check rejects is one a run reports as
+// pipeline-failure with the same problems, and one check accepts registers the jobs the run ran.
+describe("check agrees with run", () => {
+  test.each(scenarios)("%s", async (scenario) => {
+    const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, scenario, "expect.json"), "utf8")) as Expect;
+    const ws = workspaceFrom(path.join(FIXTURES, scenario));
+    let checked: string | string[];
+    try {
+      const loaded = await loadPipeline({ workspace: ws, compile: await fennelCompiler() });
+      loaded.vm.close();
+      checked = loaded.order.map((j) => j.id);
+    } catch (e) {
+      if (!(e instanceof PipelineError)) throw e;
+      checked = e.summary();
+    }
+    const run = await runInProcess(workspaceFrom(path.join(FIXTURES, scenario)), {
+      ...(want.env ? { env: want.env } : {}),
+      ...(want.max_parallel ? { maxParallel: want.max_parallel } : {}),
+    });
+    if (typeof checked === "string") {
+      expect(run.events).toHaveLength(1);
+      expect(run.events[0]).toMatchObject({ type: "run_finished", outcome: "pipeline-failure", error: checked });
+    } else {
+      expect([...checked].sort()).toEqual(Object.keys(want.jobs).sort());
+    }
   });
 });
