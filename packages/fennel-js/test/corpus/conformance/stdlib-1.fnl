@@ -1,0 +1,6 @@
+(print (string.pack "i4" 7) (length (string.pack "i4" 7)))
+(print (string.unpack "i4" (string.pack "i4" 258)))
+(print (table.concat (table.move [1 2 3] 1 3 2 [0]) ","))
+(print (select -2 :a :b :c))
+(print (type (collectgarbage "count")))
+(print (coroutine.isyieldable) (type (coroutine.running)))

@@ -1,0 +1,7 @@
+(print (math.floor 1e20) (math.type (math.floor 1e20)))
+(print (math.floor -3.5) (math.ceil 3.0000001))
+(print (string.format "%5.2s|" "abc"))
+(print (tostring (- (/ 0 0))))
+(print (# "a\0b"))
+(print (string.len "héllo") (utf8.len "héllo"))
+(print (table.unpack [] 1 3))

@@ -1,0 +1,6 @@
+(print (string.format "%d%%" 50))
+(print (tostring 1e100) (tostring 2^63) (tostring -2^63))
+(print (math.tointeger "8") (math.tointeger 2^53))
+(print (tonumber "  0x1F  ") (tonumber "1e") (tonumber "") (tonumber "10" 2))
+(print (string.format "%-3d|%3d|" 7 7))
+(print (os.date "!%Y-%m-%d %H:%M:%S" 86400))

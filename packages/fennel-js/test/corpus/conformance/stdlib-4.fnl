@@ -1,0 +1,2 @@
+(local t (setmetatable {} {:__tostring (fn [] "custom error object")}))
+(error t)
