@@ -34,7 +34,7 @@ export const fnSpecial: SpecialFn = (form, scope, parent, opts, c) => {
     isMethod = colon > 0;
     const placeSym = isMethod ? new Sym(name.name.slice(0, colon) + "." + name.name.slice(colon + 1), name.pos) : name;
     assign = c.symbolExpr(placeSym, scope).code;
-    luaName = c.gensym(scope, "fn");
+    luaName = assign;
   } else if (name !== undefined) {
     luaName = declare(name, scope, c, "local");
     const info = scope.locals.get(name.name);
@@ -42,8 +42,10 @@ export const fnSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   } else {
     luaName = c.gensym(scope);
   }
-  emitFunction(c, scope, parent, `local function ${luaName}`, params, items, bodyStart, form, isMethod);
-  if (assign !== undefined) parent.emit(`${assign} = ${luaName}`, line);
+  // A table-field name assigns in place (`t.f = function(…)`), as the reference does.
+  const header = assign !== undefined ? `${assign} = function` : `local function ${luaName}`;
+  emitFunction(c, scope, parent, header, params, items, bodyStart, form, isMethod);
+  void line;
   return [new Expr(luaName, "sym")];
   void opts;
 };
@@ -124,7 +126,7 @@ export const hashfnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
     luaParams.push("...");
     fscope.setLocal("$...", { lua: "...", isVar: false });
   }
-  const fname = c.gensym(scope, "hashfn");
+  const fname = c.gensym(scope);
   parent.emit(`local function ${fname}(${luaParams.join(", ")})`, line);
   const blk = parent.block();
   c.compile(body, fscope, blk, { tail: true });
