@@ -190,6 +190,7 @@ export class HelperLauncher implements Launcher {
         p.cb.onExit(msg.code, msg.signal);
         break;
       case "close":
+        if (msg.code !== undefined || msg.signal !== undefined) p.cb.onExit(msg.code ?? null, msg.signal ?? null);
         this.pending.delete(msg.id);
         if (this.pending.size === 0) this.holdOpen(false);
         p.cb.onClose();
@@ -223,4 +224,4 @@ export type HelperMessage =
   | { t: "o" | "e"; id: number; d: string }
   | { t: "err"; id: number; code?: string; message: string }
   | { t: "exit"; id: number; code: number | null; signal: string | null }
-  | { t: "close"; id: number };
+  | { t: "close"; id: number; code?: number | null; signal?: string | null };

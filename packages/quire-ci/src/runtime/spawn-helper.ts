@@ -17,10 +17,12 @@ function start(req: { id: number; argv: string[]; cwd: string; envRef: number; e
   if (req.env) envs.set(req.envRef, req.env);
   const env = envs.get(req.envRef) ?? {};
   let closed = false;
+  let status: { code: number | null; signal: string | null } | undefined;
+  // One message carries the exit status and the end of output, saving quire-ci a wake-up.
   const close = (): void => {
     if (closed) return;
     closed = true;
-    send({ t: "close", id });
+    send({ t: "close", id, ...status });
   };
   let child;
   try {
@@ -38,7 +40,7 @@ function start(req: { id: number; argv: string[]; cwd: string; envRef: number; e
     close();
   });
   child.on("exit", (code, signal) => {
-    send({ t: "exit", id, code, signal });
+    status = { code, signal };
     setTimeout(() => {
       if (closed) return;
       child.stdout.destroy();
