@@ -1,0 +1,7 @@
+(print (case [1 2] [_ _ _] :three [_ _] :two))
+(print (case {:a {:b {:c 1}}} {:a {:b {:c c}}} c))
+(print (case [[1]] [[x]] x))
+(print (case "str" (where s (= (type s) :string) (> (length s) 2)) :long-string))
+(print (case 10 (where n (> n 100)) :huge (where n (> n 5)) :big))
+(print (case (values :a nil :c) (:a nil :c) :exact))
+(print (case nil (where x (= x nil)) :nil-guard))

@@ -1,0 +1,5 @@
+(print (case [1 2 3] [1 2 3 4] :four [1 2 3] :three))
+(print (case {:tag :circle :r 2} {:tag :square : side} (* side side) {:tag :circle : r} (* 3 r r)))
+(print (case [:a [:b :c]] [x [y z]] (.. x y z)))
+(print (case false nil :nil false :false))
+(print (case 0 0.0 :zero-float))

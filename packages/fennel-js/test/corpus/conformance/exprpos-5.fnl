@@ -1,0 +1,1 @@
+(print (global z 1))

@@ -1,0 +1,1 @@
+(print (macro m [] 1))

@@ -1,0 +1,1 @@
+(print (comment a b) 1)

@@ -1,0 +1,6 @@
+(local t [(if true (values 1 2) 3) (if true (values 1 2) 3)])
+(print (length t))
+(fn f [] (if true (values :a :b) :c))
+(print (f))
+(print (f) :x)
+(print (length [(f)]))

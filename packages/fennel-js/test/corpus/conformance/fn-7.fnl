@@ -1,0 +1,2 @@
+(fn f [x] x)
+(set f (fn [x] (* x 2)))

@@ -1,0 +1,5 @@
+(var f (fn [x] x))
+(set f (fn [x] (* x 2)))
+(print (f 4))
+(fn f [x] (+ x 100))
+(print (f 4))

@@ -1,0 +1,6 @@
+(local x 5)
+(print (match [5 6] [x y] (.. "x=5 y=" y)))
+(print (match [4 6] [x y] :no _ :fallthrough))
+(print (match {:k 5} {:k x} :pinned))
+(fn g [x] (match x x :always))
+(print (g 9))

@@ -1,0 +1,5 @@
+(print (match [1 2 1] [a b a] :aba _ :no))
+(print (match [1 2 3] [a b a] :aba _ :no))
+(print (match (values 1 1) (a a) :same _ :diff))
+(print (match 1 (where a (= a 1)) :guarded))
+(print (match 2 (where (or 1 2)) :or-ok))
