@@ -41,8 +41,7 @@ export function destructure(
       return;
     }
     const lhs = target(pattern, scope, c, mode);
-    const e = c.compile1(init, scope, parent);
-    parent.emit(`${lhs} = ${e.code}`, line);
+    c.compile(init, scope, parent, { nval: 1, target: lhs });
     return;
   }
   if (pattern instanceof List && isSymHead(pattern, ".") && mode === "set") {
