@@ -1,0 +1,1 @@
+(print (. arg 1) (. arg 2) (length arg))

@@ -1,0 +1,4 @@
+(print "x")
+(local s "crlf string
+line")
+(print (length s))

@@ -1,0 +1,3 @@
+(print "crlf")
+(print (+ 1
+ 2))

@@ -1,0 +1,2 @@
+(print "tab	separated")
+	(print "indented with tab")
