@@ -238,10 +238,26 @@ export class Compiler {
     return new Expr("{" + joinExprs(es) + "}", "table");
   }
 
+  /**
+   * `{k v …}` as the reference writes it: integer keys 1..n first as
+   * positional items, then the other keys sorted by their Lua text. The
+   * order decides evaluation order and, through the constructor, the order
+   * `pairs` visits keys, so it must match for identical output.
+   */
   private compileTable(form: Table, scope: Scope, parent: Chunk): Expr {
-    if (form.entries.length === 0) return new Expr("{}", "table");
+    const entries = form.entries;
+    if (entries.length === 0) return new Expr("{}", "table");
+    const positional = new Map<number, Form>();
+    for (const [k, v] of entries) {
+      if (k instanceof Num && Number.isInteger(k.value) && k.value >= 1 && !/[.eEpP]/.test(k.text)) positional.set(k.value, v);
+    }
+    let n = 0;
+    while (positional.has(n + 1)) n++;
     const parts: string[] = [];
-    for (const [k, v] of form.entries) {
+    for (let i = 1; i <= n; i++) parts.push(one(this.compile(positional.get(i)!, scope, parent, { nval: i === n ? undefined : 1 })[0] ?? NIL));
+    const keyed: Array<[string, Form]> = [];
+    for (const [k, v] of entries) {
+      if (k instanceof Num && positional.has(k.value) && k.value <= n && !/[.eEpP]/.test(k.text)) continue;
       let key: string;
       if (k instanceof Str && isValidLuaIdentifier(k.value)) key = k.value;
       else {
@@ -249,9 +265,10 @@ export class Compiler {
         if (ke.code === "nil") this.error(k, M.nilKey());
         key = "[" + one(ke) + "]";
       }
-      const ve = this.compile1(v, scope, parent);
-      parts.push(key + " = " + one(ve));
+      keyed.push([key, v]);
     }
+    keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [key, v] of keyed) parts.push(key + " = " + one(this.compile1(v, scope, parent)));
     return new Expr("{" + parts.join(", ") + "}", "table");
   }
 

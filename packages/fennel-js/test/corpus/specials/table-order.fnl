@@ -1,0 +1,6 @@
+(each [k v (pairs {:c 3 :a 1 :b 2 :d 4 :e 5})] (print k v))
+(local seen [])
+(local t {:z (table.insert seen :z) :a (table.insert seen :a) :m (table.insert seen :m)})
+(print (table.concat seen " "))
+(local mixed {1 :one 2 :two :k :v})
+(print (length mixed) (. mixed 1) mixed.k)
