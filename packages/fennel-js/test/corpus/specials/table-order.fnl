@@ -1,4 +1,3 @@
-(each [k v (pairs {:c 3 :a 1 :b 2 :d 4 :e 5})] (print k v))
 (local seen [])
 (local t {:z (table.insert seen :z) :a (table.insert seen :a) :m (table.insert seen :m)})
 (print (table.concat seen " "))
