@@ -1,41 +1,54 @@
 // Friendly hints (`* Try …` lines) shown under compile errors, chosen from
 // the message text, in the spirit of the reference compiler's friend module.
 
+// Each rule: a message pattern and suggestions; `%s` is the pattern's first group.
 const RULES: Array<[RegExp, string[]]> = [
-  [/^unknown identifier/, [
-    "* Try looking to see if there's a typo.",
-    "* Try using the _G table instead, eg. _G.x if you really want a global.",
-    "* Try moving this code to somewhere that x is in scope.",
-    "* Try binding x as a local in the scope of this code.",
+  [/^unknown identifier: (.*)/, [
+    "looking to see if there's a typo",
+    "using the _G table instead, eg. _G.%s if you really want a global",
+    "moving this code to somewhere that %s is in scope",
+    "binding %s as a local in the scope of this code",
   ]],
-  [/^expected var /, [
-    "* Try declaring it using var instead of let/local.",
-    "* Try introducing a new local instead of changing the value.",
+  [/^expected var (.*)/, [
+    "declaring %s using var instead of let/local",
+    "introducing a new local instead of changing the value of %s",
   ]],
-  [/^expected local /, ["* Try declaring it with local or var first, or use global for a global."]],
+  [/^expected local (.*)/, ["declaring %s with local or var first, or using global for a global"]],
+  [/^local (.*) was overshadowed by a special form or macro/, ["renaming local %s"]],
+  [/^can't introduce local with a multisym name: (.*)/, ["removing periods or colons from %s"]],
   [/expected even number of name\/value bindings/, [
-    "* Try finding where the identifier or value is missing.",
+    "finding where the identifier or value is missing",
   ]],
-  [/expected binding sequence/, ["* Try placing a sequence of bindings in square brackets, like [x 1 y 2]."]],
-  [/^expected parameters table/, ["* Try adding a parameter list in square brackets, like (fn name [x y] ...)."]],
-  [/^unexpected vararg/, ["* Try putting \"...\" in the fn arguments."]],
-  [/^expected body expression/, ["* Try putting a body expression after the bindings."]],
-  [/^tried to reference a (special form|macro)/, ["* Try renaming your local to avoid the name of a special form or macro."]],
-  [/^multisym method calls/, ["* Try calling it as (obj:method args) or (: obj :method args)."]],
-  [/^cannot call literal value/, ["* Try checking for a missing function name before the value."]],
-  [/^expected a function, macro, or special to call/, ["* Try removing the empty parentheses.", "* Try using [] instead of () for an empty table."]],
-  [/^must be in tail position/, ["* Try moving tail! to the last form of the function body."]],
-  [/may only be used at compile time/, ["* Try moving this into a macro.", "* Try using a string or table instead."]],
-  [/^macro module not found|^module not found/, ["* Try checking the module name and the search path."]],
+  [/expected binding sequence/, ["placing a table here in square brackets containing identifiers to bind"]],
+  [/^expected parameters table/, ["adding function parameters as a list of identifiers in brackets"]],
+  [/^unexpected vararg/, ["putting \"...\" at the end of the fn parameters if the vararg was intended"]],
+  [/^expected body expression/, ["putting some code in the body of this form after the bindings"]],
+  [/^expected name and value/, ["adding a value to bind to the name"]],
+  [/^tried to reference a (special form|macro)/, ["renaming your local to avoid the name of a special form or macro"]],
+  [/^multisym method calls may only be in call position/, [
+    "using a period instead of a colon to reference a table's fields",
+    "putting parens around this",
+  ]],
+  [/^cannot call literal value/, [
+    "checking for typos",
+    "checking for a missing function name",
+    "making sure to use prefix operators, not infix",
+  ]],
+  [/^expected a function, macro, or special to call/, [
+    "removing the empty parentheses",
+    "using square brackets if you want an empty table",
+  ]],
+  [/must be in tail position/, ["moving tail! to the last form of the function body"]],
+  [/may only be used at compile time/, ["moving this into a macro", "using a string or table instead"]],
+  [/not found in module|^macro module not found/, ["checking the keys of the imported macro module's returned table"]],
+  [/^module not found/, ["checking the module name and that its file is on the search path"]],
 ];
 
 /** The hint lines for a compile error message (may be empty). */
 export function hintsFor(reason: string): string[] {
   for (const [re, hints] of RULES) {
-    if (re.test(reason)) {
-      const name = /^unknown identifier: (.*)$/.exec(reason)?.[1];
-      return name === undefined ? hints : hints.map((h) => h.replace(/\bx\b/g, name));
-    }
+    const m = re.exec(reason);
+    if (m !== null) return hints.map((h) => `* Try ${h.replace(/%s/g, m[1] ?? "")}.`);
   }
   return [];
 }
