@@ -204,8 +204,8 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
     if (!local.isVar) c.error(sym, M.expectedVar(name));
     return local.lua;
   }
-  if (c.allowed !== null && !c.allowed.has(name)) c.error(sym, M.expectedLocal(name));
-  return mangleGlobal(name);
+  // As the reference: set only changes vars and table fields, never globals.
+  return c.error(sym, M.expectedLocal(name));
 }
 
 /** `(. t k1 k2)` as an assignable place. */

@@ -110,9 +110,10 @@ export function emitFunction(
 
 export const hashfnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
   const body = form.items[1];
-  if (body === undefined || form.items.length !== 2) return c.error(form, M.wrongArity("hashfn", "one body form"));
+  if (body === undefined || form.items.length !== 2) return c.error(form, M.expectedOneArg());
   const use = { max: 0, varg: false, bare: false };
   scanDollars(body, use);
+  if (use.varg && use.max > 0) return c.error(form, M.hashfnVarargMixed());
   const line = c.lineOf(form);
   const fscope = new Scope(scope, { fnBoundary: true, vararg: use.varg });
   fscope.hashfn = true;

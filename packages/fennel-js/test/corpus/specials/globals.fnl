@@ -1,5 +1,5 @@
 (global counter 0)
-(fn bump [] (set counter (+ counter 1)))
+(fn bump [] (global counter (+ counter 1)))
 (bump)
 (bump)
 (print counter _G.counter)

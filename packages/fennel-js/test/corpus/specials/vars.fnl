@@ -13,7 +13,7 @@
 (print p q)
 (global my-global 42)
 (print my-global)
-(set my-global 43)
+(global my-global 43)
 (print my-global (. _G "my-global"))
 (global plain 1)
 (print plain _G.plain)

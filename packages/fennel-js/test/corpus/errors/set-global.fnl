@@ -1,0 +1,2 @@
+(global g 1)
+(set g 2)
