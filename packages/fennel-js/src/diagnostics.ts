@@ -30,6 +30,7 @@ export const compileMessages = {
   emptyCall: () => "expected a function, macro, or special to call",
   notCallable: (what: string) => `cannot call literal value ${what}`,
   macroRuntimeMissing: (name: string) => `macro ${name} has no compile-time runtime`,
+  globalConflicts: (name: string) => `global ${name} conflicts with local`,
   expectedOneArg: () => "expected one argument",
   expectedNameAndValue: () => "expected name and value",
   tsetArgs: () => "expected table, key, and value arguments",

@@ -194,6 +194,7 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
   const name = sym.name;
   if (mode === "global") {
     if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.globalMultisym(name));
+    if (scope.lookup(name) !== undefined) c.error(sym, M.globalConflicts(name));
     c.allowGlobal(name);
     return mangleGlobal(name);
   }
