@@ -165,7 +165,7 @@ export class Compiler {
   }
 
   /** Compile argument forms: all but the last truncated to one value. */
-  compileArgs(forms: Form[], scope: Scope, parent: Chunk, from = 0, padEmpty = false): Expr[] {
+  compileArgs(forms: Form[], scope: Scope, parent: Chunk, from = 0): Expr[] {
     const out: Expr[] = [];
     const n = forms.length;
     for (let i = from; i < n; i++) {
@@ -173,10 +173,7 @@ export class Compiler {
         const e = this.compile1(forms[i]!, scope, parent);
         out.push(isMulti(e) && e.kind === "varg" ? new Expr("(...)", "expr") : e);
       } else {
-        const es = this.compileAll(forms[i]!, scope, parent);
-        // A call argument yielding no values is passed as nil, as the reference does.
-        if (es.length === 0 && padEmpty) out.push(NIL);
-        for (const e of es) out.push(e);
+        for (const e of this.compileAll(forms[i]!, scope, parent)) out.push(e);
       }
     }
     return out;
@@ -340,7 +337,7 @@ export class Compiler {
       this.error(head, M.notCallable(head instanceof Str ? JSON.stringify(head.value) : head instanceof Num ? head.text : String(head instanceof Bool ? head.value : "nil")));
     }
     const fe = this.compile1(head, scope, parent);
-    const args = this.compileArgs(items, scope, parent, 1, true);
+    const args = this.compileArgs(items, scope, parent, 1);
     return new Expr(asPrefix(fe) + "(" + joinExprs(args) + ")", "call");
   }
 
@@ -352,7 +349,7 @@ export class Compiler {
     const method = name.slice(colon + 1);
     if (method.indexOf(".") >= 0 || objName.indexOf(":") >= 0) this.error(head, M.malformedMultisym(name));
     const obj = this.symbolExpr(new Sym(objName, head.pos), scope);
-    const args = this.compileArgs(form.items, scope, parent, 1, true);
+    const args = this.compileArgs(form.items, scope, parent, 1);
     return this.methodCallCode(obj, method, args, scope, parent, form);
   }
 
