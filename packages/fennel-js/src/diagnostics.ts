@@ -78,5 +78,6 @@ export const compileMessages = {
   importMacrosArgs: () => "import-macros: expected binding and module name pairs",
   globalMultisym: (name: string) => `global: expected a plain name, got ${name}`,
   docsNeedSym: () => "doc: expected a name",
-  luaArgs: () => "lua: expected 1 or 2 string arguments",
+  luaArgs: () => "expected 1 or 2 arguments",
+  atLeastTwoArgs: () => "expected at least 2 arguments",
 };

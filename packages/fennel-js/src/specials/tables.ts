@@ -25,7 +25,7 @@ export const dotSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
 
 export const colonSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
   const items = form.items;
-  if (items.length < 3) return c.error(form, M.wrongArity(":", "object and method name"));
+  if (items.length < 3) return c.error(form, M.atLeastTwoArgs());
   const obj = c.compile1(items[1]!, scope, parent);
   const m = items[2]!;
   if (m instanceof Str) {
