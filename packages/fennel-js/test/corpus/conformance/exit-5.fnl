@@ -1,0 +1,2 @@
+(io.write "partial")
+(os.exit 7 true)

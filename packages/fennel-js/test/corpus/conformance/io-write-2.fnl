@@ -1,0 +1,2 @@
+(: (io.write "a") :write "b\n")
+(print (io.type (io.write "")))

@@ -1,0 +1,2 @@
+(print "unterminated
+over lines

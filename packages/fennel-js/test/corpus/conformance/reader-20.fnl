@@ -1,0 +1,2 @@
+(print ((setmetatable {} {:__call #"called"})))
+(print (#"s"))

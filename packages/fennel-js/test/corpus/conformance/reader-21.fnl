@@ -1,0 +1,3 @@
+(print (#:kw))
+(print (#42))
+(print ((fn [] (#nil))))

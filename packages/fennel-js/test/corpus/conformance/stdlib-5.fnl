@@ -1,0 +1,6 @@
+(print (next [] nil))
+(local s (string.format "%s" (setmetatable {} {:__tostring #"ts"})))
+(print s)
+(print (string.format "%10.4f|" math.pi))
+(print (math.min 3 1 2) (math.max -1 -5))
+(print (// 7 -2) (% 7 -2) (// -7 -2) (% -7 -2))

@@ -1,0 +1,3 @@
+(print "ok")
+(let [x 1]
+  (print x)
