@@ -39,7 +39,7 @@ const RULES: Array<[RegExp, string[]]> = [
     "removing the empty parentheses",
     "using square brackets if you want an empty table",
   ]],
-  [/must be in tail position/, ["moving tail! to the last form of the function body"]],
+  [/[Mm]ust be in tail position/, ["moving tail! to the last form of the function body"]],
   [/may only be used at compile time/, ["moving this into a macro", "using a string or table instead"]],
   [/not found in module|^macro module not found/, ["checking the keys of the imported macro module's returned table"]],
   [/^module not found/, ["checking the module name and that its file is on the search path"]],
