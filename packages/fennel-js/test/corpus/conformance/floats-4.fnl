@@ -1,0 +1,8 @@
+(local zero (- 1 1))
+(local fzero (/ zero 1))
+(print (/ 0 zero) (- (/ 0 zero)) (/ 1 zero) (/ -1 zero))
+(print fzero (- fzero) (* -1 fzero) (tostring (- fzero)))
+(print math.huge (- math.huge) (math.type math.huge))
+(print (/ 3 2) (/ 4 2) (* 3 (/ 1 2)) (+ (/ 1 2) (/ 1 2)))
+(print (math.sqrt 2) (math.exp 1) (math.log 10) (math.sin 0))
+(print (/ 1 3) (/ 2 3) (/ 100 7) (/ 1e10 3))

@@ -1,0 +1,5 @@
+(local fennel (require :fennel))
+(local zero (- 1 1))
+(print (fennel.view (/ 0 zero)) (fennel.view (/ 1 zero)) (fennel.view (/ -1 zero)))
+(print (fennel.view (/ 1 3)) (fennel.view (/ 100 7)) (fennel.view (/ 1 8)))
+(print (fennel.view (* (/ 1 2) 3)))

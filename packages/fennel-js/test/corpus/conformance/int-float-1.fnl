@@ -1,0 +1,8 @@
+(print (+ 1 2) (+ 1 (/ 2 2)) (* 2 3) (* 2 (/ 3 1)))
+(print (// 9 2) (// 9 (/ 2 1)) (% 9 2) (% 9 (/ 2 1)))
+(print (^ 3 2) (math.type (^ 3 2)))
+(print (tostring (// 9 2)) (tostring (/ 9 3)))
+(print (.. (/ 9 3) "|" (// 9 3)))
+(print (string.format "%.1f" (/ 9 3)) (string.format "%d" (// 9 3)))
+(print (math.tointeger (/ 9 3)) (math.type (math.tointeger (/ 9 3))))
+(print (= 3 (/ 9 3)) (< 2 (/ 9 3)))

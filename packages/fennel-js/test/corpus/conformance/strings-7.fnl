@@ -1,0 +1,8 @@
+(local s "The Quick Brown Fox")
+(print (s:lower) (s:upper) (s:len) (s:byte 1))
+(print (s:find "Quick") (s:find "quick") (s:find "." 1 true))
+(print (s:match "(%a+) (%a+)$"))
+(print (s:gsub "%s" "_"))
+(print (s:sub -3) (s:sub 5 9) (s:sub 100))
+(print (table.concat (icollect [w (s:gmatch "%S+")] (w:reverse)) " "))
+(print (string.format "[%s]" (s:rep 2 "/")))
