@@ -1,7 +1,7 @@
 // quire-ci figures: process start → bootstrap request, per-sh overhead against
 // a bare spawn of the same command, per-job overhead, compile time of a
 // typical ci.fnl. Runs the built program (dist/) against a loopback server.
-// Usage: node bench/quire-ci-bench.mjs   (after pnpm build)
+// Usage: node bench/quire-ci-bench.mjs [--quick]   (after pnpm build)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -36,6 +36,7 @@ async function apiServer() {
     req.on("end", () => {
       if (req.url === "/api/run/bootstrap") {
         state.bootstrapAt = performance.now();
+        state.bootstrapAtMs = Date.now();
         res.writeHead(200, { "content-type": "application/json" });
         return res.end(JSON.stringify({
           run_id: "r", repo: "bench.git", ref: PUSH.ref, sha: PUSH.sha, queued_at_ms: Date.now(), started_at_ms: Date.now(),
@@ -64,9 +65,10 @@ async function runServerMode(api, ws) {
   let stderr = "";
   child.stderr.on("data", (c) => (stderr += c));
   const code = await new Promise((r) => child.on("close", r));
+  const exitedAt = performance.now();
   if (code !== 0) throw new Error(`quire-ci exited ${code}: ${stderr}`);
   const list = fs.readFileSync(events, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  return { spawnedAt, events: list };
+  return { spawnedAt, exitedAt, events: list };
 }
 
 function bareSpawn(argv) {
@@ -98,6 +100,31 @@ const api = await apiServer();
     `start → bootstrap request:  median ${fmt(median(samples))}, best ${fmt(Math.min(...samples))} (target < 150 ms; ` +
       `a bare \`node -e 0\` runs start to exit in median ${fmt(median(nodeBare))}, best ${fmt(Math.min(...nodeBare))})`,
   );
+}
+
+// 1b. a one-job `echo` run as the push bench has it: bootstrap answered →
+// first job started and → sh finished, and process start → exit.
+{
+  const ws = workspace(`(local ci (require :quire.ci))\n(ci.job :hello [:quire/push] (fn [{: sh}] (sh "echo hello")))\n`);
+  const toJob = [];
+  const toSh = [];
+  const total = [];
+  for (let i = 0; i < 8; i++) {
+    const { spawnedAt, exitedAt, events } = await runServerMode(api, ws);
+    const at = (type) => events.find((e) => e.type === type).at_ms - api.state.bootstrapAtMs;
+    toJob.push(at("job_started"));
+    toSh.push(at("sh_finished"));
+    total.push(exitedAt - spawnedAt);
+  }
+  console.log(
+    `one-job echo run:           bootstrap → job_started median ${fmt(median(toJob))}, → sh_finished median ${fmt(median(toSh))}; ` +
+      `process start → exit median ${fmt(median(total))}, best ${fmt(Math.min(...total))}`,
+  );
+}
+
+if (process.argv.includes("--quick")) {
+  api.server.close();
+  process.exit(0);
 }
 
 // 2. per-sh overhead against a bare spawn of the same command: the cheapest

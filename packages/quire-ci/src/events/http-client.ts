@@ -20,7 +20,8 @@ export class HttpClient {
     }
   }
 
-  request(method: "GET" | "POST", apiPath: string, body?: string, timeoutMs = 10_000): Promise<HttpResponse> {
+  /** `onSent` is called once the request has been handed to the OS. */
+  request(method: "GET" | "POST", apiPath: string, body?: string, timeoutMs = 10_000, onSent?: () => void): Promise<HttpResponse> {
     const url = new URL(apiPath.replace(/^\//, ""), this.base);
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { authorization: `Bearer ${this.token}`, accept: "application/json" };
@@ -42,6 +43,7 @@ export class HttpClient {
       });
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs} ms`)));
       req.on("error", reject);
+      if (onSent) req.on("finish", onSent);
       req.end(body);
     });
   }

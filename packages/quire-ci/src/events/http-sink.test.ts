@@ -81,3 +81,62 @@ test("an unreachable server is given up on at close within the drain time", asyn
   expect(Date.now() - started).toBeLessThan(2000);
   expect(sink.dropped).toBe(1);
 });
+
+test("a 409 asking for an event it refused earlier ends delivery instead of spinning", async () => {
+  // As the real server: seq 2 is malformed (400), so it keeps expecting seq 2.
+  let calls = 0;
+  let next = 1;
+  const url = await serve((body, res) => {
+    calls++;
+    const seqs = body.map((e) => (e as RunEvent).seq);
+    if (seqs.includes(2) && seqs[0] === next && seqs.length === 1) {
+      res.writeHead(400, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ error: { code: "bad_request", message: "malformed" } }));
+    }
+    if (seqs[0] !== next) {
+      res.writeHead(409, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ error: { code: "seq_out_of_order", message: "gap", expected_seq: next } }));
+    }
+    const ok = seqs.indexOf(2) < 0 ? seqs.length : seqs.indexOf(2);
+    if (ok < seqs.length) {
+      next += ok;
+      res.writeHead(400, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ error: { code: "bad_request", message: "malformed" } }));
+    }
+    next += ok;
+    res.writeHead(200).end("{}");
+  });
+  const warnings: string[] = [];
+  const client = new HttpClient(url, "t");
+  const sink = new HttpEventSink(client, { warn: (m) => warnings.push(m), coalesceMs: 0 });
+  sink.write(event(1));
+  await new Promise((r) => setTimeout(r, 50));
+  for (let i = 2; i <= 5; i++) sink.write(event(i));
+  const started = Date.now();
+  await sink.close();
+  client.close();
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(calls).toBeLessThan(10);
+  expect(sink.delivered).toBe(1);
+  expect(sink.dropped).toBe(4);
+  expect(warnings.join("\n")).toContain("rejected event seq 2");
+  expect(warnings.join("\n")).toContain("expects event seq 2");
+});
+
+test("a 409 with no progress stops even when events keep coming", async () => {
+  let calls = 0;
+  const url = await serve((_body, res) => {
+    calls++;
+    res.writeHead(409, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "seq_out_of_order", message: "gap", expected_seq: 1 } }));
+  });
+  const client = new HttpClient(url, "t");
+  const sink = new HttpEventSink(client, { coalesceMs: 0 });
+  for (let i = 5; i <= 8; i++) sink.write(event(i));
+  await new Promise((r) => setTimeout(r, 100));
+  sink.write(event(9));
+  await sink.close();
+  client.close();
+  expect(calls).toBe(1);
+  expect(sink.dropped).toBe(4);
+});

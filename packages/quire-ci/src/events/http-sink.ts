@@ -1,7 +1,9 @@
 // Live delivery of events to POST /api/run/events, strictly in seq order.
 // Queued events go as one array. 2xx moves on; 409 means already recorded
-// (the server names the seq it expects next); 5xx and lost connections retry
-// with backoff. The run never waits on the server: events.jsonl is the record.
+// (the server names the seq it expects next; one this sender no longer has
+// ends live delivery); 5xx and lost connections retry with backoff; every
+// other answer moves on too. The run never waits on the server: events.jsonl
+// is the record.
 import type { RunEvent } from "@quire/shared";
 import type { EventSink } from "./emitter.js";
 import type { HttpClient } from "./http-client.js";
@@ -90,8 +92,12 @@ export class HttpEventSink implements EventSink {
           if (error.code === "run_not_active") {
             this.stop(`the server no longer accepts events for this run (${error.message ?? "run not active"})`);
           } else {
-            // Already recorded (a replay) or a gap: the server says which seq it expects next.
-            this.acknowledge(typeof error.expected_seq === "number" ? error.expected_seq : batch[0]!.seq + 1);
+            // Already recorded (a replay): the server says which seq it expects next.
+            const next = typeof error.expected_seq === "number" ? error.expected_seq : batch[0]!.seq + 1;
+            if (next > batch[0]!.seq) this.acknowledge(next);
+            // It wants an event no longer queued (one it refused earlier): nothing
+            // queued can ever be accepted, and resending would spin.
+            else this.stop(`the server expects event seq ${next}, which it refused or this sender no longer has`);
           }
         } else if (res.status >= 500 || res.status === 429) {
           retry = true;

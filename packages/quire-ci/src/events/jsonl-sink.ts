@@ -2,7 +2,8 @@
 // on disk (in the OS) before the run moves on. The file is the run's record.
 import fs from "node:fs";
 import path from "node:path";
-import { formatEventLine, type RunEvent } from "@quire/shared";
+import type { RunEvent } from "@quire/shared";
+import { eventLine } from "../wire.js";
 import type { EventSink } from "./emitter.js";
 
 export class JsonlSink implements EventSink {
@@ -12,7 +13,7 @@ export class JsonlSink implements EventSink {
     this.fd = fs.openSync(file, "a");
   }
   write(event: RunEvent): void {
-    fs.writeSync(this.fd, formatEventLine(event));
+    fs.writeSync(this.fd, eventLine(event));
   }
   async close(): Promise<void> {
     fs.closeSync(this.fd);

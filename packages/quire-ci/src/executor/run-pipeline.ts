@@ -2,7 +2,7 @@
 // validation error ends the run as pipeline-failure), execute the jobs, emit
 // run_finished, clean up processes and the VM. Shared by server and local mode.
 import type { PushOutputs } from "@quire/shared";
-import { ENV_INTERNAL_PREFIX } from "@quire/shared";
+import { ENV_INTERNAL_PREFIX } from "../wire.js";
 import { PipelineError } from "../errors.js";
 import type { EventEmitter } from "../events/emitter.js";
 import type { CompileFn } from "../pipeline/compile.js";
@@ -24,6 +24,8 @@ export interface RunPipelineOptions {
   emitter: EventEmitter;
   redactor: Redactor;
   compile: CompileFn;
+  /** The pipeline already loading (server mode starts it before the bootstrap answer); default: load it here. */
+  loading?: Promise<LoadedPipeline>;
   observer?: RunObserver;
   /** Messages for quire-ci's own log (stderr). */
   warn?: (message: string) => void;
@@ -62,11 +64,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   const { emitter } = options;
   let loaded: LoadedPipeline;
   try {
-    loaded = await loadPipeline({
-      workspace: options.workspace,
-      compile: options.compile,
-      ...(options.warn ? { warn: options.warn } : {}),
-    });
+    loaded = await (options.loading ??
+      loadPipeline({
+        workspace: options.workspace,
+        compile: options.compile,
+        ...(options.warn ? { warn: options.warn } : {}),
+      }));
   } catch (e) {
     if (!(e instanceof PipelineError)) throw e;
     const error = e.summary();

@@ -2,8 +2,20 @@
 // host functions installed. Every entry point (ci.fnl's body, each job's
 // run-fn) runs on its own Lua thread so async host calls (sh, secret) can be
 // awaited from Lua without blocking Node's event loop.
-import { LUA_REGISTRYINDEX, LuaFactory, type LuaEngine } from "wasmoon";
+import { createRequire } from "node:module";
+import type * as Wasmoon from "wasmoon";
+import type { LuaEngine, LuaFactory } from "wasmoon";
 import { PRELUDE } from "./prelude.js";
+
+// Loaded on first use through require: an ESM import of wasmoon's CommonJS
+// bundle would first scan its 150 KB for export names, and either way it
+// should not delay what runs before the first VM is wanted.
+let wasmoon: typeof Wasmoon | undefined;
+function lib(): typeof Wasmoon {
+  return (wasmoon ??= createRequire(import.meta.url)("wasmoon") as typeof Wasmoon);
+}
+/** LUA_REGISTRYINDEX of Lua 5.4 (as wasmoon exports it). */
+const LUA_REGISTRYINDEX = -1001000;
 
 /** Functions the prelude calls; names are the Lua-side keys of `host`. */
 export interface VmHostFunctions {
@@ -29,6 +41,12 @@ export type JobStatus =
 
 let factory: LuaFactory | undefined;
 
+/** Start compiling the WebAssembly Lua now (off the main thread); VMs made later reuse it. */
+export function warmUp(): void {
+  factory ??= new (lib().LuaFactory)();
+  factory.getLuaModule().catch(() => undefined); // a failure surfaces in create()
+}
+
 export class PipelineVm {
   private constructor(
     private readonly engine: LuaEngine,
@@ -36,7 +54,7 @@ export class PipelineVm {
   ) {}
 
   static async create(host: VmHostFunctions): Promise<PipelineVm> {
-    factory ??= new LuaFactory();
+    factory ??= new (lib().LuaFactory)();
     const engine = await factory.createEngine({ openStandardLibs: true, injectObjects: false, enableProxy: false });
     const g = engine.global;
     // Host functions are bound so wasmoon calls them with the right `this`.

@@ -39,7 +39,8 @@ export function runtimeDiagnostic(message: string, fallbackFile: string): Diagno
   return { file: fallbackFile, message };
 }
 
-export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline> {
+/** Read and compile ci.fnl; its chunk is registered for position mapping. */
+function compileMain(options: LoadOptions, chunks: ChunkRegistry): { lua: string; chunkname: string } {
   const file = path.join(options.workspace, CI_FILE);
   let source: string;
   try {
@@ -59,8 +60,11 @@ export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline
   } catch (e) {
     throw new PipelineError([compileErrorDiagnostic(e, CI_NAME)]);
   }
+  return { lua: compiled.lua, chunkname: chunks.add({ file: CI_NAME, lines: compiled.lines, source }) };
+}
+
+export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline> {
   const chunks = new ChunkRegistry();
-  const chunkname = chunks.add({ file: CI_NAME, lines: compiled.lines, source });
   const registry = new PipelineRegistry();
   const binding: HostBinding = {
     workspace: options.workspace,
@@ -69,8 +73,18 @@ export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline
     compile: options.compile,
     ...(options.warn ? { warn: options.warn } : {}),
   };
-  const vm = await PipelineVm.create(createHostFunctions(binding));
-  const loaded = await vm.loadMain(compiled.lua, chunkname);
+  // The VM builds (its WebAssembly compiles off the main thread) while ci.fnl compiles.
+  const vmReady = PipelineVm.create(createHostFunctions(binding));
+  vmReady.catch(() => undefined); // awaited below unless ci.fnl is refused first
+  let main: { lua: string; chunkname: string };
+  try {
+    main = compileMain(options, chunks);
+  } catch (e) {
+    void vmReady.then((vm) => vm.close(), () => undefined);
+    throw e;
+  }
+  const vm = await vmReady;
+  const loaded = await vm.loadMain(main.lua, main.chunkname);
   const diagnostics: Diagnostic[] = [];
   if (loaded.status === "syntax") {
     diagnostics.push({ file: CI_NAME, message: `the compiled Lua did not load (a compiler bug): ${loaded.message}` });

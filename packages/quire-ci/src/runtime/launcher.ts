@@ -1,8 +1,11 @@
 // Starting the process of one sh call. Direct: spawn from this process.
-// Through a helper: a small Node process started before the heavy modules
-// load spawns for us, because fork() costs grow with the parent's memory and
-// quire-ci carries a Lua VM and a compiler. Both put each command in its own
-// process group and give up on pipes held open by background children.
+// Through a helper: a small Node process spawns for us, because fork() costs
+// grow with the parent's memory and quire-ci carries a Lua VM and a compiler.
+// The helper starts with the first sh call, which (like every call until the
+// helper is ready) spawns directly: a pipeline with one quick command never
+// waits for, or shares the CPU with, a second Node starting. Both put each
+// command in its own process group and give up on pipes held open by
+// background children.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Stream } from "./cri-log.js";
@@ -98,6 +101,8 @@ export class HelperLauncher implements Launcher {
   private nextId = 1;
   private buffer = "";
   private dead = false;
+  /** The helper has started and reads requests. */
+  ready = false;
   /** Environments already sent, so the usual one crosses the pipe once. */
   private readonly envRefs = new WeakMap<object, number>();
 
@@ -169,6 +174,10 @@ export class HelperLauncher implements Launcher {
   }
 
   private dispatch(msg: HelperMessage): void {
+    if (msg.t === "ready") {
+      this.ready = true;
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     switch (msg.t) {
@@ -210,16 +219,38 @@ export class HelperLauncher implements Launcher {
   }
 }
 
+/** Direct spawns until the helper (started on first use) is ready, then the helper. */
+class LazyHelperLauncher implements Launcher {
+  private helper: HelperLauncher | undefined;
+  private started = false;
+
+  launch(argv: string[], options: { cwd: string; env: Record<string, string> }, cb: LaunchCallbacks): Launched {
+    if (!this.started) {
+      this.started = true;
+      this.helper = HelperLauncher.start();
+    }
+    return (this.helper?.ready ? this.helper : directLauncher).launch(argv, options, cb);
+  }
+
+  close(): void {
+    this.helper?.close();
+  }
+}
+
 /**
- * The launcher the CLI uses: the spawn helper, unless QUIRE_CI_SPAWN=direct
- * or the helper cannot start.
+ * The launcher the CLI uses: direct spawns until the spawn helper (started by
+ * the first sh call) is ready, then the helper. QUIRE_CI_SPAWN=direct never
+ * starts the helper; QUIRE_CI_SPAWN=helper starts it now and sends every
+ * command through it (requests wait in its stdin until it reads them).
  */
 export function startLauncher(env: NodeJS.ProcessEnv = process.env): Launcher {
   if (env.QUIRE_CI_SPAWN === "direct") return directLauncher;
-  return HelperLauncher.start() ?? directLauncher;
+  if (env.QUIRE_CI_SPAWN === "helper") return HelperLauncher.start() ?? directLauncher;
+  return new LazyHelperLauncher();
 }
 
 export type HelperMessage =
+  | { t: "ready" }
   | { t: "pid"; id: number; pid: number }
   | { t: "o" | "e"; id: number; d: string }
   | { t: "err"; id: number; code?: string; message: string }

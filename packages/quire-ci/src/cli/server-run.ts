@@ -1,0 +1,85 @@
+// Server mode after the bootstrap request is out (see server.ts): while the
+// answer is on its way, the pipeline loads (the Lua VM's WebAssembly compiles,
+// ci.fnl compiles and registers its jobs), since loading needs only the
+// workspace. Then the payload is checked, the event sinks open, and it runs.
+import fs from "node:fs";
+import path from "node:path";
+import { ServerApiError } from "../errors.js";
+import { EventEmitter } from "../events/emitter.js";
+import type { HttpClient } from "../events/http-client.js";
+import { HttpEventSink } from "../events/http-sink.js";
+import { JsonlSink } from "../events/jsonl-sink.js";
+import { runPipeline } from "../executor/run-pipeline.js";
+import { warmUp } from "../lua/vm.js";
+import { fennelCompiler } from "../pipeline/compile.js";
+import { loadPipeline } from "../pipeline/load.js";
+import { startLauncher } from "../runtime/launcher.js";
+import { Redactor } from "../runtime/redact.js";
+import { checkBootstrapPayload } from "./bootstrap-payload.js";
+import { serverSecrets } from "./secrets.js";
+import { TerminalReporter } from "./terminal-reporter.js";
+
+/** How long loading waits for the bootstrap request to leave before it takes the CPU. */
+const SEND_FIRST_MS = 20;
+
+export interface ServerRun {
+  client: HttpClient;
+  /** The bootstrap answer, parsed JSON (not yet checked). */
+  payload: Promise<unknown>;
+  /** Resolves once the bootstrap request is handed to the OS. */
+  requestSent: Promise<void>;
+  eventsFile: string;
+  outDir: string;
+}
+
+export async function runServer(run: ServerRun): Promise<number> {
+  const { client } = run;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([run.requestSent, new Promise((r) => (timer = setTimeout(r, SEND_FIRST_MS)))]);
+  clearTimeout(timer);
+  warmUp();
+  const warn = (m: string): void => void process.stderr.write(`quire-ci: ${m}\n`);
+  const workspace = fs.realpathSync(process.cwd());
+  const compile = await fennelCompiler();
+  const loading = loadPipeline({ workspace, compile, warn });
+  loading.catch(() => undefined); // runPipeline takes it over
+  const launcher = startLauncher();
+
+  let payload;
+  try {
+    payload = checkBootstrapPayload(await run.payload);
+  } catch (e) {
+    if (e instanceof ServerApiError) throw e;
+    throw new ServerApiError(`the bootstrap payload is malformed: ${(e as Error).message}`);
+  }
+  const outDir = path.resolve(run.outDir);
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const redactor = new Redactor();
+  const emitter = new EventEmitter(redactor);
+  emitter.addSink(new JsonlSink(path.resolve(run.eventsFile)));
+  emitter.addSink(new HttpEventSink(client, { warn }));
+  const log = new TerminalReporter(process.stderr, { color: false, prefixJobs: true, showOutput: false, timestamps: true });
+  emitter.addSink(log);
+  process.stderr.write(`${new Date().toISOString()} run ${payload.run_id} of ${payload.repo} ${payload.ref} at ${payload.sha}\n`);
+
+  const result = await runPipeline({
+    workspace,
+    outDir,
+    push: payload.push,
+    secrets: serverSecrets(client, payload.secret_names),
+    maxParallel: payload.settings.max_parallel_jobs,
+    emitter,
+    redactor,
+    compile,
+    loading,
+    observer: log,
+    warn,
+    launcher,
+  });
+  launcher.close();
+  await emitter.close();
+  client.close();
+  log.summary(result);
+  return 0;
+}
