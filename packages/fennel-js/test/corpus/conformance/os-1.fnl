@@ -1,5 +1,3 @@
 (print (type (os.time)) (type (os.clock)))
-(print (os.date "%Y" 0))
+(print (os.date "!%Y-%m-%d" 0))
 (print (os.getenv "THIS_VAR_DOES_NOT_EXIST"))
-(print (os.time {:year 2020 :month 1 :day 1 :hour 12}))
-(print (type (os.tmpname)))

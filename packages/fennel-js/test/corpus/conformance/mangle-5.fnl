@@ -1,0 +1,6 @@
+(local a? 1)
+(local a_3f 2)
+(print a? a_3f)
+(local x-y 3)
+(local x_y 4)
+(print x-y x_y)

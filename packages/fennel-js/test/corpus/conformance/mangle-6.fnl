@@ -1,0 +1,3 @@
+(global g-1 1)
+(global g_1 2)
+(print g-1 g_1)

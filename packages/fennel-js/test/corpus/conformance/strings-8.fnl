@@ -1,0 +1,3 @@
+(print "a]]b" "[[c]]" "]=]")
+(print (.. "x" (string.rep "y" 200) "z"))
+(print "\\]]")

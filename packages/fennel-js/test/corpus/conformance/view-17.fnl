@@ -1,0 +1,7 @@
+(local fennel (require :fennel))
+(local deep [])
+(var cur deep)
+(for [i 1 6] (local n []) (table.insert cur n) (set cur n))
+(print (fennel.view deep))
+(print (fennel.view deep {:depth 3}))
+(print (fennel.view {:a {:b {:c {}}}} {:depth 2}))
