@@ -1,0 +1,5 @@
+(local f (pick-args 2 (fn [...] (select "#" ...))))
+(print (f 1 2 3))
+(print (# [1 2]) (~= 1 2))
+(global gdep 1)
+(print gdep)

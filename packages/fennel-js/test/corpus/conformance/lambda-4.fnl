@@ -1,0 +1,5 @@
+(local f (lambda [a [b c] {: d}] (.. a b c d)))
+(print (f :a [:b :c] {:d :d}))
+(print (pcall f :a [:b] {:d :d}))
+(local g (λ [?opt & rest] (length rest)))
+(print (g nil 1 2))

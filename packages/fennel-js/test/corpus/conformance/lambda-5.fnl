@@ -1,0 +1,2 @@
+(local f (lambda [x] x))
+(f)

@@ -1,0 +1,6 @@
+(local obj {:n 10 :add (fn [self x] (+ self.n x))})
+(local p (partial obj.add obj))
+(print (p 5))
+(local q (partial (fn [...] (table.concat [...] ",")) :a :b))
+(print (q) (q :c))
+(print ((partial +) 1 2))
