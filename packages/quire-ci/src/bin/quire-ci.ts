@@ -35,7 +35,10 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
 
 dispatch(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Done and flushed (on Linux, stdout and stderr writes to files and pipes
+    // are synchronous): exit now rather than when the last socket or helper pipe closes,
+    // since the server judges the run when this process exits.
+    process.exit(code);
   },
   (e: unknown) => {
     if (e instanceof QuireCiError) {

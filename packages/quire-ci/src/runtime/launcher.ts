@@ -1,9 +1,9 @@
 // Starting the process of one sh call. Direct: spawn from this process.
 // Through a helper: a small Node process spawns for us, because fork() costs
 // grow with the parent's memory and quire-ci carries a Lua VM and a compiler.
-// The helper starts with the first sh call, which (like every call until the
-// helper is ready) spawns directly: a pipeline with one quick command never
-// waits for, or shares the CPU with, a second Node starting. Both put each
+// The helper starts with the second sh call; until it is ready, calls spawn
+// directly: a pipeline with one quick command never waits for, or shares the
+// CPU with, a second Node starting. Both put each
 // command in its own process group and give up on pipes held open by
 // background children.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -158,9 +158,15 @@ export class HelperLauncher implements Launcher {
     };
   }
 
+  /**
+   * Stop the helper without waiting for it (it may still be starting, holding
+   * quire-ci's stderr). Commands it started live in their own process groups.
+   */
   close(): void {
     this.dead = true;
-    this.child.stdin!.end();
+    this.child.stdin!.destroy();
+    this.child.stdout!.destroy();
+    this.child.kill("SIGKILL");
   }
 
   private receive(text: string): void {
@@ -219,16 +225,16 @@ export class HelperLauncher implements Launcher {
   }
 }
 
-/** Direct spawns until the helper (started on first use) is ready, then the helper. */
+/**
+ * Direct spawns until the helper is ready, then the helper. The helper starts
+ * with the second command: a pipeline with a single one never pays for it.
+ */
 class LazyHelperLauncher implements Launcher {
   private helper: HelperLauncher | undefined;
-  private started = false;
+  private launches = 0;
 
   launch(argv: string[], options: { cwd: string; env: Record<string, string> }, cb: LaunchCallbacks): Launched {
-    if (!this.started) {
-      this.started = true;
-      this.helper = HelperLauncher.start();
-    }
+    if (++this.launches === 2) this.helper = HelperLauncher.start();
     return (this.helper?.ready ? this.helper : directLauncher).launch(argv, options, cb);
   }
 
@@ -239,7 +245,7 @@ class LazyHelperLauncher implements Launcher {
 
 /**
  * The launcher the CLI uses: direct spawns until the spawn helper (started by
- * the first sh call) is ready, then the helper. QUIRE_CI_SPAWN=direct never
+ * the second sh call) is ready, then the helper. QUIRE_CI_SPAWN=direct never
  * starts the helper; QUIRE_CI_SPAWN=helper starts it now and sends every
  * command through it (requests wait in its stdin until it reads them).
  */
