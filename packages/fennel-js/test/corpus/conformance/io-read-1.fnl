@@ -1,0 +1,6 @@
+(local line (io.read))
+(print "got" line)
+(local n (io.read "n"))
+(print "num" n (math.type n))
+(local rest (io.read "a"))
+(print "rest" (length rest))

@@ -1,0 +1,1 @@
+(each [line (io.lines)] (print (.. "[" line "]")))

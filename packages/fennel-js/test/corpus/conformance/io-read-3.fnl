@@ -1,0 +1,5 @@
+(print (io.read "l"))
+(print (io.read "L"))
+(print (io.read 3))
+(print (io.read "*l"))
+(print (io.read))

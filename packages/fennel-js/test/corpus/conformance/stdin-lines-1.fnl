@@ -1,0 +1,4 @@
+(var total 0)
+(each [line (io.lines)]
+  (set total (+ total (tonumber line))))
+(print total)

@@ -1,0 +1,5 @@
+(print (io.read "n" "n"))
+(print (io.read "l"))
+(print (io.read "a"))
+(print (io.read "a"))
+(print (io.read "l"))
