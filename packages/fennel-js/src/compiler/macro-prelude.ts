@@ -1,6 +1,7 @@
 // The Lua side of the compile-time VM: form constructors and predicates
 // for macro code (list, sym, sequence, gensym, view…), the JSON encoder
 // that carries macro results back to the compiler, and captured output.
+import { FENNEL_VERSION } from "../version.js";
 import { mangleGlobal } from "./mangle.js";
 
 const HELPERS: Array<[string, string]> = [
@@ -20,6 +21,7 @@ const HELPERS: Array<[string, string]> = [
   ["in-scope?", "__fnl.in_scope"],
   ["view", "__fnl.view"],
   ["get-scope", "__fnl.get_scope"],
+  ["ast-source", "__fnl.ast_source"],
 ];
 
 const CORE = String.raw`
@@ -76,6 +78,10 @@ function F.in_scope(x)
   return F.scope[name] == true
 end
 function F.get_scope() return {} end
+function F.ast_source(x)
+  if type(x) == "table" then return x end
+  return {}
+end
 function F.assert_compile(cond, msg, form)
   if not cond then
     error({__fnl_compile_error = tostring(msg), line = type(form) == "table" and form.line or nil}, 0)
@@ -249,5 +255,9 @@ end
 /** Lua source run once when the compile-time VM starts. */
 export function macroPrelude(): string {
   const aliases = HELPERS.map(([fennel, lua]) => `${mangleGlobal(fennel)} = ${lua}`).join("\n");
-  return CORE + "\n" + aliases + "\nunpack = table.unpack\n";
+  // The chunk has a local unpack of its own; these are the globals macro code sees.
+  const globals =
+    `_G.unpack = table.unpack\n_G.pack = function(...) return {n = select("#", ...), ...} end\n` +
+    `_SPECIALS = {}\nversion = ${JSON.stringify(FENNEL_VERSION)}\n`;
+  return CORE + "\n" + aliases + "\n" + globals;
 }

@@ -7,6 +7,7 @@ import type { LuaEngine, LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
 import { FennelError } from "../errors.js";
 import type { CompileResult } from "../types.js";
+import { FENNEL_VERSION } from "../version.js";
 import { VIEW_LUA } from "../view.js";
 import { ChunkMap } from "./chunks.js";
 import { jsToLua, luaToJs, rememberLuaFunction, type ConvertContext, type LuaFunction } from "./convert.js";
@@ -20,7 +21,7 @@ import { pushPrimitives } from "./primitives.js";
 import { decodeSource, encodeLua } from "./source-text.js";
 import { runOnThread, runtimeError } from "./threads.js";
 
-export const FENNEL_VERSION = "1.6.0";
+export { FENNEL_VERSION };
 
 export type VMProfile = "pipeline" | "cli";
 

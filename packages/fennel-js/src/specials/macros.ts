@@ -70,7 +70,17 @@ export const requireMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) =>
 export const evalCompilerSpecial: SpecialFn = (form, _scope, parent, opts, c) => {
   const um = userMacrosFor(c);
   const code = um.compileForVM(form.items.slice(1), form);
-  um.run(code, form, "eval-compiler");
+  // The value comes back as Lua text the way the reference splices it in: a
+  // number or true as written by tostring, a string as raw Lua, anything else nil.
+  const res = um.run(
+    `local v = (function(...)\n${code}\nend)(...)\n` +
+      `local t = type(v)\n` +
+      `if t == "number" or t == "string" or v == true then return "=" .. tostring(v) end\n` +
+      `return nil`,
+    form,
+    "eval-compiler",
+  );
+  if (res !== null && res.startsWith("=") && res.length > 1) return [new Expr(res.slice(1), "expr")];
   return done(c, form, parent, opts);
 };
 

@@ -1,0 +1,7 @@
+(macros {:twice (fn [x] `(do ,x ,x)) :const (fn [] 99)})
+(twice (print "hi"))
+(print (const))
+(macro with-list [& xs] `[,(length xs) ,(unpack xs)])
+(print (table.concat (with-list 1 2 3) " "))
+(macro gen [] (let [s (gensym "v")] `(let [,s 5] (* ,s ,s))))
+(print (gen))
