@@ -8,6 +8,7 @@ export const parseMessages = {
   prefixAtEnd: (name: string) => `expected a form after ${name} prefix at end of input`,
   prefixBeforeCloser: (name: string, c: string) => `expected a form after ${name} prefix before ${c}`,
   whitespaceAfterPrefix: () => "invalid whitespace after quoting prefix",
+  whitespaceBeforeOpener: (c: string) => `expected whitespace before opening delimiter ${c}`,
   oddTable: () => "expected even number of values in table literal",
   shorthandNeedsSym: () => "expected a symbol after : in table shorthand",
   badEscape: (esc: string) => `invalid escape sequence ${esc}`,
@@ -20,6 +21,7 @@ export const parseMessages = {
 
 export const compileMessages = {
   unknownIdentifier: (name: string) => `unknown identifier: ${name}`,
+  dynamicSetTarget: () => "dynamic set needs symbol target",
   methodNotInCall: (name: string) => `multisym method calls may only be in call position: ${name}`,
   malformedMultisym: (name: string) => `malformed multisym: ${name}`,
   specialAsValue: (name: string) => `tried to reference a special form without calling it: ${name}`,

@@ -65,5 +65,6 @@ export function parseHintsFor(reason: string): string[] {
   if (/^expected closing delimiters? .*"$/.test(reason)) return ["* Try adding the closing \" of the string."];
   if (/^could not read number/.test(reason)) return ["* Try making it a valid number, or a symbol that does not start with a digit."];
   if (/^invalid escape/.test(reason)) return ["* Try escaping the backslash as \\\\."];
+  if (/^expected whitespace before opening delimiter/.test(reason)) return ["* Try adding whitespace."];
   return [];
 }

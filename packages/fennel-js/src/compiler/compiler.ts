@@ -333,8 +333,10 @@ export class Compiler {
   call(form: List, scope: Scope, parent: Chunk): Expr {
     const items = form.items;
     const head = items[0]!;
-    if (head instanceof Str || head instanceof Num || head instanceof Bool || head instanceof Nil) {
-      this.error(head, M.notCallable(head instanceof Str ? JSON.stringify(head.value) : head instanceof Num ? head.text : String(head instanceof Bool ? head.value : "nil")));
+    // A string literal is callable as far as the reference is concerned (strings
+    // have a metatable); calling it fails at run time, after earlier lines ran.
+    if (head instanceof Num || head instanceof Bool || head instanceof Nil) {
+      this.error(head, M.notCallable(head instanceof Num ? head.text : String(head instanceof Bool ? head.value : "nil")));
     }
     const fe = this.compile1(head, scope, parent);
     const args = this.compileArgs(items, scope, parent, 1);

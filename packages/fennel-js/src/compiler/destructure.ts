@@ -155,11 +155,22 @@ function bindSequence(p: Sequence, base: string, scope: Scope, parent: Chunk, c:
 }
 
 function bindTable(p: Table, base: string, scope: Scope, parent: Chunk, c: Compiler, mode: BindMode): void {
+  const seenKeys: string[] = [];
   for (const [k, v] of p.entries) {
     if (k instanceof Sym && k.name === "&as") {
       bindValue(v, base, scope, parent, c, mode);
       continue;
     }
+    if (k instanceof Sym && k.name === "&") {
+      // `{:a a & rest}`: rest gets a copy without the string keys named before it.
+      const excluded = seenKeys.map((key) => `[${luaString(key)}] = true`).join(", ");
+      const copy =
+        "(function(t, e) local rest = {} for k, v in pairs(t) do if not e[k] then rest[k] = v end end return rest end)" +
+        `(${base}, {${excluded}})`;
+      bindValue(v, copy, scope, parent, c, mode);
+      continue;
+    }
+    if (k instanceof Str) seenKeys.push(k.value);
     let access: string;
     if (k instanceof Str) access = isValidLuaIdentifier(k.value) ? `${base}.${k.value}` : `${base}[${luaString(k.value)}]`;
     else access = `${base}[${one(c.compile1(k, scope, parent))}]`;
@@ -213,6 +224,7 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
 export function indexTarget(form: List, scope: Scope, parent: Chunk, c: Compiler): string {
   const items = form.items;
   if (items.length < 3) c.error(form, M.wrongArity(".", "a table and at least one key"));
+  if (!(items[1] instanceof Sym)) c.error(form, M.dynamicSetTarget());
   const t: Expr = c.compile1(items[1]!, scope, parent);
   let code = asPrefix(t);
   for (let i = 2; i < items.length; i++) {

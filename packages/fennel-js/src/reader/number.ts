@@ -10,9 +10,24 @@ export interface NumberLiteral {
   value: number;
 }
 
-/** Parse a token as a Lua number literal. */
+// The reader's names for the values Lua has no literal for (what view prints),
+// as Lua text. NaN's sign follows Lua on this platform: 0/0 prints "-nan".
+const SPECIAL_VALUES: Record<string, NumberLiteral> = {
+  ".inf": { text: "(1/0)", value: Infinity },
+  "+.inf": { text: "(1/0)", value: Infinity },
+  "-.inf": { text: "(-1/0)", value: -Infinity },
+  ".nan": { text: "(- (0/0))", value: NaN },
+  "+.nan": { text: "(- (0/0))", value: NaN },
+  "-.nan": { text: "(0/0)", value: NaN },
+};
+
+/** Parse a token as a Lua number literal (or `.inf`, `-.inf`, `.nan`, `-.nan`). */
 export function readNumber(token: string): NumberLiteral | undefined {
   const c0 = token.charCodeAt(0);
+  if ((c0 === 46 || c0 === 45 || c0 === 43) && token.length <= 5) {
+    const special = SPECIAL_VALUES[token];
+    if (special !== undefined) return special;
+  }
   // Quick reject: numbers start with a digit, sign or dot.
   if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46)) return undefined;
   if (c0 === 95) return undefined;

@@ -52,6 +52,9 @@ class Reader {
   private readonly stack: Frame[] = [];
   private readonly prefixes: PrefixWait[] = [];
   private readonly top: Form[] = [];
+  // Whether whitespace came since the last complete form: an opening delimiter
+  // right after one (`"b"(f)`, `(f)(g)`) is a parse error, as in the reference.
+  private spaced = true;
 
   constructor(
     private readonly src: string,
@@ -87,11 +90,20 @@ class Reader {
         this.i++;
         this.line++;
         this.lineStart = this.i;
+        this.spaced = true;
       } else if (isWhitespace(c)) {
         this.i++;
+        this.spaced = true;
       } else if (c === SEMI) {
+        // The reference's comment swallows its newline, which so counts as no whitespace.
         while (this.i < n && src.charCodeAt(this.i) !== NL) this.i++;
+        if (this.i < n) {
+          this.i++;
+          this.line++;
+          this.lineStart = this.i;
+        }
       } else if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) {
+        if (!this.spaced) this.fail(M.whitespaceBeforeOpener(src[this.i]!));
         const closer = c === OPEN_PAREN ? CLOSE_PAREN : c === OPEN_BRACKET ? CLOSE_BRACKET : CLOSE_BRACE;
         this.stack.push({ closer, opener: src[this.i]!, items: [], pos: this.pos() });
         this.i++;
@@ -172,6 +184,7 @@ class Reader {
   }
 
   private dispatch(form: Form): void {
+    this.spaced = false;
     const pfx = this.prefixes;
     while (pfx.length > 0 && pfx[pfx.length - 1]!.depth === this.stack.length) {
       const p = pfx.pop()!;

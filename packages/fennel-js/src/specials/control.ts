@@ -97,8 +97,13 @@ function emitElseNil(chunk: Chunk, inner: Opts, line: number): void {
 
 export const whileSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;
-  if (items.length < 2) return c.error(form, M.wrongArity("while", "condition"));
   const line = c.lineOf(form);
+  if (items.length < 2) {
+    // The reference compiles a missing condition as nil: a loop that never runs.
+    parent.emit("while nil do", line);
+    parent.emit("end", line);
+    return finishLoop(form, parent, opts, c);
+  }
   const scratch = new Chunk();
   const cond = c.compile1(items[1]!, scope, scratch);
   let body: Chunk;

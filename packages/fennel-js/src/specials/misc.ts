@@ -1,7 +1,7 @@
 // Miscellaneous specials: lua (raw Lua), comment, doc.
 import { compileMessages as M } from "../diagnostics.js";
 import type { SpecialFn } from "../compiler/compiler.js";
-import { Expr, HANDLED } from "../compiler/expr.js";
+import { Expr, HANDLED, NIL } from "../compiler/expr.js";
 import { luaString } from "../compiler/mangle.js";
 import { Nil, Str, Sym } from "../reader/forms.js";
 import { printForm } from "../reader/print.js";
@@ -37,7 +37,8 @@ export const commentSpecial: SpecialFn = (form, _scope, parent, _opts, c) => {
     .map((f) => (f instanceof Str ? f.value : printForm(f)))
     .join(" ");
   for (const l of text.split("\n")) parent.emit(("-- " + l.replace(/\]\]/g, "] ]")).trimEnd(), c.lineOf(form));
-  return [];
+  // Like any statement special, a comment evaluates to nil.
+  return [NIL];
 };
 
 export const docSpecial: SpecialFn = (form, scope, _parent, _opts, c) => {

@@ -1,0 +1,3 @@
+(set (. {} :a) 1)
+(print "fine")
+(set nope 2)

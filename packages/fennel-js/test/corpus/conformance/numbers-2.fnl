@@ -1,0 +1,6 @@
+(print (/ 1 3) (/ 2 3) (* 1.1 1.1) 100.0 1e15 1e16 -1e16)
+(print 123456.789 0.1 1e-5 12345678901234567890)
+(print (math.floor 3.7) (math.ceil 3.2) (math.max 1 2.5) (math.min 1 2))
+(print (math.abs -3) (math.fmod 7 3) (math.sqrt 16) (math.floor -0.5))
+(print (tostring 1e300) (tostring -1e-300) (* 1e308 10))
+(print (math.maxinteger) (math.mininteger) (+ math.maxinteger 1))

@@ -1,0 +1,5 @@
+(fn capitalize [s] (.. (: (s:sub 1 1) :upper) (s:sub 2)))
+(print (capitalize "hello"))
+(print (-> "a-b-c" (: :gsub "-" "+")))
+(print (select 2 (: "a-b-c" :gsub "-" "+")))
+(print (("x"):rep 3))

@@ -1,0 +1,3 @@
+(print .inf -.inf)
+(print (= .inf (/ 1 0)))
+(print (not= .nan .nan))
