@@ -145,7 +145,8 @@ end
 fennel["compile-string"] = function(src, opts)
   local lua, err = host.compile(src, filename_of(opts))
   if not lua then error(err, 0) end
-  return lua
+  -- As the reference: the Lua text without a final newline, then a source map.
+  return (lua:gsub("\n$", "")), {}
 end
 fennel.compileString = fennel["compile-string"]
 fennel.compile = fennel["compile-string"]
@@ -153,7 +154,25 @@ fennel.compile = fennel["compile-string"]
 fennel.eval = function(src, opts, ...)
   local f, err = host.load_fennel_string(src, filename_of(opts) or "unknown")
   if not f then error(err, 0) end
+  -- :env replaces the chunk's globals (its first upvalue is _ENV).
+  if type(opts) == "table" and type(opts.env) == "table" and debug and debug.setupvalue then
+    debug.setupvalue(f, 1, opts.env)
+  end
   return f(...)
+end
+
+local lua_keywords = {}
+for kw in ("and break do else elseif end false for function goto if in local nil not or repeat return then true until while"):gmatch("%S+") do
+  lua_keywords[kw] = true
+end
+fennel.mangle = function(name)
+  if name:match("^[%a_][%w_]*$") and not lua_keywords[name] then return name end
+  return "__fnl_global__" .. name:gsub("[^%w]", function(ch) return string.format("_%02x", ch:byte()) end)
+end
+fennel.unmangle = function(name)
+  local rest = name:match("^__fnl_global__(.*)$")
+  if not rest then return name end
+  return (rest:gsub("_[%da-f][%da-f]", function(h) return string.char(tonumber(h:sub(2), 16)) end))
 end
 
 fennel.dofile = function(filename, opts, ...)

@@ -1,0 +1,5 @@
+(local fennel (require :fennel))
+(print (fennel.sym? (fennel.sym :x)) (fennel.list? (fennel.list)) (not (not (fennel.sequence? (fennel.sequence)))))
+(print (type fennel.version) (fennel.version:match "^%d+%.%d+"))
+(print (fennel.mangle "foo-bar") (fennel.unmangle "foo_bar"))
+(print (fennel.mangle "a?") (fennel.unmangle "__fnl_global__a_3f"))
