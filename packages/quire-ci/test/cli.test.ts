@@ -59,10 +59,10 @@ describe("quire-ci run", () => {
     expect(r.stderr).toContain("is not a git checkout with a commit");
   });
 
-  test("commands started through the spawn helper, directly, and both (the default) leave the same record", () => {
+  test("commands started through the spawn helper and directly leave the same record", () => {
     const ws = workspaceFrom(path.join(FIXTURES, "typical"));
     gitCommitAll(ws);
-    const records = ["helper", "direct", ""].map((mode) => {
+    const records = ["helper", "direct"].map((mode) => {
       const out = tempDir("quire-ci-out-");
       const r = quireCi(["run", ws, "--out-dir", out, "--events", path.join(out, "events.jsonl")], { env: { QUIRE_CI_SPAWN: mode } });
       expect(r.code, r.stderr).toBe(0);
@@ -76,7 +76,6 @@ describe("quire-ci run", () => {
       return { events, logs };
     });
     expect(records[0]).toEqual(records[1]);
-    expect(records[2]).toEqual(records[1]);
     expect(records[0]!.logs.length).toBeGreaterThan(5);
   });
 

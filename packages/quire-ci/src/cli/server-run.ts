@@ -1,4 +1,4 @@
-// Server mode after the bootstrap request is out (see server.ts): while the
+// Server mode once the bootstrap request is out (see server.ts): while the
 // answer is on its way, the pipeline loads (the Lua VM's WebAssembly compiles,
 // ci.fnl compiles and registers its jobs), since loading needs only the
 // workspace. Then the payload is checked, the event sinks open, and it runs.
@@ -19,24 +19,16 @@ import { checkBootstrapPayload } from "./bootstrap-payload.js";
 import { serverSecrets } from "./secrets.js";
 import { TerminalReporter } from "./terminal-reporter.js";
 
-/** How long loading waits for the bootstrap request to leave before it takes the CPU. */
-const SEND_FIRST_MS = 20;
-
 export interface ServerRun {
   client: HttpClient;
   /** The bootstrap answer, parsed JSON (not yet checked). */
   payload: Promise<unknown>;
-  /** Resolves once the bootstrap request is handed to the OS. */
-  requestSent: Promise<void>;
   eventsFile: string;
   outDir: string;
 }
 
 export async function runServer(run: ServerRun): Promise<number> {
   const { client } = run;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([run.requestSent, new Promise((r) => (timer = setTimeout(r, SEND_FIRST_MS)))]);
-  clearTimeout(timer);
   warmUp();
   const warn = (m: string): void => void process.stderr.write(`quire-ci: ${m}\n`);
   const workspace = fs.realpathSync(process.cwd());

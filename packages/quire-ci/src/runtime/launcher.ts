@@ -1,9 +1,7 @@
-// Starting the process of one sh call. Direct: spawn from this process.
-// Through a helper: a small Node process spawns for us, because fork() costs
-// grow with the parent's memory and quire-ci carries a Lua VM and a compiler.
-// The helper starts with the second sh call; until it is ready, calls spawn
-// directly: a pipeline with one quick command never waits for, or shares the
-// CPU with, a second Node starting. Both put each
+// Starting the process of one sh call. Direct: spawn from this process (the
+// default). Through a helper: a small Node process spawns for us and streams
+// the output back (QUIRE_CI_SPAWN=helper), for hosts where fork() from a
+// process carrying a Lua VM and a compiler turns out slow. Both put each
 // command in its own process group and give up on pipes held open by
 // background children.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -101,8 +99,6 @@ export class HelperLauncher implements Launcher {
   private nextId = 1;
   private buffer = "";
   private dead = false;
-  /** The helper has started and reads requests. */
-  ready = false;
   /** Environments already sent, so the usual one crosses the pipe once. */
   private readonly envRefs = new WeakMap<object, number>();
 
@@ -180,10 +176,6 @@ export class HelperLauncher implements Launcher {
   }
 
   private dispatch(msg: HelperMessage): void {
-    if (msg.t === "ready") {
-      this.ready = true;
-      return;
-    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     switch (msg.t) {
@@ -226,37 +218,16 @@ export class HelperLauncher implements Launcher {
 }
 
 /**
- * Direct spawns until the helper is ready, then the helper. The helper starts
- * with the second command: a pipeline with a single one never pays for it.
- */
-class LazyHelperLauncher implements Launcher {
-  private helper: HelperLauncher | undefined;
-  private launches = 0;
-
-  launch(argv: string[], options: { cwd: string; env: Record<string, string> }, cb: LaunchCallbacks): Launched {
-    if (++this.launches === 2) this.helper = HelperLauncher.start();
-    return (this.helper?.ready ? this.helper : directLauncher).launch(argv, options, cb);
-  }
-
-  close(): void {
-    this.helper?.close();
-  }
-}
-
-/**
- * The launcher the CLI uses: direct spawns until the spawn helper (started by
- * the second sh call) is ready, then the helper. QUIRE_CI_SPAWN=direct never
- * starts the helper; QUIRE_CI_SPAWN=helper starts it now and sends every
- * command through it (requests wait in its stdin until it reads them).
+ * The launcher the CLI uses: direct spawns (measured no slower per command
+ * than the helper, and without a second Node starting beside the first sh
+ * call), or the spawn helper with QUIRE_CI_SPAWN=helper.
  */
 export function startLauncher(env: NodeJS.ProcessEnv = process.env): Launcher {
-  if (env.QUIRE_CI_SPAWN === "direct") return directLauncher;
   if (env.QUIRE_CI_SPAWN === "helper") return HelperLauncher.start() ?? directLauncher;
-  return new LazyHelperLauncher();
+  return directLauncher;
 }
 
 export type HelperMessage =
-  | { t: "ready" }
   | { t: "pid"; id: number; pid: number }
   | { t: "o" | "e"; id: number; d: string }
   | { t: "err"; id: number; code?: string; message: string }

@@ -1,6 +1,6 @@
 // The spawn helper program (see launcher.ts): reads spawn requests as JSON
 // lines on stdin, starts each command in its own process group, and reports
-// ready (once), pid, output (base64), exit and close as JSON lines on stdout. Exits when
+// pid, output (base64), exit and close as JSON lines on stdout. Exits when
 // quire-ci closes its stdin. Imports nothing else, so it stays small.
 import { spawn } from "node:child_process";
 
@@ -63,6 +63,5 @@ process.stdin.on("data", (text: string) => {
   }
 });
 process.stdin.on("end", () => process.exit(0));
-// quire-ci is gone (it may finish before a late-started helper is up): so is the helper's purpose.
+// quire-ci is gone: so is the helper's purpose.
 process.stdout.on("error", () => process.exit(0));
-send({ t: "ready" });
