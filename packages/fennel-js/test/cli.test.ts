@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildOnce, CLI_PATH } from "./support/build.js";
+import { BUILD_WAIT_MS, buildOnce, CLI_PATH } from "./support/build.js";
 
 interface Run {
   code: number | null;
@@ -37,7 +37,7 @@ function file(name: string, text: string | Buffer): string {
 beforeAll(() => {
   buildOnce();
   dir = mkdtempSync(path.join(os.tmpdir(), "fennel-js-cli-"));
-}, 120_000);
+}, 2 * BUILD_WAIT_MS);
 
 describe("fennel-js FILE", () => {
   it("runs the file and sets arg like the reference", async () => {

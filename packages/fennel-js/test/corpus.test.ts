@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildOnce, CLI_PATH, PACKAGE_DIR } from "./support/build.js";
+import { BUILD_WAIT_MS, buildOnce, CLI_PATH, PACKAGE_DIR } from "./support/build.js";
 
+const CASE_TIMEOUT_MS = 120_000;
 const CORPUS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "corpus");
 
 interface CorpusCase {
@@ -67,7 +68,8 @@ function runCli(file: string, args: string[], cwd: string, stdin?: Buffer): Prom
     const child = execFile(
       process.execPath,
       [CLI_PATH, file, ...args],
-      { cwd, encoding: "buffer", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      // Generous: on a loaded machine many cases start a Lua VM at once.
+      { cwd, encoding: "buffer", timeout: CASE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
         resolve({ code, stdout, stderr: stderr.toString("utf8") });
@@ -79,7 +81,8 @@ function runCli(file: string, args: string[], cwd: string, stdin?: Buffer): Prom
 
 const cases = collectCases();
 
-beforeAll(() => buildOnce(), 120_000);
+// Room for waiting on another process's build, then making our own.
+beforeAll(() => buildOnce(), 2 * BUILD_WAIT_MS);
 
 describe("fennel-js corpus", () => {
   const byFeature = new Map<string, CorpusCase[]>();
@@ -111,7 +114,7 @@ describe("fennel-js corpus", () => {
               expect(r.stderr, `stderr should contain ${JSON.stringify(line)}`).toContain(line);
             }
           }
-        }, 90_000);
+        }, CASE_TIMEOUT_MS + 30_000);
       }
     });
   }

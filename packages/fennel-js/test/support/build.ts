@@ -1,9 +1,20 @@
 // Builds the package before process-level tests run the real `dist/cli.js`:
-// skipped when dist is newer than every source file, and serialized by a lock
-// directory because test files run in parallel processes that share dist/.
+// skipped when dist is already built from the current sources (always in CI,
+// which builds before testing), serialized by a lock directory, and staged so
+// processes running dist/ meanwhile never see a half-written file.
 // Set FENNEL_JS_SKIP_BUILD=1 to use dist as it is.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,13 +34,41 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** Every source has its compiled file in dist, written after the source was. */
+function eachOutputNewer(srcDir: string, outDir: string): boolean {
+  for (const entry of readdirSync(srcDir, { withFileTypes: true })) {
+    const p = path.join(srcDir, entry.name);
+    if (entry.isDirectory()) {
+      if (!eachOutputNewer(p, path.join(outDir, entry.name))) return false;
+    } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+      const out = statSync(path.join(outDir, entry.name.slice(0, -3) + ".js"), { throwIfNoEntry: false });
+      if (out === undefined || out.mtimeMs < statSync(p).mtimeMs) return false;
+    }
+  }
+  return true;
+}
+
 function fresh(): boolean {
-  if (!existsSync(CLI_PATH) || !existsSync(STAMP)) return false;
-  return statSync(STAMP).mtimeMs >= newestSource(path.join(PACKAGE_DIR, "src"));
+  if (!existsSync(CLI_PATH)) return false;
+  const src = path.join(PACKAGE_DIR, "src");
+  if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= newestSource(src)) return true;
+  // A build by the package's own script (as CI runs before the tests) leaves no stamp.
+  return eachOutputNewer(src, path.join(PACKAGE_DIR, "dist"));
 }
 
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Move every file of `from` into `to`, one atomic rename each. */
+function moveInto(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dst = path.join(to, entry.name);
+    if (entry.isDirectory()) moveInto(src, dst);
+    else renameSync(src, dst);
+  }
 }
 
 function tsc(): void {
@@ -38,13 +77,26 @@ function tsc(): void {
     path.join(PACKAGE_DIR, "..", "..", "node_modules", ".bin", "tsc"),
   ];
   const bin = candidates.find((c) => existsSync(c)) ?? "tsc";
+  // Compile beside dist, then swap files in: tsc writing dist/ in place would let a
+  // CLI started meanwhile (another test file, another package's tests) load half a file.
+  const staging = path.join(PACKAGE_DIR, `.dist-staging-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
   try {
-    execFileSync(bin, ["-p", "tsconfig.build.json"], { cwd: PACKAGE_DIR, stdio: "pipe" });
-  } catch (err) {
-    // Type errors elsewhere still emit JavaScript; only a missing CLI is fatal.
-    if (!existsSync(CLI_PATH)) throw err;
+    try {
+      execFileSync(bin, ["-p", "tsconfig.build.json", "--outDir", staging], { cwd: PACKAGE_DIR, stdio: "pipe" });
+    } catch (err) {
+      // Type errors elsewhere still emit JavaScript; only a missing CLI is fatal.
+      if (!existsSync(path.join(staging, "cli.js"))) throw err;
+    }
+    chmodSync(path.join(staging, "cli.js"), 0o755);
+    moveInto(staging, path.join(PACKAGE_DIR, "dist"));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/** How long a test process may wait for a build; hooks that call buildOnce allow more. */
+export const BUILD_WAIT_MS = 300_000;
 
 let built = false;
 
@@ -53,17 +105,20 @@ export function buildOnce(): void {
   if (built) return;
   built = true;
   if (process.env.FENNEL_JS_SKIP_BUILD === "1" && existsSync(CLI_PATH)) return;
+  // CI runs the package build right before the tests: dist is the current sources.
+  if (process.env.CI && existsSync(CLI_PATH)) return;
   if (fresh()) return;
   mkdirSync(path.dirname(LOCK), { recursive: true });
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + BUILD_WAIT_MS;
   for (;;) {
     try {
       mkdirSync(LOCK);
       break;
     } catch {
-      // Another test process is building; a lock older than five minutes is abandoned.
+      // Another test process is building; a lock older than that is abandoned (a second
+      // build is harmless: each stages its own output).
       const lock = statSync(LOCK, { throwIfNoEntry: false });
-      if (lock && Date.now() - lock.mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true });
+      if (lock && Date.now() - lock.mtimeMs > BUILD_WAIT_MS / 2) rmSync(LOCK, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`gave up waiting for ${LOCK}; remove it if no build is running`);
       sleep(200);
     }
