@@ -22,6 +22,7 @@ export const parseMessages = {
 export const compileMessages = {
   unknownIdentifier: (name: string) => `unknown identifier: ${name}`,
   dynamicSetTarget: () => "dynamic set needs symbol target",
+  cantIntroduce: (what: string) => `can't introduce ${what} here`,
   methodNotInCall: (name: string) => `multisym method calls may only be in call position: ${name}`,
   malformedMultisym: (name: string) => `malformed multisym: ${name}`,
   specialAsValue: (name: string) => `tried to reference a special form without calling it: ${name}`,

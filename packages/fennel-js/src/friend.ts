@@ -17,6 +17,7 @@ const RULES: Array<[RegExp, string[]]> = [
   [/^local (.*) was overshadowed by a special form or macro/, ["renaming local %s"]],
   [/^global (.*) conflicts with local/, ["renaming local %s"]],
   [/^can't introduce local with a multisym name: (.*)/, ["removing periods or colons from %s"]],
+  [/^can't introduce (.*) here/, ["declaring the local at the top-level"]],
   [/expected even number of name\/value bindings/, [
     "finding where the identifier or value is missing",
   ]],

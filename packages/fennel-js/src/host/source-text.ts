@@ -1,7 +1,8 @@
 // Fennel source files are bytes. Valid UTF-8 is compiled as text; anything
 // else is read byte-for-byte (latin1) so string literals survive unchanged.
 
-const strict = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading byte-order mark: the reference reads it as a symbol.
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export interface SourceText {
   text: string;

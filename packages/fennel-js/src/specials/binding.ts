@@ -35,6 +35,10 @@ function bindingSpecial(mode: "local" | "var" | "set" | "global"): SpecialFn {
   return (form, scope, parent, opts, c) => {
     const items = form.items;
     if (items.length !== 3) return c.error(form, M.expectedNameAndValue());
+    // A new local only makes sense as a statement or as a body's last form.
+    if ((mode === "local" || mode === "var") && !(opts.nval === 0 || opts.tail)) {
+      return c.error(form, M.cantIntroduce(mode));
+    }
     const init: Form = items[2] ?? new Nil(form.pos);
     destructure(items[1]!, init, scope, parent, c, mode);
     void opts;

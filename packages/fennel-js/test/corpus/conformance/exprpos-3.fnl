@@ -1,0 +1,1 @@
+(print (var y 1))
