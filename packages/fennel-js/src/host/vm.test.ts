@@ -303,3 +303,74 @@ describe("runtime errors", () => {
     expect(err.value).toEqual({ code: 7 });
   });
 });
+
+describe("trusted setup", () => {
+  it("runs before the profile, with host functions as arguments, and hands back its values", async () => {
+    const seen: Array<{ text: string; file?: string; line?: number }> = [];
+    let vm!: VM;
+    const setup = `
+      local report = ...
+      local getinfo = debug.getinfo
+      -- The nearest caller in a chunk compiled from Fennel.
+      function where(level)
+        for l = 2, 20 do
+          local info = getinfo(l, "Sl")
+          if not info then break end
+          if info.source:sub(1, 1) == "@" and info.currentline > 0 then
+            return report(info.short_src .. ":" .. info.currentline .. ":")
+          end
+        end
+      end
+      return function(x) return x * 2 end, "ready"`;
+    vm = await vmWith({
+      allowedGlobals: ["where"],
+      setup: { lua: setup, args: [(pos: string) => void seen.push(vm.mapPositions(pos))] },
+    });
+    const [double, word] = vm.setupResult as [LuaFunction, string];
+    expect(word).toBe("ready");
+    expect(await vm.call(double, [21])).toEqual([42]);
+    expect(vm.getGlobal("debug")).toBeUndefined();
+    await vm.evalString("(local x 1)\n\n(fn f []\n  (where)\n  nil)\n(f)", { filename: "w.fnl" });
+    expect(seen).toEqual([{ text: "w.fnl:4:", file: "w.fnl", line: 4 }]);
+  });
+
+  it("reports a failing setup when the VM is created", async () => {
+    await expect(createVM({ setup: { lua: "error('bad setup')", name: "mine" } })).rejects.toThrow(
+      "VM setup failed: mine:1: bad setup",
+    );
+  });
+});
+
+describe("refusals", () => {
+  const refusals = {
+    globals: {
+      io: "io is not available here: use the host's functions",
+      package: "package is not available here",
+    },
+    os: "os.%s is not available here",
+  };
+
+  it("raise the host's message where removed globals are read", async () => {
+    const vm = await vmWith({ refusals });
+    const io = await rejection(vm.evalString('(local x 1)\n(io.open "/etc/passwd")', { filename: "p.fnl" }));
+    expect(io.message).toBe("p.fnl:2: io is not available here: use the host's functions");
+    const os = await rejection(vm.evalString('(os.execute "true")', { filename: "p.fnl" }));
+    expect(os.message).toBe("p.fnl:1: os.execute is not available here");
+    expect(await vm.evalString("(values (os.time {:year 2020 :month 1 :day 1 :hour 0}) (. _G :unset))")).toEqual([
+      expect.any(Number),
+      undefined,
+    ]);
+  });
+
+  it("remove package while require and registered modules keep working", async () => {
+    const root = tmpRoot({ "lib/m.fnl": ":from-lib" });
+    const vm = await vmWith({ root, refusals, fennelPath: "./lib/?.fnl" });
+    vm.registerModule("host.mod", { answer: 42 });
+    expect(await vm.evalString("(values (require :m) (. (require :host.mod) :answer))")).toEqual(["from-lib", 42]);
+    const err = await rejection(vm.evalString("(local x 1)\n(print package.path)", { filename: "q.fnl" }));
+    expect(err.message).toBe("q.fnl:2: package is not available here");
+    const [ok, msg] = await vm.evalString("(pcall require :package)");
+    expect(ok).toBe(false);
+    expect(msg).toContain("module 'package' not found");
+  });
+});

@@ -15,7 +15,7 @@ import { newEngine, rawLua, RawFunctions, registry, type Registry } from "./engi
 import { HostCalls } from "./host-calls.js";
 import { loadBytes, pushString, readString, type RawLua } from "./lua-stack.js";
 import { PRELUDE_LUA } from "./lua/prelude.js";
-import { PIPELINE_PROFILE_LUA } from "./lua/profiles.js";
+import { PIPELINE_PROFILE_LUA, PIPELINE_REFUSALS_LUA } from "./lua/profiles.js";
 import { installNodeIo, type OutputSink } from "./node-io.js";
 import { pushPrimitives } from "./primitives.js";
 import { decodeSource, encodeLua } from "./source-text.js";
@@ -41,6 +41,32 @@ export interface VMOptions {
   allowedGlobals?: string[] | false;
   /** Where `print` (and in the cli profile io.stdout) writes. Default: the process's stdout. */
   stdout?: OutputSink;
+  /**
+   * Trusted Lua run once while the VM is built, before the profile removes
+   * anything (it still sees debug, load and package). Its `...` are `args`
+   * converted (functions become host functions); its return values become
+   * `vm.setupResult`.
+   */
+  setup?: VMSetup;
+  /** Pipeline profile: clear messages for what it removed, instead of "attempt to index a nil value". */
+  refusals?: VMRefusals;
+}
+
+export interface VMSetup {
+  lua: string;
+  args?: unknown[];
+  /** Chunk name in errors and tracebacks. Default "setup". */
+  name?: string;
+}
+
+export interface VMRefusals {
+  /**
+   * Message raised where code reads a global of this name (io, debug, load…).
+   * A listed global still present, such as `package`, is removed first.
+   */
+  globals?: Record<string, string>;
+  /** Message raised where code reads a removed os function; `%s` stands for its name. */
+  os?: string;
 }
 
 export interface EvalOptions {
@@ -91,6 +117,9 @@ export class VM {
     runEntry: number;
   };
   private closed = false;
+  private packageRef = 0;
+  /** What the `setup` option's Lua returned, converted (Lua functions are callable handles). */
+  readonly setupResult: unknown[] = [];
   /** @internal */
   readonly output: OutputSink;
   /** @internal */
@@ -148,13 +177,50 @@ export class VM {
     };
     m._lua_settop(L, -2);
     if (this.options.fennelPath !== undefined) this.setFennelField("path", this.options.fennelPath);
+    // Kept so registerModule works when the profile removes the global.
+    this.global.lua.lua_getglobal(L, "package");
+    this.packageRef = this.reg.ref(L);
+    if (this.options.setup) this.runSetup(L, this.options.setup);
 
     if ((this.options.profile ?? "pipeline") === "pipeline") {
       this.loadOrThrow(L, PIPELINE_PROFILE_LUA, "=fennel-js.profile");
       this.callOrThrow(L, 0, 0);
+      const refusals = this.options.refusals;
+      if (refusals) {
+        this.loadOrThrow(L, PIPELINE_REFUSALS_LUA, "=fennel-js.refusals");
+        jsToLua(this.ctx, L, refusals.globals ?? {});
+        jsToLua(this.ctx, L, refusals.os);
+        this.callOrThrow(L, 2, 0);
+      }
     } else {
       installNodeIo(this.global, this.raw, this.output, (L2, src, name) => this.loadOrThrow(L2, src, name), (L2, n, r) => this.callOrThrow(L2, n, r));
     }
+  }
+
+  private runSetup(L: number, setup: VMSetup): void {
+    const top = this.m._lua_gettop(L);
+    if (loadBytes(this.m, L, Buffer.from(setup.lua, "utf8"), `=${setup.name ?? "setup"}`) !== 0) {
+      const msg = readString(this.m, L, -1);
+      this.m._lua_settop(L, top);
+      throw new Error(`VM setup did not load: ${msg}`);
+    }
+    const args = setup.args ?? [];
+    for (const a of args) jsToLua(this.ctx, L, a);
+    if (this.global.lua.lua_pcallk(L, args.length, -1, 0, 0, null) !== 0) {
+      const msg = readString(this.m, L, -1);
+      this.m._lua_settop(L, top);
+      throw new Error(`VM setup failed: ${msg}`);
+    }
+    for (let i = top + 1; i <= this.m._lua_gettop(L); i++) this.setupResult.push(luaToJs(this.ctx, L, i));
+    this.m._lua_settop(L, top);
+  }
+
+  /**
+   * Rewrite Lua positions (`chunk:LUALINE:`) of chunks this VM compiled from
+   * Fennel to .fnl positions; the first one found is returned too.
+   */
+  mapPositions(text: string): { text: string; file?: string; line?: number } {
+    return this.chunks.rewrite(text);
   }
 
   private setFennelField(name: string, value: string): void {
@@ -312,7 +378,7 @@ export class VM {
     this.assertOpen();
     const L = this.global.address;
     const lua = this.global.lua;
-    lua.lua_getglobal(L, "package");
+    this.reg.push(L, this.packageRef);
     lua.lua_getfield(L, -1, "preload");
     if (typeof module === "function") {
       jsToLua(this.ctx, L, module, undefined, name);
