@@ -33,6 +33,7 @@ export class FennelError extends Error {
   readonly col: number;
   readonly hints: string[];
   readonly sourceLine: string | undefined;
+  readonly span: number | undefined;
 
   constructor(init: FennelErrorInit) {
     super(formatFennelError(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -44,6 +45,7 @@ export class FennelError extends Error {
     this.col = init.col;
     this.hints = init.hints ?? [];
     this.sourceLine = init.sourceLine;
+    this.span = init.span;
   }
 }
 
@@ -60,5 +62,27 @@ export function formatFennelError(e: FennelErrorInit): string {
     parts.push("", e.sourceLine, " ".repeat(Math.max(0, e.col)) + "^".repeat(Math.max(1, e.span ?? 1)));
   }
   for (const h of e.hints ?? []) parts.push(h);
+  return parts.join("\n");
+}
+
+/**
+ * The message as the reference's friendly errors read inside a program
+ * (`fennel.eval` and the like): the offending form in inverse video within
+ * its source line, no marker line; a parse error marks through the line's end.
+ * Plain when NO_COLOR is set.
+ */
+export function formatFennelErrorInline(e: FennelError): string {
+  const parts = [`${e.file}:${e.line}:${e.col}: ${KIND_LABEL[e.kind]}: ${e.reason}`];
+  if (e.sourceLine !== undefined) {
+    const src = e.sourceLine;
+    if (process.env.NO_COLOR) {
+      parts.push("", src);
+    } else {
+      const start = Math.min(Math.max(0, e.col), src.length);
+      const end = e.kind === "parse" ? src.length : Math.min(src.length, start + Math.max(1, e.span ?? 1));
+      parts.push("", src.slice(0, start) + "\x1b[7m" + src.slice(start, end) + "\x1b[0m" + src.slice(end));
+    }
+  }
+  for (const h of e.hints) parts.push(h);
   return parts.join("\n");
 }

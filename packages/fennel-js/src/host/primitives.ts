@@ -6,6 +6,7 @@ import path from "node:path";
 import type { LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
 import type { ChunkMap } from "./chunks.js";
+import { FennelError, formatFennelErrorInline } from "../errors.js";
 import type { CompileResult } from "../types.js";
 import type { RawFunctions, RawHostFunction, Registry } from "./engine.js";
 import { errorText, type HostCalls } from "./host-calls.js";
@@ -50,7 +51,7 @@ export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): v
         pushString(m, L2, compileString(src, { filename: file, allowedGlobals: false }).lua);
         return 1;
       } catch (e) {
-        return pushFail(m, L2, errorText(e));
+        return pushFail(m, L2, inlineErrorText(e));
       }
     },
     load_fennel_string: (L2) => {
@@ -113,7 +114,7 @@ function loadFennel(vm: PrimitiveHost, L: number, source: SourceText, file: stri
   try {
     lua = vm.compile(L, source.text, file).lua;
   } catch (e) {
-    return pushFail(m, L, errorText(e));
+    return pushFail(m, L, inlineErrorText(e));
   }
   if (loadBytes(m, L, encodeLua(lua, source.encoding), `@${file}`) !== 0) {
     return pushFail(m, L, `${file}: compiled Lua did not load (a fennel-js bug): ${readString(m, L, -1)}`);
@@ -123,6 +124,11 @@ function loadFennel(vm: PrimitiveHost, L: number, source: SourceText, file: stri
 
 function optString(m: RawLua, L: number, idx: number): string | undefined {
   return m._lua_type(L, idx) === LUA_TSTRING ? readString(m, L, idx) : undefined;
+}
+
+/** A compile error as a program sees it from fennel.eval, dofile or require. */
+function inlineErrorText(e: unknown): string {
+  return e instanceof FennelError ? formatFennelErrorInline(e) : errorText(e);
 }
 
 function pushFail(m: RawLua, L: number, message: string): number {

@@ -111,8 +111,12 @@ end
 
 -- Globals present now, by their Fennel names: a global that Fennel stored
 -- mangled (__fnl_global__foo_2dbar) is allowed as foo-bar.
+local extra_names -- while fennel.eval compiles with :env, that table's names count too
 local function global_names()
   local names = {}
+  for k in pairs(extra_names or {}) do
+    if type(k) == "string" then names[#names + 1] = k end
+  end
   for k in pairs(_G) do
     if type(k) == "string" then
       names[#names + 1] = k
@@ -152,7 +156,10 @@ fennel.compileString = fennel["compile-string"]
 fennel.compile = fennel["compile-string"]
 
 fennel.eval = function(src, opts, ...)
+  local env = type(opts) == "table" and type(opts.env) == "table" and opts.env or nil
+  extra_names = env
   local f, err = host.load_fennel_string(src, filename_of(opts) or "unknown")
+  extra_names = nil
   if not f then error(err, 0) end
   -- :env replaces the chunk's globals (its first upvalue is _ENV).
   if type(opts) == "table" and type(opts.env) == "table" and debug and debug.setupvalue then

@@ -1,0 +1,7 @@
+(local fennel (require :fennel))
+(print (pcall fennel.eval "(undefined-thing)"))
+(print (pcall fennel.eval "(print (local x 1))"))
+(print (pcall fennel.eval "(print \"a\"(print 1))"))
+(print (fennel.eval "(+ x 1)" {:env {:x 41}}))
+(print (fennel.mangle "a-b") (fennel.unmangle "__fnl_global__a_2db") (fennel.mangle "ok"))
+(print (select "#" (fennel.compile-string "(print 1)")))
