@@ -29,7 +29,9 @@ export class UserMacros implements UserMacroRunner {
 
   /** Compile forms as compile-time code: a Lua chunk whose last form is returned. */
   compileForVM(forms: Form[], at: Form): string {
-    const ct = new Compiler(this.c.source, { ...this.c.options, allowedGlobals: false }, this.c.specials, this.c.builtinMacros);
+    // Strict globals as in the reference: macro code may use what the compile-time
+    // environment defines (Lua's safe globals, the macro helpers, what it set itself).
+    const ct = new Compiler(this.c.source, { ...this.c.options, allowedGlobals: this.vmGlobals() }, this.c.specials, this.c.builtinMacros);
     ct.compileTime = true;
     ct.userMacros = this;
     ct.curLine = this.c.curLine;
@@ -37,6 +39,17 @@ export class UserMacros implements UserMacroRunner {
     const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
     ct.compileBody(forms, 0, scope, root, { tail: true }, at);
     return flatten(root).lua;
+  }
+
+  /** The compile-time VM's global names, mangled ones also by their Fennel names. */
+  private vmGlobals(): string[] {
+    const names = this.vm.run(
+      `local t = {}\nfor k in pairs(_G) do if type(k) == "string" then t[#t + 1] = k\n` +
+        `local r = k:match("^__fnl_global__(.*)$")\n` +
+        `if r then t[#t + 1] = (r:gsub("_(%x%x)", function(h) return string.char(tonumber(h, 16)) end)) end end end\n` +
+        `return table.concat(t, "\\n")`,
+    );
+    return names === null ? [] : names.split("\n");
   }
 
   /** Run compile-time Lua; a Lua or assert-compile error becomes a compile error at `at`. */
