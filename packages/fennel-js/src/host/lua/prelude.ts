@@ -168,6 +168,18 @@ fennel.eval = function(src, opts, ...)
   return f(...)
 end
 
+-- Programs run without metadata (as the reference CLI runs them), so every
+-- function reads as undocumented with unknown arguments.
+fennel.doc = function(tgt, name)
+  assert(type(name) == "string", "name must be a string")
+  if not tgt then return name .. " not found" end
+  local mt = getmetatable(tgt)
+  if type(tgt) == "function" or (type(mt) == "table" and type(mt.__call) == "function") then
+    return "(" .. name .. " #<unknown-arguments>)\n  #<undocumented>"
+  end
+  return name .. "\n  #<undocumented>"
+end
+
 local lua_keywords = {}
 for kw in ("and break do else elseif end false for function goto if in local nil not or repeat return then true until while"):gmatch("%S+") do
   lua_keywords[kw] = true
@@ -220,6 +232,57 @@ fennel["table?"] = function(x)
   local mt = getmetatable(x)
   return type(x) == "table" and mt ~= SYMBOL and mt ~= LIST and mt ~= SEQUENCE and x or false
 end
+
+local VARG = {__name = "varg"}
+VARG.__tostring = function() return "..." end
+VARG.__fennelview = VARG.__tostring
+fennel.varg = function() return setmetatable({"..."}, VARG) end
+fennel["varg?"] = function(x) return getmetatable(x) == VARG and x or false end
+local COMMENT = {__name = "comment"}
+COMMENT.__tostring = function(c) return c[1] end
+COMMENT.__fennelview = COMMENT.__tostring
+fennel.comment = function(text) return setmetatable({text}, COMMENT) end
+fennel["comment?"] = function(x) return getmetatable(x) == COMMENT and x or false end
+fennel["multi-sym?"] = function(s)
+  if getmetatable(s) == SYMBOL then s = s[1] end
+  if type(s) ~= "string" then return false end
+  local parts = {}
+  for part in s:gmatch("[^%.:]+[%.:]?") do
+    local last = part:sub(-1)
+    if last == ":" then parts["multi-sym-method-call"] = true end
+    if last == ":" or last == "." then part = part:sub(1, -2) end
+    parts[#parts + 1] = part
+  end
+  return #parts > 0 and (s:match("%.") or s:match(":")) and not s:match("%.%.")
+    and s:byte() ~= 46 and s:byte(-1) ~= 46 and parts
+end
+fennel["ast-source"] = function(ast)
+  if type(ast) == "table" and getmetatable(ast) ~= SYMBOL then return ast end
+  return {}
+end
+fennel["sym-char?"] = function(b)
+  if type(b) ~= "number" then b = b:byte() end
+  return 32 < b and b ~= 40 and b ~= 41 and b ~= 91 and b ~= 93 and b ~= 123 and b ~= 125
+    and b ~= 127 and b ~= 34 and b ~= 39 and b ~= 126 and b ~= 59 and b ~= 44 and b ~= 64 and b ~= 96
+end
+fennel["string-stream"] = function(str)
+  local text, i = (str:gsub("^#!", ";;")), 0
+  return function()
+    i = i + 1
+    return (text:byte(i))
+  end
+end
+fennel.stringStream = fennel["string-stream"]
+fennel["load-code"] = function(code, env, filename)
+  return load(code, filename, "t", env or _ENV)
+end
+fennel.loadCode = fennel["load-code"]
+fennel["macro-loaded"] = {}
+fennel.macroLoaded = fennel["macro-loaded"]
+fennel["search-module"] = function(name, path)
+  return host.find_fennel(name, path or fennel.path)
+end
+fennel.searchModule = fennel["search-module"]
 
 local function fennel_searcher(name)
   local path, msg = host.find_fennel(name, fennel.path)

@@ -1,0 +1,5 @@
+(local fennel (require :fennel))
+(print (fennel.doc {} "tbl"))
+(print (fennel.doc nil "nope"))
+(print (fennel.doc print "print"))
+(print (fennel.doc (setmetatable {} {:__call #1}) "c"))
