@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LuaRuntimeError } from "./chunks.js";
 import { luaValues, type LuaFunction } from "./convert.js";
+import { compileString } from "../compiler/index.js";
 import { createVM, type VM } from "./vm.js";
 
 const open: VM[] = [];
@@ -372,5 +373,16 @@ describe("refusals", () => {
     const [ok, msg] = await vm.evalString("(pcall require :package)");
     expect(ok).toBe(false);
     expect(msg).toContain("module 'package' not found");
+  });
+});
+
+describe("precompiled source", () => {
+  it("runs a compile result without compiling again, its positions still mapped", async () => {
+    const vm = await vmWith();
+    const source = "(local x 1)\n\n(error (.. :at- x))\n";
+    const compiled = compileString(source, { filename: "pre.fnl" });
+    const err = await rejection(vm.evalString("this text is not compiled", { filename: "pre.fnl", compiled }));
+    expect(err.message).toBe("pre.fnl:3: at-1");
+    expect(await vm.evalString("", { compiled: compileString("(+ 1 2)") })).toEqual([3]);
   });
 });

@@ -84,6 +84,11 @@ export interface EvalOptions {
    * `timedOut` is true.
    */
   timeoutMs?: number;
+  /**
+   * What compileString made of this same source under the same filename, run
+   * instead of compiling again (its globals were checked when it was made).
+   */
+  compiled?: CompileResult;
 }
 
 const AWAIT_TOKEN = `fennel-js:await:${Math.random().toString(36).slice(2)}`;
@@ -246,12 +251,17 @@ export class VM {
     return result;
   }
 
+  private adopt(file: string, compiled: CompileResult): string {
+    this.chunks.register(file, compiled.sourceMap);
+    return compiled.lua;
+  }
+
   /** Compile Fennel source and run it on a fresh thread; resolves to its return values. */
   async evalString(source: string, opts: EvalOptions = {}): Promise<unknown[]> {
     this.assertOpen();
     const file = opts.filename ?? "unknown";
     return runOnThread(this, (L) => {
-      const lua = this.compile(L, source, file).lua;
+      const lua = opts.compiled ? this.adopt(file, opts.compiled) : this.compile(L, source, file).lua;
       if (opts.print) this.reg.push(L, opts.print === "view" ? this.helpers.viewValues : this.helpers.printValues);
       this.loadChunk(L, Buffer.from(lua, "utf8"), file);
       return opts.print ? 1 : 0;
