@@ -55,17 +55,32 @@ export function hintsFor(reason: string): string[] {
   return [];
 }
 
-/** Hints for parse errors. */
+/** Hints for parse errors: the reference's, where it has any. */
+const PARSE_RULES: Array<[RegExp, string[]]> = [
+  [/^unexpected closing delimiter (.)/, ["deleting %1", "adding matching opening delimiter earlier"]],
+  [/^mismatched closing delimiter (.), expected (.)/, ["replacing %1 with %2", "deleting %1", "adding matching opening delimiter earlier"]],
+  [/^expected even number of values in table literal/, ["removing a key", "adding a value"]],
+  [/^could not read number (.*)/, [
+    "removing the non-digit character",
+    "beginning the identifier with a non-digit if it is not meant to be a number",
+  ]],
+  [/^invalid character: (.)/, [
+    "deleting or replacing %1",
+    "avoiding reserved characters like \", \\, ', ~, ;, @, `, and comma",
+  ]],
+  [/^expected whitespace before opening delimiter/, ["adding whitespace"]],
+  [/^malformed multisym/, ["ensuring each period or colon is not followed by another period or colon"]],
+  [/^method must be last component/, [
+    "using a period instead of a colon for field access",
+    "removing segments after the colon",
+    "making the method call, then looking up the field on the result",
+  ]],
+];
+
 export function parseHintsFor(reason: string): string[] {
-  if (/^expected closing delimiters? [^"]*$/.test(reason)) return ["* Try adding the missing closing delimiter."];
-  if (/^unexpected closing delimiter/.test(reason)) return ["* Try deleting the extra closing delimiter."];
-  if (/^mismatched closing delimiter/.test(reason)) return ["* Try matching each opening delimiter with its closer."];
-  if (/^expected even number of values in table literal/.test(reason)) {
-    return ["* Try removing a key or adding a value so every key has a value."];
+  for (const [re, hints] of PARSE_RULES) {
+    const m = re.exec(reason);
+    if (m !== null) return hints.map((h) => `* Try ${h.replace(/%([12])/g, (_, i: string) => m[Number(i)] ?? "")}.`);
   }
-  if (/^expected closing delimiters? .*"$/.test(reason)) return ["* Try adding the closing \" of the string."];
-  if (/^could not read number/.test(reason)) return ["* Try making it a valid number, or a symbol that does not start with a digit."];
-  if (/^invalid escape/.test(reason)) return ["* Try escaping the backslash as \\\\."];
-  if (/^expected whitespace before opening delimiter/.test(reason)) return ["* Try adding whitespace."];
   return [];
 }

@@ -5,6 +5,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { LuaThread } from "wasmoon";
 import { compileString } from "../compiler/index.js";
+import { formToLua } from "../compiler/user-macros.js";
+import { List, Nil, Sequence, Sym, Table, type Form } from "../reader/forms.js";
+import { readAll } from "../reader/reader.js";
 import type { ChunkMap } from "./chunks.js";
 import { FennelError, formatFennelErrorInline } from "../errors.js";
 import type { CompileResult } from "../types.js";
@@ -49,6 +52,18 @@ export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): v
       try {
         // Like the reference's compile-string: no global checks unless asked for.
         pushString(m, L2, compileString(src, { filename: file, allowedGlobals: false }).lua);
+        return 1;
+      } catch (e) {
+        return pushFail(m, L2, inlineErrorText(e));
+      }
+    },
+    parse: (L2) => {
+      const src = readString(m, L2, 1);
+      const file = optString(m, L2, 2) ?? "unknown";
+      try {
+        // Lua code that builds the forms from the constructors it is given.
+        const forms = readAll(src, file).map((f) => formToLua(nilAsSymbol(f)));
+        pushString(m, L2, `return function(__fnl) return {n = ${forms.length}, ${forms.join(", ")}} end`);
         return 1;
       } catch (e) {
         return pushFail(m, L2, inlineErrorText(e));
@@ -124,6 +139,15 @@ function loadFennel(vm: PrimitiveHost, L: number, source: SourceText, file: stri
 
 function optString(m: RawLua, L: number, idx: number): string | undefined {
   return m._lua_type(L, idx) === LUA_TSTRING ? readString(m, L, idx) : undefined;
+}
+
+/** The reference's parser reads `nil` as a symbol; only the compiler treats it as nil. */
+function nilAsSymbol(f: Form): Form {
+  if (f instanceof Nil) return new Sym("nil", f.pos);
+  if (f instanceof List) return new List(f.items.map(nilAsSymbol), f.pos);
+  if (f instanceof Sequence) return new Sequence(f.items.map(nilAsSymbol), f.pos);
+  if (f instanceof Table) return new Table(f.entries.map(([k, v]) => [nilAsSymbol(k), nilAsSymbol(v)] as [Form, Form]), f.pos);
+  return f;
 }
 
 /** A compile error as a program sees it from fennel.eval, dofile or require. */

@@ -284,6 +284,31 @@ fennel["search-module"] = function(name, path)
 end
 fennel.searchModule = fennel["search-module"]
 
+local load_chunk = load
+local form_builders = {
+  L = function(line, col, ...) return setmetatable({line = line, col = col, ...}, LIST) end,
+  S = function(name, line, col) return setmetatable({name, line = line, col = col}, SYMBOL) end,
+  Q = function(...) return setmetatable({...}, SEQUENCE) end,
+  V = fennel.varg,
+}
+-- Forms read from a string (or a byte iterator such as string-stream's), one per step.
+fennel.parser = function(src, filename)
+  if type(src) ~= "string" then
+    local bytes = {}
+    for b in src do bytes[#bytes + 1] = string.char(b) end
+    src = concat(bytes)
+  end
+  local code, err = host.parse(src, filename or "unknown")
+  if not code then error(err, 0) end
+  local forms = load_chunk(code, "=parser", "t", {})()(form_builders)
+  local i = 0
+  return function()
+    i = i + 1
+    if i <= forms.n then return true, forms[i] end
+    return nil
+  end
+end
+
 local function fennel_searcher(name)
   local path, msg = host.find_fennel(name, fennel.path)
   if not path then return msg end
