@@ -1,27 +1,17 @@
 // Builds the package before process-level tests run the real `dist/cli.js`:
 // skipped when dist is already built from the current sources (always in CI,
-// which builds before testing), serialized by a lock directory, and staged so
-// processes running dist/ meanwhile never see a half-written file.
+// which builds before testing), serialized by a lock directory, and done by the
+// package's staged build so processes running dist/ never see half a file.
 // Set FENNEL_JS_SKIP_BUILD=1 to use dist as it is.
 import { execFileSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "cli.js");
 const LOCK = path.join(PACKAGE_DIR, "dist", ".build-lock");
-// tsc leaves unchanged outputs untouched, so dist files' times say nothing; this does.
+// Written after each test build; a build by the package script is recognised by file times.
 const STAMP = path.join(PACKAGE_DIR, "dist", ".build-stamp");
 
 function newestSource(dir: string): number {
@@ -60,38 +50,13 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Move every file of `from` into `to`, one atomic rename each. */
-function moveInto(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const src = path.join(from, entry.name);
-    const dst = path.join(to, entry.name);
-    if (entry.isDirectory()) moveInto(src, dst);
-    else renameSync(src, dst);
-  }
-}
-
-function tsc(): void {
-  const candidates = [
-    path.join(PACKAGE_DIR, "node_modules", ".bin", "tsc"),
-    path.join(PACKAGE_DIR, "..", "..", "node_modules", ".bin", "tsc"),
-  ];
-  const bin = candidates.find((c) => existsSync(c)) ?? "tsc";
-  // Compile beside dist, then swap files in: tsc writing dist/ in place would let a
-  // CLI started meanwhile (another test file, another package's tests) load half a file.
-  const staging = path.join(PACKAGE_DIR, `.dist-staging-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+function build(): void {
   try {
-    try {
-      execFileSync(bin, ["-p", "tsconfig.build.json", "--outDir", staging], { cwd: PACKAGE_DIR, stdio: "pipe" });
-    } catch (err) {
-      // Type errors elsewhere still emit JavaScript; only a missing CLI is fatal.
-      if (!existsSync(path.join(staging, "cli.js"))) throw err;
-    }
-    chmodSync(path.join(staging, "cli.js"), 0o755);
-    moveInto(staging, path.join(PACKAGE_DIR, "dist"));
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    // The package's own build stages its output and renames it into dist/.
+    execFileSync(process.execPath, [path.join(PACKAGE_DIR, "scripts", "build.mjs")], { cwd: PACKAGE_DIR, stdio: "pipe" });
+  } catch (err) {
+    // Type errors elsewhere still emit JavaScript; only a missing CLI is fatal.
+    if (!existsSync(CLI_PATH)) throw err;
   }
 }
 
@@ -126,7 +91,7 @@ export function buildOnce(): void {
   try {
     if (!fresh()) {
       const started = new Date();
-      tsc();
+      build();
       writeFileSync(STAMP, "");
       // Sources saved while tsc ran must still look newer than the stamp.
       utimesSync(STAMP, started, started);

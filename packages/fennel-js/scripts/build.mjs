@@ -1,0 +1,44 @@
+// The package build: tsc into a staging folder beside dist/, then each file
+// renamed into dist/. A process running dist/cli.js meanwhile (a test, another
+// package) sees whole old or whole new files, never one tsc is still writing.
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = path.join(packageDir, "dist");
+const staging = path.join(packageDir, `.dist-staging-${process.pid}`);
+
+function moveInto(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dst = path.join(to, entry.name);
+    if (entry.isDirectory()) moveInto(src, dst);
+    else renameSync(src, dst);
+  }
+}
+
+const tsc = [
+  path.join(packageDir, "node_modules", ".bin", "tsc"),
+  path.join(packageDir, "..", "..", "node_modules", ".bin", "tsc"),
+].find((c) => existsSync(c)) ?? "tsc";
+
+rmSync(staging, { recursive: true, force: true });
+let failed;
+try {
+  try {
+    execFileSync(tsc, ["-p", "tsconfig.build.json", "--outDir", staging], { cwd: packageDir, stdio: "inherit" });
+  } catch (err) {
+    failed = err;
+  }
+  // Type errors still emit JavaScript; install it, then report the failure.
+  if (existsSync(path.join(staging, "cli.js"))) {
+    chmodSync(path.join(staging, "cli.js"), 0o755);
+    moveInto(staging, dist);
+  }
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
+if (failed) process.exit(typeof failed.status === "number" ? failed.status : 1);
