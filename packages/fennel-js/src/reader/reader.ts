@@ -53,7 +53,7 @@ class Reader {
   private readonly prefixes: PrefixWait[] = [];
   private readonly top: Form[] = [];
   // Whether whitespace came since the last complete form: an opening delimiter
-  // right after one (`"b"(f)`, `(f)(g)`) is a parse error, as in the reference.
+  // right after one inside a form (`(f "b"(g))`) is a parse error, as in the reference.
   private spaced = true;
 
   constructor(
@@ -190,8 +190,13 @@ class Reader {
       const p = pfx.pop()!;
       form = new List([new Sym(p.name, p.pos), form], p.pos);
     }
-    if (this.stack.length === 0) this.top.push(form);
-    else this.stack[this.stack.length - 1]!.items.push(form);
+    if (this.stack.length === 0) {
+      this.top.push(form);
+      // The reference reads each top-level form afresh: `(f)(g)` there is fine.
+      this.spaced = true;
+    } else {
+      this.stack[this.stack.length - 1]!.items.push(form);
+    }
   }
 
   private readString(): void {

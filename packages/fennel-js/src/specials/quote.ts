@@ -43,8 +43,9 @@ function quote(f: Form, scope: Scope, parent: Chunk, c: Compiler, gensyms: Map<s
       if (last) return lastExpr(c, arg, scope, parent);
       return c.compile1(arg, scope, parent);
     }
-    if (!ct) return c.error(f, M.quoteRuntime("lists"));
+    // Items first, as the reference: in `'(a b)` at run time the symbol is the error.
     const items = f.items.map((x, i) => quote(x, scope, parent, c, gensyms, i === f.items.length - 1));
+    if (!ct) return c.error(f, M.quoteRuntime("lists"));
     return new Expr(`__fnl.list_at(${f.pos.line}, ${joinExprs(items) || "nil"})`, "call");
   }
   if (f instanceof Sequence) {
