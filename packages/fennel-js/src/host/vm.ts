@@ -14,6 +14,7 @@ import { jsToLua, luaToJs, rememberLuaFunction, type ConvertContext, type LuaFun
 import { newEngine, rawLua, RawFunctions, registry, type Registry } from "./engine.js";
 import { HostCalls } from "./host-calls.js";
 import { loadBytes, pushString, readString, type RawLua } from "./lua-stack.js";
+import { LAZY_VIEW_LUA } from "./lua/lazy-view.js";
 import { PRELUDE_LUA } from "./lua/prelude.js";
 import { PIPELINE_PROFILE_LUA, PIPELINE_REFUSALS_LUA } from "./lua/profiles.js";
 import { installNodeIo, type OutputSink } from "./node-io.js";
@@ -158,8 +159,13 @@ export class VM {
   private boot(): void {
     const L = this.global.address;
     const m = this.m;
-    this.loadOrThrow(L, VIEW_LUA, "=fennel-js.view");
-    this.callOrThrow(L, 0, 1);
+    this.loadOrThrow(L, LAZY_VIEW_LUA, "=fennel-js.view");
+    this.raw.push(L, (L2) => {
+      this.loadOrThrow(L2, VIEW_LUA, "=fennel-js.view");
+      this.callOrThrow(L2, 0, 1);
+      return 1;
+    });
+    this.callOrThrow(L, 1, 1);
     const viewRef = this.reg.ref(L);
 
     this.loadOrThrow(L, PRELUDE_LUA, "=fennel-js.prelude");
