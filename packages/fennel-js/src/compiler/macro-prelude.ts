@@ -252,6 +252,12 @@ function F.take_output()
 end
 `;
 
+/**
+ * Globals the compile-time VM does not have: macro code gets no door to the
+ * host (files, processes, environment), as in the reference's compiler sandbox.
+ */
+export const COMPILER_SANDBOX_REMOVED = ["io", "os", "debug", "dofile", "loadfile", "package", "collectgarbage"];
+
 /** Lua source run once when the compile-time VM starts. */
 export function macroPrelude(): string {
   const aliases = HELPERS.map(([fennel, lua]) => `${mangleGlobal(fennel)} = ${lua}`).join("\n");
@@ -259,5 +265,6 @@ export function macroPrelude(): string {
   const globals =
     `_G.unpack = table.unpack\n_G.pack = function(...) return {n = select("#", ...), ...} end\n` +
     `_SPECIALS = {}\nversion = ${JSON.stringify(FENNEL_VERSION)}\n`;
-  return CORE + "\n" + aliases + "\n" + globals;
+  const sandbox = COMPILER_SANDBOX_REMOVED.map((name) => `${name} = nil`).join("\n");
+  return CORE + "\n" + aliases + "\n" + globals + "\n" + sandbox + "\n";
 }

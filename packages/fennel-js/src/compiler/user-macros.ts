@@ -8,6 +8,7 @@ import { readAll } from "../reader/reader.js";
 import { Compiler, type UserMacroRunner } from "./compiler.js";
 import { Chunk, flatten } from "./emit.js";
 import { macroVM, type MacroVM } from "./macro-vm.js";
+import { COMPILER_SANDBOX_REMOVED } from "./macro-prelude.js";
 import { luaString } from "./mangle.js";
 import { Scope, type UserMacro } from "./scope.js";
 
@@ -33,6 +34,8 @@ export class UserMacros implements UserMacroRunner {
     // environment defines (Lua's safe globals, the macro helpers, what it set itself).
     const ct = new Compiler(this.c.source, { ...this.c.options, allowedGlobals: this.vmGlobals() }, this.c.specials, this.c.builtinMacros);
     ct.compileTime = true;
+    // Naming a global the compiler sandbox removed is an unknown identifier, as in the reference.
+    for (const name of COMPILER_SANDBOX_REMOVED) ct.allowed?.delete(name);
     ct.userMacros = this;
     ct.curLine = this.c.curLine;
     const root = new Chunk();

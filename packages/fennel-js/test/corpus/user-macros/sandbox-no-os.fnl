@@ -1,0 +1,2 @@
+(macro run [] (os.execute "true"))
+(print (run))
