@@ -86,6 +86,16 @@ describe("quire-ci run", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("waiter");
   });
+
+  test("macros in ci.fnl and .quire/lib modules work from the built program, errors at their .fnl lines", () => {
+    const ws = workspaceFrom(path.join(FIXTURES, "lib-errors-and-macros"));
+    gitCommitAll(ws);
+    const r = quireCi(["run", ws]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("│ made by a macro");
+    expect(r.stdout).toContain(".quire/lib/boom.fnl:5: kaboom");
+    expect(r.stdout).toContain("ci.fnl:14: module 'nowhere' not found");
+  });
 });
 
 describe("quire-ci check", () => {

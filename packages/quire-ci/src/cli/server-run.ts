@@ -4,13 +4,13 @@
 // workspace. Then the payload is checked, the event sinks open, and it runs.
 import fs from "node:fs";
 import path from "node:path";
+import { warmUp } from "fennel-js";
 import { ServerApiError } from "../errors.js";
 import { EventEmitter } from "../events/emitter.js";
 import type { HttpClient } from "../events/http-client.js";
 import { HttpEventSink } from "../events/http-sink.js";
 import { JsonlSink } from "../events/jsonl-sink.js";
 import { runPipeline } from "../executor/run-pipeline.js";
-import { warmUp } from "../lua/vm.js";
 import { fennelCompiler } from "../pipeline/compile.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { startLauncher } from "../runtime/launcher.js";
@@ -29,7 +29,7 @@ export interface ServerRun {
 
 export async function runServer(run: ServerRun): Promise<number> {
   const { client } = run;
-  warmUp();
+  void warmUp();
   const warn = (m: string): void => void process.stderr.write(`quire-ci: ${m}\n`);
   const workspace = fs.realpathSync(process.cwd());
   const compile = await fennelCompiler();

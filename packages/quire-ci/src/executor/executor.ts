@@ -106,8 +106,8 @@ export class Executor {
       clearTimeout(wait);
       result = { ...base, state: "failed", timedOut: true, error: `${posText(job)}: job "${job.id}" timed out after ${seconds(job.timeoutSec!)}` };
     } else if (status.status === "error") {
-      const message = loaded.binding.chunks.rewrite(status.message);
       // Errors raised without a position (error x 0) still say which job declaration they belong to.
+      const { message } = status;
       const error = /^[^\s:]+\.fnl:\d+:/.test(message) ? message : `${posText(job)}: ${message}`;
       result = { ...base, state: "failed", error };
     } else if (status.status === "exit") {

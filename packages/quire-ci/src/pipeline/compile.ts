@@ -1,11 +1,12 @@
-// The bridge to the Fennel compiler: compile a .fnl file to a Lua chunk with
-// its line map, and turn a compiler error into a positioned Diagnostic.
+// The bridge to the Fennel compiler: compile ci.fnl to a Lua chunk with its
+// line map (the VM runs it), and turn a compiler error into a positioned Diagnostic.
 import type { Diagnostic } from "../errors.js";
 
+/** A compiled chunk as fennel-js's compileString returns it: Lua and its line map. */
 export interface CompiledChunk {
   lua: string;
   /** `lines[luaLine] = fennelLine`. */
-  lines: ReadonlyArray<number | undefined>;
+  sourceMap: { file: string; lines: Array<number | undefined> };
 }
 
 export type CompileFn = (source: string, filename: string) => CompiledChunk;
@@ -18,7 +19,7 @@ export async function fennelCompiler(): Promise<CompileFn> {
   const { compileString } = await import("fennel-js");
   return (source, filename) => {
     const result = compileString(source, { filename, allowedGlobals: PIPELINE_GLOBALS });
-    return { lua: result.lua, lines: result.sourceMap.lines };
+    return { lua: result.lua, sourceMap: result.sourceMap };
   };
 }
 

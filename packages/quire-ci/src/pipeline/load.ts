@@ -3,15 +3,14 @@
 // is collected into one PipelineError with ci.fnl positions.
 import fs from "node:fs";
 import path from "node:path";
-import { ChunkRegistry } from "../lua/chunks.js";
-import { PipelineVm } from "../lua/vm.js";
 import { PipelineError, type Diagnostic } from "../errors.js";
 import { createHostFunctions, type HostBinding } from "../runtime/host.js";
-import { compileErrorDiagnostic, type CompileFn } from "./compile.js";
+import { compileErrorDiagnostic, type CompiledChunk, type CompileFn } from "./compile.js";
 import { topologicalOrder } from "./graph.js";
 import { PipelineRegistry } from "./register.js";
 import type { JobSpec, Pipeline } from "./types.js";
 import { validateGraph } from "./validate.js";
+import { PipelineVm } from "./vm.js";
 
 export const CI_FILE = ".quire/ci.fnl";
 /** How the pipeline file is named in messages. */
@@ -39,8 +38,8 @@ export function runtimeDiagnostic(message: string, fallbackFile: string): Diagno
   return { file: fallbackFile, message };
 }
 
-/** Read and compile ci.fnl; its chunk is registered for position mapping. */
-function compileMain(options: LoadOptions, chunks: ChunkRegistry): { lua: string; chunkname: string } {
+/** Read and compile ci.fnl, or throw its compile error as a PipelineError. */
+function compileMain(options: LoadOptions): { source: string; compiled: CompiledChunk } {
   const file = path.join(options.workspace, CI_FILE);
   let source: string;
   try {
@@ -50,46 +49,49 @@ function compileMain(options: LoadOptions, chunks: ChunkRegistry): { lua: string
       { file: CI_FILE, message: `no pipeline: ${CI_FILE} is missing from the workspace`, hint: "add .quire/ci.fnl that registers jobs with (ci.job ...)" },
     ]);
   }
-  let compiled;
   try {
-    // Errors are reported against the file as written; then a trailing nil keeps
-    // the last form out of tail position, so a final (ci.job …) is a real call
-    // whose caller line Lua can still report.
-    options.compile(source, CI_NAME);
-    compiled = options.compile(`${source}\nnil`, CI_NAME);
+    // A trailing nil keeps the last form out of tail position, so a final
+    // (ci.job …) is a real call whose caller line Lua can still report.
+    return { source, compiled: options.compile(`${source}\nnil`, CI_NAME) };
   } catch (e) {
-    throw new PipelineError([compileErrorDiagnostic(e, CI_NAME)]);
+    // Errors are reported against the file as written.
+    let error = e;
+    try {
+      options.compile(source, CI_NAME);
+    } catch (asWritten) {
+      error = asWritten;
+    }
+    throw new PipelineError([compileErrorDiagnostic(error, CI_NAME)]);
   }
-  return { lua: compiled.lua, chunkname: chunks.add({ file: CI_NAME, lines: compiled.lines, source }) };
 }
 
 export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline> {
-  const chunks = new ChunkRegistry();
   const registry = new PipelineRegistry();
+  const sources = new Map<string, string>();
+  let vm: PipelineVm | undefined;
   const binding: HostBinding = {
     workspace: options.workspace,
     registry,
-    chunks,
-    compile: options.compile,
+    sources,
+    mapPositions: (text) => vm?.mapPositions(text) ?? {},
     ...(options.warn ? { warn: options.warn } : {}),
   };
   // The VM builds (its WebAssembly compiles off the main thread) while ci.fnl compiles.
-  const vmReady = PipelineVm.create(createHostFunctions(binding));
+  const vmReady = PipelineVm.create(options.workspace, createHostFunctions(binding));
   vmReady.catch(() => undefined); // awaited below unless ci.fnl is refused first
-  let main: { lua: string; chunkname: string };
+  let main: { source: string; compiled: CompiledChunk };
   try {
-    main = compileMain(options, chunks);
+    main = compileMain(options);
   } catch (e) {
-    void vmReady.then((vm) => vm.close(), () => undefined);
+    void vmReady.then((v) => v.close(), () => undefined);
     throw e;
   }
-  const vm = await vmReady;
-  const loaded = await vm.loadMain(main.lua, main.chunkname);
+  vm = await vmReady;
+  sources.set(CI_NAME, main.source);
+  const loaded = await vm.loadMain(main.compiled, CI_NAME);
   const diagnostics: Diagnostic[] = [];
-  if (loaded.status === "syntax") {
-    diagnostics.push({ file: CI_NAME, message: `the compiled Lua did not load (a compiler bug): ${loaded.message}` });
-  } else if (loaded.status === "error") {
-    diagnostics.push(runtimeDiagnostic(chunks.rewrite(loaded.message), CI_NAME));
+  if (loaded.status === "error") {
+    diagnostics.push(runtimeDiagnostic(loaded.message, CI_NAME));
   }
   diagnostics.push(...registry.diagnostics);
   if (loaded.status === "ok") {

@@ -1,13 +1,11 @@
 // Binds the VM's host functions to quire-ci: registration goes to the
-// PipelineRegistry, primitives to runtime/*.ts with the run's context,
-// `require` to .quire/lib/*.fnl through the compiler.
+// PipelineRegistry (with the ci.fnl position of the call), primitives to
+// runtime/*.ts with the run's context. `require` is the VM's own.
 import fs from "node:fs";
-import type { VmHostFunctions } from "../lua/vm.js";
-import { ChunkRegistry, callColumn } from "../lua/chunks.js";
-import type { CompileFn } from "../pipeline/compile.js";
 import type { PipelineRegistry } from "../pipeline/register.js";
 import type { SourcePosition } from "../pipeline/types.js";
-import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
+import type { VmHostFunctions } from "../pipeline/vm.js";
+import type { JobState, RuntimeContext } from "./context.js";
 import { envPrimitive } from "./env.js";
 import { readFilePrimitive, readJsonPrimitive, writeFilePrimitive } from "./files.js";
 import { logPrimitive } from "./log.js";
@@ -20,18 +18,47 @@ export const LIB_DIR = ".quire/lib";
 export interface HostBinding {
   workspace: string;
   registry: PipelineRegistry;
-  chunks: ChunkRegistry;
-  compile: CompileFn;
+  /** Fennel positions of Lua ones (`file:LUALINE:`), from the VM's source maps. */
+  mapPositions(text: string): { file?: string; line?: number };
+  /** Source text of the files positions name (ci.fnl as loaded); others are read from the workspace. */
+  sources: Map<string, string>;
   /** Set once the run starts; load-time calls of primitives never reach the host. */
   ctx?: RuntimeContext;
   /** Where print/log outside a job go. */
   warn?: (message: string) => void;
 }
 
-function position(b: HostBinding, file: string, line: number, callee: string): SourcePosition {
-  const pos = b.chunks.position(file, line);
-  if (pos.line === undefined) return { file: pos.file };
-  const col = callColumn(b.chunks.sourceLine(pos.file, pos.line), callee);
+/**
+ * Column (0-based, as fennel-js reports columns) of the call `(NAME …` or
+ * `(x.NAME …` on a source line, or of its first non-blank character.
+ */
+export function callColumn(sourceLine: string | undefined, name: string): number | undefined {
+  if (sourceLine === undefined) return undefined;
+  const re = new RegExp(`\\((?:[^\\s()\\[\\]{}"]*[.:])?${name}(?=[\\s)])`);
+  const m = re.exec(sourceLine);
+  if (m) return m.index;
+  const first = sourceLine.search(/\S/);
+  return first < 0 ? undefined : first;
+}
+
+function sourceLine(b: HostBinding, file: string, line: number): string | undefined {
+  let text = b.sources.get(file);
+  if (text === undefined) {
+    try {
+      text = fs.readFileSync(resolveInWorkspace(b.workspace, file, "source"), "utf8");
+    } catch {
+      text = "";
+    }
+    b.sources.set(file, text);
+  }
+  return text.split("\n")[line - 1];
+}
+
+function position(b: HostBinding, file: string | undefined, line: number, callee: string): SourcePosition {
+  if (file === undefined || line < 1) return { file: file ?? "ci.fnl" };
+  const pos = b.mapPositions(`${file}:${line}:`);
+  if (pos.file === undefined || pos.line === undefined) return { file };
+  const col = callColumn(sourceLine(b, pos.file, pos.line), callee);
   return { file: pos.file, line: pos.line, ...(col === undefined ? {} : { col }) };
 }
 
@@ -40,32 +67,6 @@ function jobState(b: HostBinding, jobId: string): { ctx: RuntimeContext; job: Jo
   const job = ctx?.jobs.get(jobId);
   if (!ctx || !job) throw new Error(`internal: no running job "${jobId}"`);
   return { ctx, job };
-}
-
-function findModule(b: HostBinding, name: unknown): HostResult {
-  if (typeof name !== "string" || !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(name)) {
-    return fail(`require: ${JSON.stringify(name)} is not a module name; modules are .quire/lib/NAME.fnl, required as (require :NAME)`);
-  }
-  const rel = name.split(".").join("/");
-  const candidates = [`${LIB_DIR}/${rel}.fnl`, `${LIB_DIR}/${rel}/init.fnl`];
-  for (const candidate of candidates) {
-    let abs: string;
-    try {
-      abs = resolveInWorkspace(b.workspace, candidate, "require: module path");
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) continue;
-    const source = fs.readFileSync(abs, "utf8");
-    try {
-      const compiled = b.compile(source, candidate);
-      const chunkname = b.chunks.add({ file: candidate, lines: compiled.lines, source });
-      return ok({ lua: compiled.lua, chunkname, path: candidate });
-    } catch (e) {
-      return fail(`require: module ${JSON.stringify(name)} failed to compile: ${(e as Error).message.split("\n")[0]}`);
-    }
-  }
-  return fail(`require: module ${JSON.stringify(name)} not found; looked for ${candidates.join(" and ")}`);
 }
 
 export function createHostFunctions(b: HostBinding): VmHostFunctions {
@@ -99,11 +100,8 @@ export function createHostFunctions(b: HostBinding): VmHostFunctions {
       return writeFilePrimitive(jobState(b, jobId).ctx, p, content);
     },
     log(jobId, message) {
-      if (jobId !== null && jobId !== undefined && b.ctx) logPrimitive(b.ctx, jobId, message);
+      if (jobId !== undefined && b.ctx) logPrimitive(b.ctx, jobId, message);
       else b.warn?.(message);
-    },
-    find_module(name) {
-      return findModule(b, name);
     },
   };
 }

@@ -1,12 +1,24 @@
-// The Lua side of the pipeline VM, run once per VM before ci.fnl: hardens the
-// global environment, defines `quire.ci`, `quire.runtime`, the `runtime`
-// global and `require`, and returns the internal entry points the host calls.
+// The trusted Lua of the pipeline VM, run by fennel-js before its pipeline
+// profile removes debug and friends: defines `quire.ci`, `quire.runtime`, the
+// `runtime` global and `print`, and returns the entry points vm.ts calls.
 // Host functions return {ok, value|error}; Lua raises at the caller's line.
 
-export const PRELUDE = String.raw`
+/** Messages for what the pipeline profile removes (fennel-js raises them where code reads the name). */
+export const REFUSALS = {
+  globals: {
+    io: "io is not available in pipelines; run commands with (sh ...) and use read-file / write-file for workspace files",
+    debug: "debug is not available in pipelines",
+    load: "load is not available in pipelines",
+    dofile: "dofile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
+    loadfile: "loadfile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
+    package: "package is not available in pipelines; require finds quire.ci, quire.runtime and .quire/lib/*.fnl",
+  },
+  os: "os.%s is not available in pipelines: only os.time, os.date and os.clock are; run commands with (sh ...)",
+};
+
+export const SETUP_LUA = String.raw`
 local host = ...
 local getinfo = debug.getinfo
-local load_chunk = load
 local co_running = coroutine.running
 local type, error, tostring, pcall, select, setmetatable, rawget =
   type, error, tostring, pcall, select, setmetatable, rawget
@@ -14,21 +26,21 @@ local concat, pairs, ipairs = table.concat, pairs, ipairs
 
 local ctx = setmetatable({}, { __mode = "k" })  -- running coroutine -> job id
 local phase = "load"
-local run_fns, outputs, ancestors, loaded, loading = {}, {}, {}, {}, {}
+local run_fns, outputs, ancestors = {}, {}, {}
 local registered = 0
 local push_outputs = nil
 
--- The nearest caller in pipeline code (a chunk named *~lua): tail calls and
--- helpers in .quire/lib still point at a line the user wrote.
+-- The nearest caller in pipeline code (a chunk compiled from Fennel, named
+-- @file): tail calls and helpers in .quire/lib still point at a line the user wrote.
 local function where()
   for l = 2, 24 do
     local info = getinfo(l, "Sl")
     if not info then break end
-    if info.short_src:sub(-4) == "~lua" and info.currentline > 0 then
+    if info.source:sub(1, 1) == "@" and info.currentline > 0 then
       return info.short_src, info.currentline
     end
   end
-  return "ci.fnl~lua", -1
+  return nil, -1
 end
 
 -- Raise at the nearest line of pipeline code above the primitive. Positions
@@ -36,7 +48,7 @@ end
 -- position has no caller frame. Without one, the executor adds the job's.
 local function raise(msg)
   local file, line = where()
-  if line > 0 then error(file .. ":" .. line .. ": " .. msg, 0) end
+  if file then error(file .. ":" .. line .. ": " .. msg, 0) end
   error(msg, 0)
 end
 
@@ -64,7 +76,7 @@ end
 local runtime = {}
 runtime.sh = function(cmd, opts)
   local id = current("sh")
-  return unwrap(host.sh(id, cmd, opts):await())
+  return unwrap(host.sh(id, cmd, opts))
 end
 runtime.jobs = function(name)
   local id = current("jobs")
@@ -80,7 +92,7 @@ runtime.jobs = function(name)
 end
 runtime.secret = function(name)
   local id = current("secret")
-  return unwrap(host.secret(id, name):await())
+  return unwrap(host.secret(id, name))
 end
 runtime.env = function(name)
   local id = current("env")
@@ -126,70 +138,18 @@ ci.image = function(name)
   host.image(name, file, line)
 end
 
-local builtin = {
-  ["quire.ci"] = ci, ["quire.runtime"] = runtime,
-  string = string, table = table, math = math, utf8 = utf8, coroutine = coroutine,
-}
-
-local function require_(name)
-  if type(name) ~= "string" then raise("require: expected a module name string, got " .. type(name)) end
-  local m = builtin[name]
-  if m ~= nil then return m end
-  if loaded[name] ~= nil then return loaded[name] end
-  if loading[name] then raise(("require: module %q requires itself"):format(name)) end
-  local found = host.find_module(name)
-  if not found.ok then raise(found.error) end
-  local chunk, err = load_chunk(found.value.lua, "=" .. found.value.chunkname, "t", _ENV)
-  if not chunk then raise(("require: module %q did not load: %s"):format(name, err)) end
-  loading[name] = true
-  local ok, value = pcall(chunk, name, found.value.path)
-  loading[name] = nil
-  if not ok then error(value, 0) end
-  if value == nil then value = true end
-  loaded[name] = value
-  return value
-end
-
--- The hardened environment: sh is the one door to the host.
-local removed = {
-  io = "io is not available in pipelines; run commands with (sh ...) and use read-file / write-file for workspace files",
-  debug = "debug is not available in pipelines",
-  load = "load is not available in pipelines",
-  dofile = "dofile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
-  loadfile = "loadfile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
-  package = "package is not available in pipelines; require finds quire.ci, quire.runtime and .quire/lib/*.fnl",
-}
-for name in pairs(removed) do _G[name] = nil end
-local os_time, os_date, os_clock = os.time, os.date, os.clock
-os = setmetatable({ time = os_time, date = os_date, clock = os_clock }, {
-  __index = function(_, k)
-    error(("os.%s is not available in pipelines: only os.time, os.date and os.clock are; run commands with (sh ...)"):format(tostring(k)), 2)
-  end,
-})
-string.dump = nil
+package.preload["quire.ci"] = function() return ci end
+package.preload["quire.runtime"] = function() return runtime end
 print = function(...)
   local parts = {}
   for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
   host.log(ctx[co_running()], concat(parts, "\t"))
 end
-require = require_
 _G.runtime = runtime
-setmetatable(_G, {
-  __index = function(_, k)
-    local why = removed[k]
-    if why then error(why, 2) end
-    return nil
-  end,
-})
 
 local internal = {}
-internal.load_main = function(lua_src, chunkname)
-  local chunk, err = load_chunk(lua_src, "=" .. chunkname, "t", _ENV)
-  if not chunk then phase = "run"; return "syntax", err end
-  local ok, e = pcall(chunk)
+internal.loaded = function()
   phase = "run"
-  if not ok then return "error", errtext(e) end
-  return "ok"
 end
 internal.prepare = function(push, anc)
   push_outputs = push
