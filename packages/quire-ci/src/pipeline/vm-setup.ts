@@ -140,6 +140,13 @@ end
 
 package.preload["quire.ci"] = function() return ci end
 package.preload["quire.runtime"] = function() return runtime end
+-- Before the Fennel searcher: a module file that leads outside the workspace
+-- (through a symlink) is refused at the require that asked for it.
+table.insert(package.searchers, 2, function(name)
+  local r = host.check_module(name)
+  if not r.ok then raise(r.error) end
+  return nil
+end)
 print = function(...)
   local parts = {}
   for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end

@@ -18,6 +18,8 @@ export interface VmHostFunctions {
   read_json(jobId: string, path: unknown): unknown;
   write_file(jobId: string, path: unknown, content: unknown): unknown;
   log(jobId: string | undefined, message: string): void;
+  /** {ok} unless a file module `name` would load from leads outside the workspace. */
+  check_module(name: unknown): unknown;
 }
 
 export type LoadStatus = { status: "ok" } | { status: "error"; message: string };

@@ -2,10 +2,11 @@
 // PipelineRegistry (with the ci.fnl position of the call), primitives to
 // runtime/*.ts with the run's context. `require` is the VM's own.
 import fs from "node:fs";
+import path from "node:path";
 import type { PipelineRegistry } from "../pipeline/register.js";
 import type { SourcePosition } from "../pipeline/types.js";
 import type { VmHostFunctions } from "../pipeline/vm.js";
-import type { JobState, RuntimeContext } from "./context.js";
+import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
 import { envPrimitive } from "./env.js";
 import { readFilePrimitive, readJsonPrimitive, writeFilePrimitive } from "./files.js";
 import { logPrimitive } from "./log.js";
@@ -62,6 +63,21 @@ function position(b: HostBinding, file: string | undefined, line: number, callee
   return { file: pos.file, line: pos.line, ...(col === undefined ? {} : { col }) };
 }
 
+/** Refuse a module whose file under .quire/lib leads outside the workspace. */
+function checkModule(b: HostBinding, name: unknown): HostResult {
+  if (typeof name !== "string") return ok();
+  const rel = name.split(".").join("/");
+  for (const candidate of [`${LIB_DIR}/${rel}.fnl`, `${LIB_DIR}/${rel}/init.fnl`]) {
+    if (!fs.existsSync(path.join(b.workspace, candidate))) continue;
+    try {
+      resolveInWorkspace(b.workspace, candidate, "require: module path");
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  }
+  return ok();
+}
+
 function jobState(b: HostBinding, jobId: string): { ctx: RuntimeContext; job: JobState } {
   const ctx = b.ctx;
   const job = ctx?.jobs.get(jobId);
@@ -102,6 +118,9 @@ export function createHostFunctions(b: HostBinding): VmHostFunctions {
     log(jobId, message) {
       if (jobId !== undefined && b.ctx) logPrimitive(b.ctx, jobId, message);
       else b.warn?.(message);
+    },
+    check_module(name) {
+      return checkModule(b, name);
     },
   };
 }
