@@ -18,7 +18,7 @@ beforeAll(async () => {
   repos = path.join(data, "repos");
   await mkdir(repos);
   await createRepo(repos, "foo", { dataDir: data });
-  await createRepo(repos, "work/bar", { dataDir: data });
+  await createRepo(repos, "team/bar", { dataDir: data });
   // A bare repository outside the forge, and a symlink into it from inside.
   const outside = path.join(data, "outside");
   await mkdir(outside);
@@ -45,10 +45,10 @@ describe("planExec accepts", () => {
     ["git-receive-pack 'foo.git'", "git-receive-pack", "foo.git"],
     ["git-upload-archive 'foo.git'", "git-upload-archive", "foo.git"],
     ["git-upload-pack foo", "git-upload-pack", "foo.git"],
-    ['git-receive-pack "work/bar.git"', "git-receive-pack", "work/bar.git"],
-    ["git-upload-pack 'work/bar'", "git-upload-pack", "work/bar.git"],
+    ['git-receive-pack "team/bar.git"', "git-receive-pack", "team/bar.git"],
+    ["git-upload-pack 'team/bar'", "git-upload-pack", "team/bar.git"],
     ["git-upload-pack '/foo.git'", "git-upload-pack", "foo.git"],
-    ["git-receive-pack '/work/bar.git'", "git-receive-pack", "work/bar.git"],
+    ["git-receive-pack '/team/bar.git'", "git-receive-pack", "team/bar.git"],
   ])("%j", async (command, service, name) => {
     const plan = await planExec(command, repos);
     expect(plan.kind).toBe("git");
@@ -149,7 +149,7 @@ describe("planExec refuses", () => {
           return;
         }
         expect(plan.kind).toBe("git");
-        if (plan.kind === "git") expect(["foo.git", "work/bar.git"]).toContain(plan.repo.name);
+        if (plan.kind === "git") expect(["foo.git", "team/bar.git"]).toContain(plan.repo.name);
       }),
       { numRuns: 1500 },
     );
