@@ -1,35 +1,42 @@
 #!/usr/bin/env node
-// The quire-ci program: `run` and `check` for a local checkout, and server
-// mode (no subcommand) as `quire serve` spawns it. Each mode is loaded lazily
-// so a mode pays only for what it uses.
+// The quire-ci program's entry: `run` and `check` for a local checkout, and
+// server mode (no subcommand) as `quire serve` spawns it. It is kept small so
+// that, in server mode, the bootstrap request leaves before Node reads and
+// compiles the rest (quire-ci-main.ts, its own file in the bundle), which then
+// takes the request over.
+import { startServerRun } from "../cli/server.js";
 import { QuireCiError } from "../errors.js";
 
-const USAGE = `quire-ci: runs one pipeline (.quire/ci.fnl)
+type MainModule = typeof import("./quire-ci-main.js");
 
-  quire-ci run [DIR] [--out-dir DIR] [--events FILE] [-j N]   run a checkout's pipeline locally
-  quire-ci check [DIR]                                         compile, validate, print the job graph
-  quire-ci --events FILE --out-dir DIR                         server mode (QUIRE__SERVER_URL, QUIRE__RUN_TOKEN; cwd = workspace)`;
+let mainModule: Promise<MainModule> | undefined;
+function loadMain(): Promise<MainModule> {
+  return (mainModule ??= import("./quire-ci-main.js"));
+}
+
+/** No subcommand (flags only, or nothing): server mode. */
+function isServerMode(first: string | undefined): boolean {
+  return first === undefined || (first.startsWith("-") && first !== "--help" && first !== "-h");
+}
 
 async function dispatch(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === "run") return (await import("../cli/run.js")).main(rest);
-  if (first === "check") return (await import("../cli/check.js")).main(rest);
-  if (first === "help" || first === "--help" || first === "-h") {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
-  if (first !== undefined && !first.startsWith("-")) throw new QuireCiError(`unknown command ${JSON.stringify(first)}\n\n${USAGE}`);
-  return (await import("../cli/server.js")).main(argv);
+  if (!isServerMode(argv[0])) return (await loadMain()).main(argv);
+  const run = await startServerRun(argv);
+  return (await loadMain()).runServerWithBootstrap(run);
 }
 
 // Stop the processes of every sh call when told to stop (supersede, Ctrl-C):
 // sh calls run in their own process groups, which a signal to ours misses.
+// Only the main part starts them: before it loads there are none.
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   process.on(signal, () => {
-    void import("../runtime/launcher.js").then((m) => {
-      m.killAllGroups("SIGKILL");
-      process.exit(128 + (signal === "SIGTERM" ? 15 : signal === "SIGINT" ? 2 : 1));
-    });
+    const exit = (): void => process.exit(128 + (signal === "SIGTERM" ? 15 : signal === "SIGINT" ? 2 : 1));
+    if (mainModule === undefined) exit();
+    else
+      void mainModule.then((m) => {
+        m.killAllGroups("SIGKILL");
+        exit();
+      }, exit);
   });
 }
 

@@ -7,7 +7,6 @@ import path from "node:path";
 import { warmUp } from "fennel-js";
 import { ServerApiError } from "../errors.js";
 import { EventEmitter } from "../events/emitter.js";
-import type { HttpClient } from "../events/http-client.js";
 import { HttpEventSink } from "../events/http-sink.js";
 import { JsonlSink } from "../events/jsonl-sink.js";
 import { runPipeline } from "../executor/run-pipeline.js";
@@ -17,15 +16,8 @@ import { startLauncher } from "../runtime/launcher.js";
 import { Redactor } from "../runtime/redact.js";
 import { checkBootstrapPayload } from "./bootstrap-payload.js";
 import { serverSecrets } from "./secrets.js";
+import type { ServerRun } from "./server.js";
 import { TerminalReporter } from "./terminal-reporter.js";
-
-export interface ServerRun {
-  client: HttpClient;
-  /** The bootstrap answer, parsed JSON (not yet checked). */
-  payload: Promise<unknown>;
-  eventsFile: string;
-  outDir: string;
-}
 
 export async function runServer(run: ServerRun): Promise<number> {
   const { client } = run;

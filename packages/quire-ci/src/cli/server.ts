@@ -1,8 +1,9 @@
 // Server mode: how `quire serve` runs a pipeline. QUIRE__SERVER_URL and
 // QUIRE__RUN_TOKEN from the environment, --events FILE, --out-dir DIR, cwd the
-// workspace. The bootstrap request (which makes the run active) goes out
-// before anything heavy loads; server-run.ts does the rest. Exit 0 whenever
-// the pipeline was judged; non-zero only when quire-ci failed.
+// workspace. This part starts the bootstrap request (which makes the run
+// active); it is all the program's entry loads before that request is out.
+// server-run.ts, in the main bundle, does the rest. Exit 0 whenever the
+// pipeline was judged; non-zero only when quire-ci failed.
 import { QuireCiError, ServerApiError } from "../errors.js";
 import { HttpClient } from "../events/http-client.js";
 import { ENV_RUN_TOKEN, ENV_SERVER_URL } from "../wire.js";
@@ -10,6 +11,15 @@ import { parseArgs, stringFlag } from "./args.js";
 
 export const SERVER_USAGE = `usage: quire-ci --events FILE --out-dir DIR   (server mode; cwd is the workspace)
   Needs ${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} in the environment.`;
+
+/** A server-mode run whose bootstrap request is in flight: what server-run.ts takes over. */
+export interface ServerRun {
+  client: HttpClient;
+  /** The bootstrap answer, parsed JSON (not yet checked). */
+  payload: Promise<unknown>;
+  eventsFile: string;
+  outDir: string;
+}
 
 /** How long the rest of quire-ci waits for the bootstrap request to leave before it loads. */
 const SEND_FIRST_MS = 20;
@@ -37,7 +47,12 @@ async function bootstrap(client: HttpClient, onSent: () => void): Promise<unknow
   throw new ServerApiError(`could not fetch the bootstrap from the server (${last})`);
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Checks the arguments and environment, sends the bootstrap request, and
+ * resolves once it has left (or after SEND_FIRST_MS): loading the rest takes
+ * the CPU for a while. Usage errors throw QuireCiError.
+ */
+export async function startServerRun(argv: readonly string[]): Promise<ServerRun> {
   const args = parseArgs(argv, [{ name: "events", takesValue: true }, { name: "out-dir", takesValue: true }], SERVER_USAGE);
   const url = process.env[ENV_SERVER_URL];
   const token = process.env[ENV_RUN_TOKEN];
@@ -56,10 +71,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const requestSent = new Promise<void>((resolve) => (sent = resolve));
   const payload = bootstrap(client, () => sent());
   payload.catch(() => undefined); // awaited in server-run.ts; avoid an unhandled rejection meanwhile
-  // Loading the rest takes the CPU for a while: let the request leave first.
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([requestSent, new Promise((r) => (timer = setTimeout(r, SEND_FIRST_MS)))]);
   clearTimeout(timer);
-  const { runServer } = await import("./server-run.js");
-  return runServer({ client, payload, eventsFile, outDir });
+  return { client, payload, eventsFile, outDir };
 }
