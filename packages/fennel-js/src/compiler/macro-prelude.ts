@@ -100,6 +100,13 @@ end
 F.active = {}
 
 local function kw_ok(s) return s:match("^[^%s()%[%]{}\"'` + "`" + String.raw`,;~@#:][^%s()%[%]{}\"'` + "`" + String.raw`,;~@]*$") and not s:match("^[0-9.+-]") end
+-- One stable order for table keys (by type, then value), shared by view and encode.
+local function key_order(a, b)
+  local ta, tb = type(a), type(b)
+  if ta ~= tb then return ta < tb end
+  if ta == "number" or ta == "string" then return a < b end
+  return tostring(a) < tostring(b)
+end
 local function view_str(s, key)
   if key and kw_ok(s) then return ":" .. s end
   return '"' .. s:gsub('[\\"\n\t]', {["\\"] = "\\\\", ['"'] = '\\"', ["\n"] = "\\n", ["\t"] = "\\t"}) .. '"'
@@ -139,12 +146,7 @@ function F.view(x, _opts, seen)
     else
       local keys = {}
       for k in pairs(x) do keys[#keys + 1] = k end
-      table.sort(keys, function(a, b)
-        local ta, tb = type(a), type(b)
-        if ta ~= tb then return ta < tb end
-        if ta == "number" or ta == "string" then return a < b end
-        return tostring(a) < tostring(b)
-      end)
+      table.sort(keys, key_order)
       local parts = {}
       for _, k in ipairs(keys) do
         local ks = type(k) == "string" and view_str(k, true) or F.view(k, nil, seen)
@@ -201,12 +203,7 @@ function encode(x, depth)
     for k in pairs(x) do
       if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
     end
-    table.sort(keys, function(a, b)
-      local ta, tb = type(a), type(b)
-      if ta ~= tb then return ta < tb end
-      if ta == "number" or ta == "string" then return a < b end
-      return tostring(a) < tostring(b)
-    end)
+    table.sort(keys, key_order)
     for _, k in ipairs(keys) do parts[#parts + 1] = "[" .. encode(k, depth + 1) .. "," .. encode(x[k], depth + 1) .. "]" end
     return '{"T":[' .. table.concat(parts, ",") .. ']}'
   end
