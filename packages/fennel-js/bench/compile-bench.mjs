@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 
 const t0 = performance.now();
-const { createVM } = await import("../dist/host/vm.js");
+const { createVM } = await import("../dist/host/vm/vm.js");
 const { compileString } = await import("../dist/compiler/index.js");
 const importMs = performance.now() - t0;
 

@@ -7,11 +7,10 @@ import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileString } from "./compiler/index.js";
-import { FennelError } from "./errors.js";
-import { LuaRuntimeError } from "./host/chunks.js";
+import { describeError } from "./describe-error.js";
 import { FdSink } from "./host/node-files.js";
 import { decodeSource, encodeLua } from "./host/source-text.js";
-import { createVM, FENNEL_VERSION, type VM } from "./host/vm.js";
+import { createVM, FENNEL_VERSION, type VM } from "./host/vm/vm.js";
 import { runRepl } from "./repl.js";
 
 const HELP = `Usage: fennel-js [FLAG] [FILE]
@@ -139,23 +138,6 @@ function compileFiles(files: string[], opts: CliOptions, stdout: FdSink): number
     }
   }
   return finish(stdout, 0);
-}
-
-const FS_ERRORS: Record<string, string> = {
-  ENOENT: "No such file or directory",
-  EISDIR: "Is a directory",
-  EACCES: "Permission denied",
-  ENOTDIR: "Not a directory",
-};
-
-/** The text printed for a failure: friendly compile errors, mapped runtime errors. */
-export function describeError(e: unknown): string {
-  if (e instanceof FennelError) return e.message;
-  if (e instanceof LuaRuntimeError) return e.traceback ? `${e.message}\n${e.traceback}` : e.message;
-  const fsText = FS_ERRORS[(e as { code?: string }).code ?? ""];
-  if (fsText !== undefined) return `${(e as { path?: string }).path ?? "file"}: ${fsText}`;
-  if (e instanceof Error) return e.message;
-  return String(e);
 }
 
 function usageError(message: string): number {

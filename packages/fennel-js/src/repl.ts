@@ -3,8 +3,8 @@
 import { createInterface } from "node:readline";
 import { FennelError } from "./errors.js";
 import type { FdSink } from "./host/node-files.js";
-import type { VM } from "./host/vm.js";
-import { describeError } from "./cli.js";
+import type { VM } from "./host/vm/vm.js";
+import { describeError } from "./describe-error.js";
 import { withReplLocals } from "./repl-locals.js";
 
 const HELP = `Welcome to the fennel-js REPL. Enter Fennel forms to evaluate them;

@@ -1,7 +1,7 @@
 // fennel.view inside a real VM, against the output of the reference
 // implementation (Fennel 1.6 on Lua 5.4) for the same values.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVM, type VM } from "./host/vm.js";
+import { createVM, type VM } from "./host/vm/vm.js";
 
 let vm: VM;
 beforeAll(async () => {

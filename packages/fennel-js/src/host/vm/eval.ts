@@ -3,17 +3,17 @@
 // The VM class that exposes them is in vm.ts.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { compileString } from "../compiler/index.js";
-import type { CompileResult } from "../types.js";
-import { jsToLua, type LuaFunction } from "./convert.js";
-import { loadBytes, readString } from "./lua-stack.js";
-import { decodeSource, encodeLua } from "./source-text.js";
+import { compileString } from "../../compiler/index.js";
+import type { CompileResult } from "../../types.js";
+import { jsToLua, type LuaFunction } from "../convert.js";
+import { loadBytes, readString } from "../lua-stack.js";
+import { decodeSource, encodeLua } from "../source-text.js";
+import type { EvalOptions } from "./options.js";
+import type { VMState } from "./state.js";
 import { runOnThread } from "./threads.js";
-import type { EvalOptions } from "./vm-options.js";
-import type { VM } from "./vm.js";
 
 /** Compile with the VM's current globals (plus `allowed`) allowed; remembers the chunk's source map. */
-export function compileInVM(vm: VM, L: number, source: string, filename: string, allowed: string[] | false): CompileResult {
+export function compileInVM(vm: VMState, L: number, source: string, filename: string, allowed: string[] | false): CompileResult {
   let allowedGlobals: string[] | false = false;
   if (allowed !== false) {
     vm.reg.push(L, vm.helpers.globalNames);
@@ -27,16 +27,16 @@ export function compileInVM(vm: VM, L: number, source: string, filename: string,
   return result;
 }
 
-function adopt(vm: VM, file: string, compiled: CompileResult): string {
+function adopt(vm: VMState, file: string, compiled: CompileResult): string {
   vm.chunks.register(file, compiled.sourceMap);
   return compiled.lua;
 }
 
 /** Compile Fennel source and run it on a fresh thread. */
-export function evalString(vm: VM, source: string, opts: EvalOptions): Promise<unknown[]> {
+export function evalString(vm: VMState, source: string, opts: EvalOptions): Promise<unknown[]> {
   const file = opts.filename ?? "unknown";
   return runOnThread(vm, (L) => {
-    const lua = opts.compiled ? adopt(vm, file, opts.compiled) : vm.compile(L, source, file).lua;
+    const lua = opts.compiled ? adopt(vm, file, opts.compiled) : compileInVM(vm, L, source, file, vm.allowed).lua;
     if (opts.print) vm.reg.push(L, opts.print === "view" ? vm.helpers.viewValues : vm.helpers.printValues);
     loadChunk(vm, L, Buffer.from(lua, "utf8"), file);
     return opts.print ? 1 : 0;
@@ -44,7 +44,7 @@ export function evalString(vm: VM, source: string, opts: EvalOptions): Promise<u
 }
 
 /** Read, compile and run a .fnl file relative to the VM's root. */
-export function evalFile(vm: VM, file: string, args: unknown[], opts: Pick<EvalOptions, "timeoutMs">): Promise<unknown[]> {
+export function evalFile(vm: VMState, file: string, args: unknown[], opts: Pick<EvalOptions, "timeoutMs">): Promise<unknown[]> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path.resolve(vm.root, file));
@@ -55,7 +55,7 @@ export function evalFile(vm: VM, file: string, args: unknown[], opts: Pick<EvalO
   }
   const source = decodeSource(bytes);
   return runOnThread(vm, (L) => {
-    const lua = vm.compile(L, source.text, file).lua;
+    const lua = compileInVM(vm, L, source.text, file, vm.allowed).lua;
     loadChunk(vm, L, encodeLua(lua, source.encoding), file);
     for (const a of args) jsToLua(vm.ctx, L, a);
     return args.length;
@@ -63,7 +63,7 @@ export function evalFile(vm: VM, file: string, args: unknown[], opts: Pick<EvalO
 }
 
 /** Call a Lua function on a fresh thread. */
-export function callFunction(vm: VM, fn: LuaFunction, args: unknown[], opts: Pick<EvalOptions, "timeoutMs">): Promise<unknown[]> {
+export function callFunction(vm: VMState, fn: LuaFunction, args: unknown[], opts: Pick<EvalOptions, "timeoutMs">): Promise<unknown[]> {
   return runOnThread(vm, (L) => {
     vm.reg.push(L, fn.luaRef);
     for (const a of args) jsToLua(vm.ctx, L, a);
@@ -71,7 +71,7 @@ export function callFunction(vm: VM, fn: LuaFunction, args: unknown[], opts: Pic
   }, opts);
 }
 
-function loadChunk(vm: VM, L: number, code: Uint8Array, file: string): void {
+function loadChunk(vm: VMState, L: number, code: Uint8Array, file: string): void {
   if (loadBytes(vm.m, L, code, `@${file}`) !== 0) {
     const msg = readString(vm.m, L, -1);
     vm.m._lua_settop(L, -2);

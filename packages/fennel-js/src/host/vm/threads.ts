@@ -2,11 +2,11 @@
 // their promises settle, resume again; and turning a Lua error into a
 // LuaRuntimeError with .fnl positions and a traceback.
 import type { LuaThread } from "wasmoon";
-import { LuaRuntimeError, type ChunkMap } from "./chunks.js";
-import { luaToJs, type ConvertContext } from "./convert.js";
-import type { Registry } from "./engine.js";
-import type { HostCalls } from "./host-calls.js";
-import { LUA_TNUMBER, LUA_TSTRING, readString, type RawLua } from "./lua-stack.js";
+import { LuaRuntimeError, type ChunkMap } from "../chunks.js";
+import { luaToJs, type ConvertContext } from "../convert.js";
+import type { Registry } from "../engine.js";
+import type { HostCalls } from "../host-calls.js";
+import { LUA_TNUMBER, LUA_TSTRING, readString, type RawLua } from "../lua-stack.js";
 
 const LUA_OK = 0;
 const LUA_YIELD = 1;

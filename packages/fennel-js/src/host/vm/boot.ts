@@ -1,33 +1,22 @@
 // Building a VM's Lua side, in order: the lazy view and prelude (whose helpers
 // the VM keeps), the trusted setup Lua, then the profile (pipeline removals and
 // refusal messages, or cli io). The VM class and its options are in vm.ts and
-// vm-options.ts.
-import { FENNEL_VERSION } from "../version.js";
-import { VIEW_LUA } from "../view.js";
-import { jsToLua, luaToJs } from "./convert.js";
+// options.ts.
+import { FENNEL_VERSION } from "../../version.js";
+import { VIEW_LUA } from "../../view.js";
+import { jsToLua, luaToJs } from "../convert.js";
+import { loadBytes, pushString, readString } from "../lua-stack.js";
+import { LAZY_VIEW_LUA } from "../lua/lazy-view.js";
+import { PRELUDE_LUA } from "../lua/prelude.js";
+import { PIPELINE_PROFILE_LUA, PIPELINE_REFUSALS_LUA } from "../lua/profiles.js";
+import { installNodeIo } from "../node-io.js";
 import { callOrThrow, loadOrThrow } from "./internal-lua.js";
-import { loadBytes, pushString, readString } from "./lua-stack.js";
-import { LAZY_VIEW_LUA } from "./lua/lazy-view.js";
-import { PRELUDE_LUA } from "./lua/prelude.js";
-import { PIPELINE_PROFILE_LUA, PIPELINE_REFUSALS_LUA } from "./lua/profiles.js";
-import { installNodeIo } from "./node-io.js";
+import type { VMOptions, VMSetup } from "./options.js";
 import { pushPrimitives } from "./primitives.js";
-import type { VMOptions, VMSetup } from "./vm-options.js";
-import type { VM } from "./vm.js";
-
-/** Registry refs of the prelude's helpers and the Fennel view. */
-export interface VMHelpers {
-  wrapHost: number;
-  globalNames: number;
-  fennel: number;
-  view: number;
-  printValues: number;
-  viewValues: number;
-  runEntry: number;
-}
+import type { VMHelpers, VMState } from "./state.js";
 
 /** Load the lazy view and the prelude; returns refs to the helpers they define. */
-export function loadPrelude(vm: VM, awaitToken: string): VMHelpers {
+export function loadPrelude(vm: VMState): VMHelpers {
   const L = vm.global.address;
   const m = vm.m;
   loadOrThrow(vm, L, LAZY_VIEW_LUA, "=fennel-js.view");
@@ -41,7 +30,7 @@ export function loadPrelude(vm: VM, awaitToken: string): VMHelpers {
 
   loadOrThrow(vm, L, PRELUDE_LUA, "=fennel-js.prelude");
   pushPrimitives(vm, L, viewRef);
-  pushString(m, L, awaitToken);
+  pushString(m, L, vm.awaitToken);
   pushString(m, L, FENNEL_VERSION);
   callOrThrow(vm, L, 3, 1);
   const field = (name: string): number => {
@@ -62,7 +51,7 @@ export function loadPrelude(vm: VM, awaitToken: string): VMHelpers {
 }
 
 /** Set a string field of the `fennel` table (whose ref is `fennelRef`). */
-export function setFennelField(vm: VM, fennelRef: number, name: string, value: string): void {
+export function setFennelField(vm: VMState, fennelRef: number, name: string, value: string): void {
   const L = vm.global.address;
   vm.reg.push(L, fennelRef);
   pushString(vm.m, L, value);
@@ -71,7 +60,7 @@ export function setFennelField(vm: VM, fennelRef: number, name: string, value: s
 }
 
 /** Run the trusted setup Lua; its converted return values are appended to `results`. */
-export function runSetup(vm: VM, L: number, setup: VMSetup, results: unknown[]): void {
+export function runSetup(vm: VMState, L: number, setup: VMSetup, results: unknown[]): void {
   const top = vm.m._lua_gettop(L);
   if (loadBytes(vm.m, L, Buffer.from(setup.lua, "utf8"), `=${setup.name ?? "setup"}`) !== 0) {
     const msg = readString(vm.m, L, -1);
@@ -90,7 +79,7 @@ export function runSetup(vm: VM, L: number, setup: VMSetup, results: unknown[]):
 }
 
 /** Apply the library profile: pipeline removals (and refusal messages), or cli io. */
-export function applyProfile(vm: VM, L: number, options: VMOptions): void {
+export function applyProfile(vm: VMState, L: number, options: VMOptions): void {
   if ((options.profile ?? "pipeline") === "pipeline") {
     loadOrThrow(vm, L, PIPELINE_PROFILE_LUA, "=fennel-js.profile");
     callOrThrow(vm, L, 0, 0);

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LuaRuntimeError } from "./chunks.js";
-import { luaValues, type LuaFunction } from "./convert.js";
-import { compileString } from "../compiler/index.js";
+import { LuaRuntimeError } from "../chunks.js";
+import { luaValues, type LuaFunction } from "../convert.js";
+import { compileString } from "../../compiler/index.js";
 import { createVM, type VM } from "./vm.js";
 
 const open: VM[] = [];

@@ -3,37 +3,21 @@
 // and loading .lua modules where the VM allows them.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { LuaThread } from "wasmoon";
-import { compileString } from "../compiler/index.js";
-import { formToLua } from "../compiler/user-macros.js";
-import { List, Nil, Sequence, Sym, Table, type Form } from "../reader/forms.js";
-import { readAll } from "../reader/reader.js";
-import type { ChunkMap } from "./chunks.js";
-import { FennelError, formatFennelErrorInline } from "../errors.js";
-import type { CompileResult } from "../types.js";
-import type { RawFunctions, RawHostFunction, Registry } from "./engine.js";
-import { errorText, type HostCalls } from "./host-calls.js";
-import { LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "./lua-stack.js";
-import { searchPath } from "./modules.js";
-import type { OutputSink } from "./node-files.js";
-import { decodeSource, encodeLua, type SourceText } from "./source-text.js";
-
-/** What the primitives need from their VM. */
-export interface PrimitiveHost {
-  readonly global: LuaThread;
-  readonly m: RawLua;
-  readonly reg: Registry;
-  readonly raw: RawFunctions;
-  readonly calls: HostCalls;
-  readonly output: OutputSink;
-  readonly root: string;
-  readonly luaModules: boolean;
-  readonly chunks: ChunkMap;
-  compile(L: number, source: string, filename: string): CompileResult;
-}
+import { compileString } from "../../compiler/index.js";
+import { formToLua } from "../../compiler/user-macros.js";
+import { List, Nil, Sequence, Sym, Table, type Form } from "../../reader/forms.js";
+import { readAll } from "../../reader/reader.js";
+import { FennelError, formatFennelErrorInline } from "../../errors.js";
+import type { RawHostFunction } from "../engine.js";
+import { errorText } from "../host-calls.js";
+import { LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
+import { searchPath } from "../modules.js";
+import { decodeSource, encodeLua, type SourceText } from "../source-text.js";
+import { compileInVM } from "./eval.js";
+import type { VMState } from "./state.js";
 
 /** Push the primitives table handed to the prelude onto `L`. */
-export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): void {
+export function pushPrimitives(vm: VMState, L: number, viewRef: number): void {
   const m = vm.m;
   const lua = vm.global.lua;
   const prims: Record<string, RawHostFunction> = {
@@ -113,7 +97,7 @@ export function pushPrimitives(vm: PrimitiveHost, L: number, viewRef: number): v
   lua.lua_setfield(L, -2, "view");
 }
 
-function find(vm: PrimitiveHost, L: number): number {
+function find(vm: VMState, L: number): number {
   const m = vm.m;
   const r = searchPath(readString(m, L, 1), readString(m, L, 2), vm.root);
   if ("hit" in r) {
@@ -123,11 +107,11 @@ function find(vm: PrimitiveHost, L: number): number {
   return pushFail(m, L, r.tried);
 }
 
-function loadFennel(vm: PrimitiveHost, L: number, source: SourceText, file: string): number {
+function loadFennel(vm: VMState, L: number, source: SourceText, file: string): number {
   const m = vm.m;
   let lua: string;
   try {
-    lua = vm.compile(L, source.text, file).lua;
+    lua = compileInVM(vm, L, source.text, file, vm.allowed).lua;
   } catch (e) {
     return pushFail(m, L, inlineErrorText(e));
   }

@@ -1,11 +1,11 @@
 // Loading and calling fennel-js's own Lua (prelude, profile, small host
 // snippets) on a VM's stack; a failure there is a fennel-js bug, so it throws.
 // User code runs through threads.ts instead.
-import { loadBytes, readString } from "./lua-stack.js";
-import type { VM } from "./vm.js";
+import { loadBytes, readString } from "../lua-stack.js";
+import type { VMState } from "./state.js";
 
 /** Load `src` as chunk `name`, leaving the function on the stack. */
-export function loadOrThrow(vm: VM, L: number, src: string, name: string): void {
+export function loadOrThrow(vm: VMState, L: number, src: string, name: string): void {
   if (loadBytes(vm.m, L, Buffer.from(src, "utf8"), name) !== 0) {
     const msg = readString(vm.m, L, -1);
     vm.m._lua_settop(L, -2);
@@ -14,7 +14,7 @@ export function loadOrThrow(vm: VM, L: number, src: string, name: string): void 
 }
 
 /** Call the function below `nargs` arguments in protected mode. */
-export function callOrThrow(vm: VM, L: number, nargs: number, nresults: number): void {
+export function callOrThrow(vm: VMState, L: number, nargs: number, nresults: number): void {
   const status = vm.global.lua.lua_pcallk(L, nargs, nresults, 0, 0, null);
   if (status !== 0) {
     const msg = readString(vm.m, L, -1);

@@ -1,15 +1,15 @@
 // Functions crossing between a VM and JavaScript: Lua functions wrapped as JS
 // callables (their registry refs released when collected), and JS functions
 // pushed as host functions (called through host-calls.ts).
-import { jsToLua, luaToJs, rememberLuaFunction, type LuaFunction } from "./convert.js";
-import { pushString } from "./lua-stack.js";
+import { jsToLua, luaToJs, rememberLuaFunction, type LuaFunction } from "../convert.js";
+import { pushString } from "../lua-stack.js";
+import type { VMState } from "./state.js";
 import { runOnThread, runtimeError } from "./threads.js";
-import type { VM } from "./vm.js";
 
-const refCleanup = new FinalizationRegistry<{ vm: VM; ref: number }>(({ vm, ref }) => vm.releaseRef(ref));
+const refCleanup = new FinalizationRegistry<{ vm: VMState; ref: number }>(({ vm, ref }) => vm.releaseRef(ref));
 
 /** A JS callable for the Lua function at registry `ref`; `callAsync` runs it on a fresh thread. */
-export function wrapLuaFunction(vm: VM, ref: number): LuaFunction {
+export function wrapLuaFunction(vm: VMState, ref: number): LuaFunction {
   const call = (...args: unknown[]): unknown => {
     const L = vm.global.address;
     const top = vm.m._lua_gettop(L);
@@ -41,7 +41,7 @@ export function wrapLuaFunction(vm: VM, ref: number): LuaFunction {
 }
 
 /** Push `fn` as a Lua host function named `name` (wrapped by the prelude's wrap_host). */
-export function pushHostFunction(vm: VM, L: number, name: string, fn: (...args: any[]) => unknown): void {
+export function pushHostFunction(vm: VMState, L: number, name: string, fn: (...args: any[]) => unknown): void {
   vm.reg.push(L, vm.helpers.wrapHost);
   pushString(vm.m, L, name);
   vm.raw.push(L, (L2, argc) => vm.calls.call(fn, L2, argc));

@@ -1,8 +1,8 @@
 // The options a VM is built and run with: its profile, module paths, setup
 // Lua and refusal messages, and the per-run EvalOptions. The VM itself is in
-// vm.ts; how these options are applied is in vm-boot.ts.
-import type { CompileResult } from "../types.js";
-import type { OutputSink } from "./node-io.js";
+// vm.ts; how these options are applied is in boot.ts.
+import type { CompileResult } from "../../types.js";
+import type { OutputSink } from "../node-files.js";
 
 export type VMProfile = "pipeline" | "cli";
 

@@ -1,0 +1,130 @@
+// The state every part of a VM works on: the wasmoon engine and its raw
+// stack access, the registry, host functions, pending host calls, the chunk
+// map and the refs of the prelude's helpers. Lower than every other file in
+// this folder: they take a VMState; vm.ts builds the public VM on top of it.
+import path from "node:path";
+import type { LuaEngine, LuaThread } from "wasmoon";
+import { ChunkMap } from "../chunks.js";
+import type { ConvertContext, LuaFunction } from "../convert.js";
+import { rawLua, RawFunctions, registry, type Registry } from "../engine.js";
+import { HostCalls } from "../host-calls.js";
+import { pushString, type RawLua } from "../lua-stack.js";
+import type { OutputSink } from "../node-files.js";
+import type { VMOptions } from "./options.js";
+
+/** Registry refs of the prelude's helpers and the Fennel view. */
+export interface VMHelpers {
+  wrapHost: number;
+  globalNames: number;
+  fennel: number;
+  view: number;
+  printValues: number;
+  viewValues: number;
+  runEntry: number;
+}
+
+/** How Lua functions become JS callables and JS functions host functions (functions.ts). */
+export interface FunctionBridge {
+  wrapLuaFunction(state: VMState, ref: number): LuaFunction;
+  pushHostFunction(state: VMState, L: number, name: string, fn: (...args: any[]) => unknown): void;
+}
+
+const AWAIT_TOKEN = `fennel-js:await:${Math.random().toString(36).slice(2)}`;
+
+export class VMState {
+  readonly engine: LuaEngine;
+  readonly global: LuaThread;
+  readonly m: RawLua;
+  readonly reg: Registry;
+  readonly raw: RawFunctions;
+  readonly ctx: ConvertContext;
+  readonly calls: HostCalls;
+  readonly chunks = new ChunkMap();
+  /** Directory that module paths are relative to. */
+  readonly root: string;
+  /** Globals allowed besides those present in the VM; false: no strict checking. */
+  readonly allowed: string[] | false;
+  readonly output: OutputSink;
+  readonly luaModules: boolean;
+  readonly awaitToken = AWAIT_TOKEN;
+  /** Set by boot.ts once the prelude has run. */
+  helpers!: VMHelpers;
+  /** `package`, kept so modules can be registered when the profile removes the global. */
+  packageRef = 0;
+  /** The deadline of the run whose thread Lua is executing right now. */
+  activeDeadline = Infinity;
+  private hookPtr: number | undefined;
+  private closed = false;
+
+  constructor(engine: LuaEngine, readonly options: VMOptions, bridge: FunctionBridge) {
+    this.engine = engine;
+    this.global = engine.global;
+    this.m = rawLua(this.global);
+    this.reg = registry(this.global);
+    this.raw = new RawFunctions(this.global);
+    this.root = path.resolve(options.root ?? process.cwd());
+    this.allowed = options.allowedGlobals === undefined ? [] : options.allowedGlobals;
+    this.output = options.stdout ?? defaultStdout();
+    this.luaModules = options.luaModules ?? options.profile === "cli";
+    this.ctx = {
+      m: this.m,
+      ref: (L) => this.reg.ref(L),
+      unref: (r) => this.reg.unref(r),
+      pushRef: (L, r) => this.reg.push(L, r),
+      wrapLuaFunction: (r) => bridge.wrapLuaFunction(this, r),
+      pushHostFunction: (L, name, fn) => bridge.pushHostFunction(this, L, name, fn),
+    };
+    this.calls = new HostCalls(this.ctx);
+  }
+
+  get runEntryRef(): number {
+    return this.helpers.runEntry;
+  }
+
+  /** The count hook that stops a run past its deadline (one per VM). */
+  deadlineHook(): number {
+    if (this.hookPtr === undefined) {
+      const lua = this.global.lua;
+      this.hookPtr = lua.module.addFunction((L: number) => {
+        if (Date.now() <= this.activeDeadline) return;
+        // Yielding cannot be caught by pcall; where Lua cannot yield, raise.
+        if (lua.lua_isyieldable(L)) lua.lua_yieldk(L, 0, 0, null);
+        else {
+          pushString(this.m, L, "timed out");
+          lua.lua_error(L);
+        }
+      }, "vii");
+    }
+    return this.hookPtr;
+  }
+
+  releaseRef(ref: number): void {
+    if (!this.closed) this.reg.unref(ref);
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new Error("this VM is closed");
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.output.flush();
+    this.closed = true;
+    this.global.close();
+    this.raw.close();
+    if (this.hookPtr !== undefined) this.global.lua.module.removeFunction(this.hookPtr);
+  }
+}
+
+function defaultStdout(): OutputSink {
+  return {
+    write(bytes: Uint8Array): void {
+      process.stdout.write(bytes);
+    },
+    flush(): void {},
+  };
+}
