@@ -148,9 +148,18 @@ describe("quire-ci check", () => {
     expect(r.stderr).toContain(".quire/ci.fnl is missing");
     const u = quireCi(["frobnicate"]);
     expect(u.code).toBe(2);
-    expect(u.stderr).toContain('unknown command "frobnicate"');
+    expect(u.stderr).toContain('unknown command "quire-ci frobnicate"');
     const h = quireCi(["--help"]);
     expect(h.code).toBe(0);
-    expect(h.stdout).toContain("quire-ci check [DIR]");
+    expect(h.stdout).toMatch(/^ {2}check {2}compile and validate/m);
+    for (const words of [["run", "--help"], ["run", "-h"], ["check", "--help"], ["check", "-h"]]) {
+      const r = quireCi(words);
+      expect(r.code, words.join(" ")).toBe(0);
+      expect(r.stdout).toContain(`usage: quire-ci ${words[0]} [DIR] [options]`);
+    }
+    const typo = quireCi(["run", "--jbos", "2"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown option "--jbos" for quire-ci run; did you mean "--jobs"?');
+    expect(quireCi(["--version"]).stdout).toMatch(/^quire-ci \d+\.\d+\.\d+\n$/);
   });
 });

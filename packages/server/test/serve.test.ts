@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseServeArgs } from "../src/cli/serve.js";
+import { runMain } from "./cli-helpers.js";
 import { resolveServerConfig, DEFAULT_SERVER_CONFIG } from "../src/config/types.js";
 import { tempDir } from "./helpers.js";
 
@@ -48,11 +48,18 @@ describe("quire serve", () => {
     expect(code).toBe(0);
   });
 
-  it("parses its flags and rejects bad ones by name", () => {
-    expect(parseServeArgs(["--port", "8080", "--bind=0.0.0.0"])).toEqual({ port: 8080, bind: "0.0.0.0" });
-    expect(() => parseServeArgs(["--port", "http"])).toThrow(/--port must be a number/);
-    expect(() => parseServeArgs(["--port"])).toThrow(/--port needs a value/);
-    expect(() => parseServeArgs(["--verbose"])).toThrow(/unknown argument "--verbose"/);
+  it("rejects bad flags by name before it starts", async () => {
+    for (const [args, message] of [
+      [["--port", "http"], /--port needs a whole number 0–65535, got "http"/],
+      [["--port", "70000"], /--port needs a whole number 0–65535, got "70000"/],
+      [["--port"], /--port needs a value: --port N/],
+      [["--verbose"], /unknown option "--verbose" for quire serve/],
+      [["--prot", "80"], /unknown option "--prot" for quire serve; did you mean "--port"\?/],
+    ] as const) {
+      const r = await runMain(["--data-dir", tmp.dir, "serve", ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+    }
   });
 
   it("defaults SPEC §8 keys and checks ranges", () => {

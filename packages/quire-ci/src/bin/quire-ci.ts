@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// The quire-ci program's entry: `run` and `check` for a local checkout, and
-// server mode (no subcommand) as `quire serve` spawns it. It is kept small so
-// that, in server mode, the bootstrap request leaves before Node reads and
-// compiles the rest (quire-ci-main.ts, its own file in the bundle), which then
-// takes the request over.
+// The quire-ci program's entry: parses argv against the declaration
+// (../cli/commands.ts), answers help and the version, and runs a mode: `run`
+// and `check` for a local checkout, and server mode (no command word) as
+// `quire serve` spawns it. It is kept small so that, in server mode, the
+// bootstrap request leaves before Node reads and compiles the rest
+// (quire-ci-main.ts, its own file in the bundle), which then takes it over.
+import { readFileSync } from "node:fs";
+import { parseCommandLine, renderHelp, UsageError } from "@quire/cli-kit";
+import { quireCiProgram } from "../cli/commands.js";
 import { startServerRun } from "../cli/server.js";
 import { QuireCiError } from "../errors.js";
 
@@ -14,14 +18,28 @@ function loadMain(): Promise<MainModule> {
   return (mainModule ??= import("./quire-ci-main.js"));
 }
 
-/** No subcommand (flags only, or nothing): server mode. */
-function isServerMode(first: string | undefined): boolean {
-  return first === undefined || (first.startsWith("-") && first !== "--help" && first !== "-h");
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
 }
 
 async function dispatch(argv: string[]): Promise<number> {
-  if (!isServerMode(argv[0])) return (await loadMain()).main(argv);
-  const run = await startServerRun(argv);
+  const program = quireCiProgram(version());
+  const parsed = parseCommandLine(program, argv);
+  if (parsed.kind === "version") {
+    process.stdout.write(`quire-ci ${program.version}\n`);
+    return 0;
+  }
+  if (parsed.kind === "help") {
+    (parsed.requested ? process.stdout : process.stderr).write(renderHelp(program, parsed.path));
+    return parsed.requested ? 0 : 2;
+  }
+  const mode = await parsed.command.load!();
+  if (mode !== "server") return (await loadMain()).main(mode, parsed.input);
+  const run = await startServerRun(parsed.input);
   return (await loadMain()).runServerWithBootstrap(run);
 }
 
@@ -48,7 +66,11 @@ dispatch(process.argv.slice(2)).then(
     process.exit(code);
   },
   (e: unknown) => {
-    if (e instanceof QuireCiError) {
+    if (e instanceof UsageError) {
+      const at = e.commandPath.length > 0 ? e.commandPath.join(" ") : "quire-ci";
+      process.stderr.write(`quire-ci: ${e.message}\n(see \`${at} --help\`)\n`);
+      process.exitCode = 2;
+    } else if (e instanceof QuireCiError) {
       process.stderr.write(`quire-ci: ${e.message}\n`);
       process.exitCode = e.exitCode;
     } else {

@@ -3,11 +3,8 @@
 import { PipelineError } from "../errors.js";
 import { fennelCompiler } from "../pipeline/compile.js";
 import { CI_FILE, loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
-import { parseArgs } from "./args.js";
+import type { CommandInput } from "@quire/cli-kit";
 import { resolveCheckout } from "./run.js";
-
-export const CHECK_USAGE = `usage: quire-ci check [DIR]
-  Compiles and validates DIR's .quire/ci.fnl (default: the current directory) and prints its jobs in order.`;
 
 export function formatGraph(loaded: LoadedPipeline): string {
   const { pipeline, order } = loaded;
@@ -23,9 +20,8 @@ export function formatGraph(loaded: LoadedPipeline): string {
   return lines.join("\n");
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, [], CHECK_USAGE);
-  const workspace = resolveCheckout(args.positionals[0]);
+export async function main(input: CommandInput): Promise<number> {
+  const workspace = resolveCheckout(input.arg("dir"));
   try {
     const loaded = await loadPipeline({ workspace, compile: await fennelCompiler() });
     loaded.vm.close();

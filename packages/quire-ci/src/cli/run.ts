@@ -11,14 +11,10 @@ import { runPipeline } from "../executor/run-pipeline.js";
 import { fennelCompiler } from "../pipeline/compile.js";
 import { startLauncher } from "../runtime/launcher.js";
 import { Redactor } from "../runtime/redact.js";
-import { intFlag, parseArgs, stringFlag } from "./args.js";
+import type { CommandInput } from "@quire/cli-kit";
 import { localPush } from "./local-push.js";
 import { envSecrets } from "./secrets.js";
 import { TerminalReporter, wantColor } from "./terminal-reporter.js";
-
-export const RUN_USAGE = `usage: quire-ci run [DIR] [--out-dir DIR] [--events FILE] [-j N] [--color|--no-color]
-  Runs DIR's .quire/ci.fnl (default: the current directory) with :quire/push from its HEAD.
-  Secrets come from QUIRE_SECRET_<NAME> variables. Logs go to --out-dir (default: a new temp dir).`;
 
 export function resolveCheckout(dir: string | undefined): string {
   const given = dir ?? ".";
@@ -31,26 +27,14 @@ export function resolveCheckout(dir: string | undefined): string {
   }
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(
-    argv,
-    [
-      { name: "out-dir", takesValue: true },
-      { name: "events", takesValue: true },
-      { name: "jobs", short: "j", takesValue: true },
-      { name: "color", takesValue: false },
-      { name: "no-color", takesValue: false },
-    ],
-    RUN_USAGE,
-  );
-  if (args.positionals.length > 1) throw new QuireCiError(`run takes at most one directory\n${RUN_USAGE}`);
-  const workspace = resolveCheckout(args.positionals[0]);
+export async function main(input: CommandInput): Promise<number> {
+  const workspace = resolveCheckout(input.arg("dir"));
   const launcher = startLauncher();
   const push = localPush(workspace);
-  const outDir = path.resolve(stringFlag(args, "out-dir") ?? fs.mkdtempSync(path.join(os.tmpdir(), "quire-ci-")));
+  const outDir = path.resolve(input.string("out-dir") ?? fs.mkdtempSync(path.join(os.tmpdir(), "quire-ci-")));
   fs.mkdirSync(outDir, { recursive: true });
-  const maxParallel = intFlag(args, "jobs", 1);
-  const colorFlag = args.flags.has("color") ? true : args.flags.has("no-color") ? false : undefined;
+  const maxParallel = input.int("jobs") ?? 1;
+  const colorFlag = input.flag("color") ? true : input.flag("no-color") ? false : undefined;
   const reporter = new TerminalReporter(process.stdout, {
     color: wantColor(process.stdout, colorFlag),
     prefixJobs: maxParallel > 1,
@@ -58,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
   const redactor = new Redactor();
   const emitter = new EventEmitter(redactor);
-  const eventsFile = stringFlag(args, "events");
+  const eventsFile = input.string("events");
   if (eventsFile) emitter.addSink(new JsonlSink(path.resolve(eventsFile)));
   emitter.addSink(reporter);
 

@@ -7,10 +7,7 @@
 import { QuireCiError, ServerApiError } from "../errors.js";
 import { HttpClient } from "../events/http-client.js";
 import { ENV_RUN_TOKEN, ENV_SERVER_URL } from "../wire.js";
-import { parseArgs, stringFlag } from "./args.js";
-
-export const SERVER_USAGE = `usage: quire-ci --events FILE --out-dir DIR   (server mode; cwd is the workspace)
-  Needs ${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} in the environment.`;
+import type { CommandInput } from "@quire/cli-kit";
 
 /** A server-mode run whose bootstrap request is in flight: what server-run.ts takes over. */
 export interface ServerRun {
@@ -52,15 +49,13 @@ async function bootstrap(client: HttpClient, onSent: () => void): Promise<unknow
  * resolves once it has left (or after SEND_FIRST_MS): loading the rest takes
  * the CPU for a while. Usage errors throw QuireCiError.
  */
-export async function startServerRun(argv: readonly string[]): Promise<ServerRun> {
-  const args = parseArgs(argv, [{ name: "events", takesValue: true }, { name: "out-dir", takesValue: true }], SERVER_USAGE);
+export async function startServerRun(input: CommandInput): Promise<ServerRun> {
   const url = process.env[ENV_SERVER_URL];
   const token = process.env[ENV_RUN_TOKEN];
-  if (!url || !token) throw new QuireCiError(`${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} must be set\n${SERVER_USAGE}`);
-  const eventsFile = stringFlag(args, "events");
-  const outDir = stringFlag(args, "out-dir");
-  if (!eventsFile || !outDir) throw new QuireCiError(`--events and --out-dir are required\n${SERVER_USAGE}`);
-  if (args.positionals.length > 0) throw new QuireCiError(`unexpected argument ${args.positionals[0]}\n${SERVER_USAGE}`);
+  if (!url || !token) throw new QuireCiError(`${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} must be set: server mode is how \`quire serve\` runs a pipeline; to run one yourself, use \`quire-ci run\``);
+  const eventsFile = input.string("events");
+  const outDir = input.string("out-dir");
+  if (!eventsFile || !outDir) throw new QuireCiError("server mode needs --events FILE and --out-dir DIR (see `quire-ci --help`)");
   let client: HttpClient;
   try {
     client = new HttpClient(url, token);

@@ -1,4 +1,5 @@
-// `quire ci runs|show|cancel|retry`: CI status and control from a terminal.
+// `quire ci runs|show|cancel|retry` (declared in ./commands/ci.ts): CI status
+// and control from a terminal.
 // Reads quire.db directly (the server may be down). cancel asks a running
 // server over <data>/server.sock first (it owns the executor), and works on
 // the database itself otherwise; retry pokes the server so its queue reacts.
@@ -10,34 +11,13 @@ import { loadConfigFile } from "../config/load.js";
 import { resolveServerConfig } from "../config/types.js";
 import { openDatabase, type Db } from "../db/open.js";
 import { listJobs, listRuns, listShEvents } from "../db/queries.js";
-import { RunNotFoundError } from "../errors.js";
 import { parseRepoName } from "../git/names.js";
-import { RepoNameError } from "../git/errors.js";
 import { sendToServer } from "../push/client.js";
 import { publicBaseUrl, runUrl } from "../push/run-url.js";
 import { cancelRun } from "../runs/cancel.js";
 import { createRun } from "../runs/create.js";
 import { serverUrlFor } from "../serve/start.js";
-import { UsageError, type CliContext, type Command } from "./context.js";
-
-const USAGE = "usage: quire ci runs [REPO] [--json] [--limit N] | show RUN [--json] | cancel RUN | retry RUN";
-
-function flags(args: string[], allowed: string[]): { positional: string[]; json: boolean; limit: number } {
-  const positional: string[] = [];
-  let json = false;
-  let limit = 20;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json" && allowed.includes(a)) json = true;
-    else if (a === "--limit" && allowed.includes(a)) {
-      const v = args[++i];
-      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--limit needs a whole number ≥ 1, got ${JSON.stringify(v ?? "")}`);
-      limit = Number(v);
-    } else if (a.startsWith("-")) throw new UsageError(`unknown option ${JSON.stringify(a)}\n${USAGE}`);
-    else positional.push(a);
-  }
-  return { positional, json, limit };
-}
+import type { CliContext, CommandRun } from "./context.js";
 
 /** The web URL base for links, from config.fnl when it loads, else the defaults. */
 async function urlFor(ctx: CliContext): Promise<(repo: string, id: string) => string> {
@@ -66,10 +46,12 @@ async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T
   }
 }
 
-async function runs(ctx: CliContext, args: string[]): Promise<number> {
-  const { positional, json, limit } = flags(args, ["--json", "--limit"]);
-  if (positional.length > 1) throw new UsageError(`quire ci runs takes at most one repository\n${USAGE}`);
-  const repo = positional[0] === undefined ? undefined : parseRepoName(positional[0]).name;
+/** `quire ci runs [REPO] [--json] [--limit N]`. */
+export const ciRuns: CommandRun = async (ctx) => {
+  const json = ctx.input.flag("json");
+  const limit = ctx.input.int("limit")!;
+  const given = ctx.input.arg("repo");
+  const repo = given === undefined ? undefined : parseRepoName(given).name;
   if (!existsSync(ctx.paths.db)) {
     ctx.stdout.write(json ? "[]\n" : "");
     if (!json) ctx.stderr.write(`no runs yet (no database at ${ctx.paths.db})\n`);
@@ -82,25 +64,24 @@ async function runs(ctx: CliContext, args: string[]): Promise<number> {
     else ctx.stdout.write(formatRuns(rows));
     return 0;
   });
-}
+};
 
-async function show(ctx: CliContext, args: string[]): Promise<number> {
-  const { positional, json } = flags(args, ["--json"]);
-  if (positional.length !== 1) throw new UsageError(`quire ci show takes one run id\n${USAGE}`);
+/** `quire ci show RUN [--json]`. */
+export const ciShow: CommandRun = async (ctx) => {
+  const json = ctx.input.flag("json");
   const url = await urlFor(ctx);
   return withDb(ctx, async (db) => {
-    const run = findRun(db, positional[0]!);
+    const run = findRun(db, ctx.input.arg("run")!);
     const detail = { run, jobs: listJobs(db, run.id), sh: listShEvents(db, run.id), logs: runLogs(ctx.paths.runs, run), url: url(run.repo, run.id) };
     ctx.stdout.write(json ? JSON.stringify(runDetailJson(detail)) + "\n" : formatRunDetail(detail));
     return 0;
   });
-}
+};
 
-async function cancel(ctx: CliContext, args: string[]): Promise<number> {
-  const { positional } = flags(args, []);
-  if (positional.length !== 1) throw new UsageError(`quire ci cancel takes one run id\n${USAGE}`);
+/** `quire ci cancel RUN`. */
+export const ciCancel: CommandRun = async (ctx) => {
   return withDb(ctx, async (db) => {
-    const run = findRun(db, positional[0]!);
+    const run = findRun(db, ctx.input.arg("run")!);
     // A running server stops its own child and reaps it at once.
     const asked = await sendToServer(ctx.paths.socket, { type: "cancel", run_id: run.id }, 30_000);
     if (asked.status === "answered") {
@@ -117,14 +98,13 @@ async function cancel(ctx: CliContext, args: string[]): Promise<number> {
     ctx.stdout.write(`${cancelMessage(findRun(db, run.id), stopped?.from)}\n`);
     return 0;
   });
-}
+};
 
-async function retry(ctx: CliContext, args: string[]): Promise<number> {
-  const { positional } = flags(args, []);
-  if (positional.length !== 1) throw new UsageError(`quire ci retry takes one run id\n${USAGE}`);
+/** `quire ci retry RUN`. */
+export const ciRetry: CommandRun = async (ctx) => {
   const url = await urlFor(ctx);
   return withDb(ctx, async (db) => {
-    const old = findRun(db, positional[0]!);
+    const old = findRun(db, ctx.input.arg("run")!);
     const push = parsePushOutputs(JSON.parse(old.pushJson));
     const { run, superseded, stopped } = createRun(db, { repo: old.repo, ref: old.ref, sha: old.sha, push });
     await stopped;
@@ -134,30 +114,4 @@ async function retry(ctx: CliContext, args: string[]): Promise<number> {
     if (!up) ctx.stderr.write("quire: warning: the server is not running; the run starts when `quire serve` does\n");
     return 0;
   });
-}
-
-export const ciCommand: Command = async (ctx) => {
-  const [sub, ...args] = ctx.args;
-  try {
-    switch (sub) {
-      case "runs":
-        return await runs(ctx, args);
-      case "show":
-        return await show(ctx, args);
-      case "cancel":
-        return await cancel(ctx, args);
-      case "retry":
-        return await retry(ctx, args);
-      case undefined:
-        throw new UsageError(USAGE);
-      default:
-        throw new UsageError(`unknown ci subcommand ${JSON.stringify(sub)}\n${USAGE}`);
-    }
-  } catch (e) {
-    if (e instanceof RunNotFoundError || e instanceof RepoNameError) {
-      ctx.stderr.write(`quire ci: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
 };

@@ -1,10 +1,11 @@
-// `quire exec "<command>"`: the target of sshd's ForceCommand. The allowlist
-// (../git/exec-allowlist.ts) decides; this file runs the plan: git services
-// as a child with the ssh channel as its stdio, quire subcommands in-process.
+// `quire exec "<command>"` (declared in ./commands/exec.ts): the target of
+// sshd's ForceCommand. The allowlist (../git/exec-allowlist.ts) decides; this
+// file runs the plan: git services as a child with the ssh channel as its
+// stdio, quire subcommands in-process through the same declaration.
 import { spawn } from "node:child_process";
 import { ExecRefusedError } from "../git/errors.js";
 import { planExec } from "../git/exec-allowlist.js";
-import { UsageError, type Command, type CliContext } from "./context.js";
+import type { CliContext, CommandRun } from "./context.js";
 
 function runGitService(ctx: CliContext, service: string, dir: string): Promise<number> {
   return new Promise((resolve) => {
@@ -21,11 +22,9 @@ function runGitService(ctx: CliContext, service: string, dir: string): Promise<n
   });
 }
 
-export const execCommand: Command = async (ctx) => {
-  if (ctx.args.length !== 1) {
-    throw new UsageError('quire exec takes the whole command as one argument: quire exec "$SSH_ORIGINAL_COMMAND"');
-  }
-  const command = ctx.args[0]!;
+/** `quire exec COMMAND`. */
+export const exec: CommandRun = async (ctx) => {
+  const command = ctx.input.arg("command")!;
   let plan;
   try {
     plan = await planExec(command, ctx.paths.repos);
@@ -37,15 +36,11 @@ export const execCommand: Command = async (ctx) => {
     throw e;
   }
   if (plan.kind === "git") return runGitService(ctx, plan.service, plan.repo.dir);
-  const sub = { ...ctx, args: plan.args };
-  switch (plan.subcommand) {
-    // Loaded on use, like main.ts: a git service must not wait for the database and VM modules.
-    case "repo":
-      return (await import("./repo.js")).repoCommand(sub);
-    case "ci":
-      return (await import("./ci.js")).ciCommand(sub);
-    case "mirror":
-      ctx.stderr.write("quire mirror push: not implemented yet\n");
-      return 1;
+  if (plan.subcommand === "mirror") {
+    ctx.stderr.write("quire mirror push: not implemented yet\n");
+    return 1;
   }
+  // The same declaration as the local command line, without global options
+  // (the data directory stays the ForceCommand's) and without local-only commands.
+  return ctx.dispatch([plan.subcommand, ...plan.args], { viaSsh: true });
 };

@@ -1,4 +1,4 @@
-// `quire hook post-receive`: run by a hosted repository's hook file. Reads the
+// `quire hook post-receive` (declared in ./commands/hook.ts): run by a hosted repository's hook file. Reads the
 // ref lines git gives on stdin, sends one push event to `quire serve` over
 // <data>/server.sock and prints the queued runs; when the server is down it
 // spools the event for the next start, warns, and still exits 0.
@@ -8,7 +8,7 @@ import path from "node:path";
 import type { PushEvent, RefUpdate } from "@quire/shared";
 import { sendToServer } from "../push/client.js";
 import { spoolPush } from "../push/spool.js";
-import { UsageError, type Command, type CliContext } from "./context.js";
+import type { CliContext, CommandRun } from "./context.js";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -38,7 +38,7 @@ async function repoNameOf(gitDir: string, reposDir: string): Promise<string> {
   return rel.split(path.sep).join("/");
 }
 
-async function postReceive(ctx: CliContext): Promise<number> {
+async function notify(ctx: CliContext): Promise<number> {
   const warn = (line: string) => ctx.stderr.write(`${line}\n`);
   const refs = parseRefLines(await readStdin(), warn);
   if (refs.length === 0) return 0;
@@ -79,11 +79,10 @@ async function postReceive(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-export const hookCommand: Command = async (ctx) => {
-  const [name, ...rest] = ctx.args;
-  if (name !== "post-receive" || rest.length > 0) throw new UsageError("usage: quire hook post-receive  (run by a repository's hook, refs on stdin)");
+/** `quire hook post-receive`. */
+export const postReceive: CommandRun = async (ctx) => {
   try {
-    return await postReceive(ctx);
+    return await notify(ctx);
   } catch (e) {
     // A hook failure must never make the pusher think the push failed: it landed.
     ctx.stderr.write(`quire: warning: post-receive could not notify the server: ${e instanceof Error ? e.message : String(e)}\n`);

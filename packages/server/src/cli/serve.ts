@@ -1,40 +1,19 @@
-// `quire serve [--port N] [--bind ADDR]`: runs the server on the data
+// `quire serve [--port N] [--bind ADDR]` (declared in ./commands/serve.ts): runs the server on the data
 // directory until SIGINT/SIGTERM. Flags override config.
 import type { ServerConfig } from "../config/types.js";
 import { startQuire } from "../serve/start.js";
 import { ConfigFileError, loadConfigFile } from "../config/load.js";
 import { attachPushSocket, workspacePreparer } from "../push/attach.js";
 import { socketAlive } from "../push/listener.js";
-import { UsageError, type Command } from "./context.js";
+import type { CommandRun } from "./context.js";
 
-/** Parse serve's own flags into config overrides. */
-export function parseServeArgs(args: string[]): Partial<ServerConfig> {
-  const out: Partial<ServerConfig> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--port") {
-      const v = value();
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`--port must be a number 0–65535, got ${JSON.stringify(v)}`);
-      out.port = n;
-    } else if (flag === "--bind") {
-      out.bind = value();
-    } else {
-      throw new UsageError(`serve: unknown argument ${JSON.stringify(a)}; usage: quire serve [--port N] [--bind ADDR] [--data-dir DIR]`);
-    }
-  }
-  return out;
-}
-
-export const serveCommand: Command = async (ctx) => {
-  const overrides = parseServeArgs(ctx.args);
+/** `quire serve [--port N] [--bind ADDR]`. */
+export const serve: CommandRun = async (ctx) => {
+  const overrides: Partial<ServerConfig> = {};
+  const port = ctx.input.int("port");
+  const bind = ctx.input.string("bind");
+  if (port !== undefined) overrides.port = port;
+  if (bind !== undefined) overrides.bind = bind;
   let fromFile: Partial<ServerConfig>;
   try {
     const loaded = await loadConfigFile(ctx.paths.config);

@@ -272,7 +272,7 @@ describe("quire ci", () => {
     const badRepo = quire(data, ["ci", "runs", "../x"]);
     expect(badRepo.status).toBe(1);
     expect(badRepo.stderr).toMatch(/invalid repository name/);
-    expect(quire(data, ["ci", "frob"]).stderr).toMatch(/unknown ci subcommand "frob"/);
+    expect(quire(data, ["ci", "frob"]).stderr).toMatch(/unknown command "quire ci frob"/);
   });
 });
 

@@ -99,9 +99,26 @@ describe("quire exec", () => {
     expect(existsSync(path.join(cwd, "pwned"))).toBe(false);
   });
 
+  it("reads its argument as the remote command, never as its own options", async () => {
+    const elsewhere = path.join(data, "elsewhere");
+    const r = quire(data, ["exec", `--data-dir=${elsewhere}`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/quire: refused: .*is not an allowed command/);
+    expect(existsSync(elsewhere)).toBe(false);
+  });
+
+  it("answers --help for allowed quire commands from the same declaration", () => {
+    const r = quire(data, ["exec", "quire ci runs --help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^quire ci runs: /);
+    const bad = quire(data, ["exec", "quire ci rusn"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/did you mean "runs"\?/);
+  });
+
   it("wants the whole command as one argument", () => {
     const r = quire(data, ["exec", "git-upload-pack", "proj.git"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/takes the whole command as one argument/);
+    expect(r.stderr).toMatch(/quire exec takes COMMAND \(the whole remote command as one argument: "\$SSH_ORIGINAL_COMMAND"\); unexpected "proj.git"/);
   });
 });

@@ -47,10 +47,11 @@ describe("quire repo", () => {
     [["repo", "new", "foo"], /repository "foo\.git" already exists/],
     [["repo", "new", "a/b/c"], /at most one level of grouping/],
     [["repo", "new", "../evil"], /"\.\."/],
-    [["repo", "new", "-x"], /starts with "-"/],
+    [["repo", "new", "-x"], /unknown option "-x" for quire repo new/],
+    [["repo", "new", "--", "-x"], /starts with "-"/],
     [["repo", "rm", "missing"], /no repository "missing\.git": create it first with `quire repo new missing\.git`/],
-    [["repo", "new"], /takes one repository name/],
-    [["repo", "frob"], /unknown repo subcommand "frob"/],
+    [["repo", "new"], /quire repo new needs NAME \(repository name/],
+    [["repo", "frob"], /unknown command "quire repo frob"/],
   ])("refuses %j with a clear message", (args, message) => {
     const r = quire(data, args);
     expect(r.status).not.toBe(0);

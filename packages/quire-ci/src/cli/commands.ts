@@ -1,0 +1,49 @@
+// The whole `quire-ci` command line, declared once (docs/CLI.md): server mode
+// (no command word: how `quire serve` runs a pipeline) and the local `run`
+// and `check`. Parsing, help, suggestions and completion read this table.
+// A command's `load` names its mode; bin/quire-ci-main.ts runs it.
+import type { ProgramSpec } from "@quire/cli-kit";
+import { ENV_RUN_TOKEN, ENV_SERVER_URL } from "../wire.js";
+
+export type Mode = "server" | "run" | "check";
+
+const dir = { name: "dir", summary: "the checkout, or any directory inside it (default: the current directory)", complete: "dir" } as const;
+
+export function quireCiProgram(version: string): ProgramSpec<Mode> {
+  return {
+    name: "quire-ci",
+    version,
+    summary: "runs one pipeline (.quire/ci.fnl)",
+    description: `With no command, server mode: how \`quire serve\` runs a pipeline (cwd is the workspace; needs ${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} in the environment).`,
+    options: {
+      events: { kind: "string", value: "FILE", complete: "file", summary: "server mode: append every event to FILE" },
+      "out-dir": { kind: "string", value: "DIR", complete: "dir", summary: "server mode: the run directory (logs)" },
+    },
+    load: async () => "server",
+    subcommands: [
+      {
+        name: "run",
+        summary: "run a checkout's pipeline locally, with live output",
+        description: ":quire/push comes from HEAD; secrets from QUIRE_SECRET_<NAME> variables.",
+        positionals: [dir],
+        options: {
+          "out-dir": { kind: "string", value: "DIR", complete: "dir", summary: "where logs go (default: a new temporary directory)" },
+          events: { kind: "string", value: "FILE", complete: "file", summary: "also append every event to FILE (JSONL)" },
+          jobs: { kind: "int", short: "j", value: "N", min: 1, default: 1, summary: "run up to N independent jobs at once" },
+          color: { kind: "boolean", summary: "colour the output even when it is not a terminal" },
+          "no-color": { kind: "boolean", summary: "never colour the output" },
+        },
+        examples: ["quire-ci run", "quire-ci run -j 4 --out-dir /tmp/logs"],
+        load: async () => "run",
+      },
+      {
+        name: "check",
+        summary: "compile and validate .quire/ci.fnl and print its jobs in order",
+        positionals: [dir],
+        examples: ["quire-ci check", "quire-ci check path/to/checkout"],
+        load: async () => "check",
+      },
+    ],
+    footer: "Docs: docs/CI-FENNEL.md (pipelines), docs/CLI.md.",
+  };
+}

@@ -1,0 +1,32 @@
+// The whole `quire` command line, declared once: global options and every
+// command, each from its own file in this folder. Parsing, help, completion
+// and suggestions all read this table (see docs/CLI.md to add a command).
+import type { ProgramSpec } from "@quire/cli-kit";
+import type { CommandRun } from "../context.js";
+import { ciCommand } from "./ci.js";
+import { completeCommand, completionCommand } from "./completion.js";
+import { execCommand } from "./exec.js";
+import { hookCommand } from "./hook.js";
+import { repoCommand } from "./repo.js";
+import { serveCommand } from "./serve.js";
+
+/** Marks a command that works on the caller's checkout: never reachable through `quire exec`. */
+export const LOCAL_ONLY = "local-only";
+
+export function quireProgram(version: string): ProgramSpec<CommandRun> {
+  return {
+    name: "quire",
+    version,
+    summary: "a personal forge: git hosting, a read-only web view, CI in Fennel",
+    globalOptions: {
+      "data-dir": {
+        kind: "string",
+        value: "DIR",
+        complete: "dir",
+        summary: "the data directory (default $QUIRE_DATA_DIR, else $XDG_DATA_HOME/quire, else ~/.local/share/quire)",
+      },
+    },
+    subcommands: [serveCommand, repoCommand, ciCommand, hookCommand, execCommand, completionCommand, completeCommand],
+    footer: "Docs: docs/CLI.md (commands, --json shapes), docs/CI-FENNEL.md (pipelines), docs/config.md.",
+  };
+}
