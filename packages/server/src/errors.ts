@@ -7,12 +7,15 @@ export const HTTP_ERROR_CODES = {
   bad_request: 400,
   unauthorized: 401,
   run_terminal: 401,
+  forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   already_bootstrapped: 409,
   run_not_active: 409,
   seq_out_of_order: 409,
   payload_too_large: 413,
   secret_unreadable: 500,
+  busy: 503,
   internal: 500,
 } as const;
 export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;

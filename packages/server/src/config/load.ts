@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createVM, FennelError } from "fennel-js";
 import type { SecretSource, ServerConfig } from "./types.js";
+import { trustedProxyList } from "./trusted-proxies.js";
 
 /** A config file that cannot be used; `problems` are `file:line:col: message` lines. */
 export class ConfigFileError extends Error {
@@ -37,6 +38,7 @@ const KEYS: Record<string, keyof ServerConfig | null> = {
   "max-parallel-jobs": "maxParallelJobs",
   "run-timeout": "runTimeoutSeconds",
   "trusted-proxies": "trustedProxies",
+  "http-socket": "httpSocket",
   smtp: null,
   sendmail: null,
   notifications: null,
@@ -136,9 +138,19 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
         else bad("a number of seconds > 0");
         break;
       case "trusted-proxies":
-        if (Array.isArray(v) && v.every((p) => typeof p === "string" && p !== "")) config.trustedProxies = v as string[];
-        else if (isTable(v) && Object.keys(v).length === 0) config.trustedProxies = [];
+        if (Array.isArray(v) && v.every((p) => typeof p === "string" && p !== "")) {
+          try {
+            trustedProxyList(v as string[]);
+            config.trustedProxies = v as string[];
+          } catch (e) {
+            problems.push(`${at(key)}: ${(e as Error).message}`);
+          }
+        } else if (isTable(v) && Object.keys(v).length === 0) config.trustedProxies = [];
         else bad('a sequence of addresses such as ["127.0.0.1"]');
+        break;
+      case "http-socket":
+        if (typeof v === "string" && v !== "") config.httpSocket = path.resolve(path.dirname(file), v);
+        else bad('a socket path string such as "/run/quire/http.sock"');
         break;
       case "secrets": {
         const secrets = readSecrets(v, file, source, (p) => problems.push(`${at(key)}: ${p}`));

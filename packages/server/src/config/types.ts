@@ -2,6 +2,7 @@
 // checks. config.fnl loading lives in config/load.ts; command-line flags
 // override what it yields.
 import { ConfigError } from "../errors.js";
+import { trustedProxyList } from "./trusted-proxies.js";
 
 /** A secret's value, or a file read at use (one trailing newline stripped). */
 export type SecretSource = string | { file: string };
@@ -21,8 +22,10 @@ export interface ServerConfig {
   maxParallelJobs: number;
   /** Seconds a run may stay active before the watchdog stops it (:run-timeout). */
   runTimeoutSeconds: number;
-  /** Proxies whose X-Forwarded-For is believed (:trusted-proxies). */
+  /** Addresses or CIDR blocks whose Remote-User header is believed (:trusted-proxies). */
   trustedProxies: string[];
+  /** A Unix socket the web view also listens on, for a reverse proxy on this host (:http-socket); its requests are trusted. */
+  httpSocket: string | null;
 }
 
 export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -34,6 +37,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxParallelJobs: 1,
   runTimeoutSeconds: 3600,
   trustedProxies: [],
+  httpSocket: null,
 });
 
 /** `partial` over the defaults, checked; throws ConfigError naming the key. */
@@ -46,6 +50,7 @@ export function resolveServerConfig(partial: Partial<ServerConfig> = {}): Server
   if (typeof c.runTimeoutSeconds !== "number" || !(c.runTimeoutSeconds > 0)) {
     throw new ConfigError("run-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runTimeoutSeconds)}`);
   }
+  trustedProxyList(c.trustedProxies);
   for (const [name, source] of Object.entries(c.secrets)) {
     const ok = typeof source === "string" || (typeof source === "object" && source !== null && typeof source.file === "string");
     if (!ok) throw new ConfigError("secrets", `secret ${JSON.stringify(name)} must be a string or {:file "/path"}`);

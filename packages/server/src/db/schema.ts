@@ -63,3 +63,14 @@ export const shEvents = sqliteTable(
 export type RunRow = typeof runs.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type ShEventRow = typeof shEvents.$inferSelect;
+
+export const refUpdates = sqliteTable("ref_updates", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  repo: text("repo").notNull(),
+  ref: text("ref").notNull(),
+  oldSha: text("old_sha").notNull(),
+  newSha: text("new_sha").notNull(),
+  pushedAtMs: integer("pushed_at_ms").notNull(),
+  pusher: text("pusher"),
+});
+export type RefUpdateRow = typeof refUpdates.$inferSelect;

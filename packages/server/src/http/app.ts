@@ -1,5 +1,6 @@
-// The Hono app factory: /healthz and the run API (/api/run/*, bearer run
-// tokens), with one onError. Web view routes are mounted by their issue.
+// The Hono app factory: /healthz, the run API (/api/run/*, bearer run
+// tokens) and, when given its parts, the web view (web/), with one onError
+// that answers JSON to the API and an HTML page to browsers.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Db } from "../db/open.js";
@@ -10,6 +11,8 @@ import { eventsRoute } from "./api/events.js";
 import { secretRoute } from "./api/secret.js";
 import { runToken } from "./middleware/run-token.js";
 import { makeOnError } from "./on-error.js";
+import { errorPage } from "../web/layout/error-page.js";
+import type { WebView } from "../web/app.js";
 
 export interface AppOptions {
   db: Db;
@@ -17,13 +20,15 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Largest request body accepted (default 8 MiB). */
   maxBodyBytes?: number;
+  /** The web view, mounted under / (without it every other path is a 404). */
+  web?: WebView;
 }
 
 export function createApp(options: AppOptions): Hono {
   const { db, config } = options;
   const maxBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const app = new Hono();
-  app.onError(makeOnError(options.log ?? ((line) => process.stderr.write(line + "\n"))));
+  app.onError(makeOnError(options.log ?? ((line) => process.stderr.write(line + "\n")), { html: options.web === undefined ? undefined : errorPage }));
   app.notFound((c) => {
     throw new HttpError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
   });
@@ -43,5 +48,6 @@ export function createApp(options: AppOptions): Hono {
   api.route("/events", eventsRoute(db));
   api.route("/secret", secretRoute(config));
   app.route("/api/run", api);
+  if (options.web !== undefined) app.route("/", options.web.routes as unknown as Hono);
   return app;
 }

@@ -9,6 +9,7 @@ import { getRun } from "../db/queries.js";
 import { cancelMessage } from "../ci-status/format.js";
 import { openRepo } from "../git/repos.js";
 import { materializeWorkspace } from "../git/materialize.js";
+import { recordPush } from "./history.js";
 import { startPushListener } from "./listener.js";
 import { drainSpool } from "./spool.js";
 import { triggerPush, type PushTarget } from "./trigger.js";
@@ -33,6 +34,10 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
     }),
     wake: () => quire.queue.wake(),
     runUrl: (repo, id) => runUrl(publicBaseUrl(quire.config.host, quire.url), { repo, id }),
+    onPush: (repo, event) => {
+      recordPush(quire.db, repo, event);
+      quire.pushes.emit(repo, event);
+    },
   };
   const listener = await startPushListener({
     ...target,

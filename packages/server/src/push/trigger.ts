@@ -25,6 +25,8 @@ export interface PushTarget {
   wake(): void;
   /** The web URL of a run, printed to the pusher. */
   runUrl(repo: string, runId: string): string;
+  /** Told of every push to an existing repository before its runs are created (push history, web caches). */
+  onPush?(repo: string, event: PushEvent): void;
 }
 
 export interface PushResult {
@@ -35,6 +37,7 @@ export interface PushResult {
 /** Queue the runs of one push event; throws when its repository does not exist. */
 export async function triggerPush(event: PushEvent, target: PushTarget): Promise<PushResult> {
   const repo = await openRepo(target.reposDir, event.repo);
+  target.onPush?.(repo.name, event);
   const result: PushResult = { runs: [], skipped: [] };
   // Read every ref's outputs from git at once, then create the runs in the push's ref order.
   const outputs = await Promise.all(

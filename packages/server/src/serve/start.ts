@@ -2,6 +2,7 @@
 // reconcile orphans, start the HTTP server, then the run queue. Further
 // listeners (the push socket, …) plug in through `listeners` or addCloser.
 import { mkdirSync } from "node:fs";
+import { chmod, unlink } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Server } from "node:http";
@@ -13,6 +14,9 @@ import { createRun, type CreateRunInput, type CreatedRun } from "../runs/create.
 import { reconcileOrphans, type OrphanReport } from "../runs/orphans.js";
 import { startRunQueue, type PrepareRun, type RunQueue } from "../runs/queue.js";
 import type { ExecutorCommand } from "../runs/spawn.js";
+import { PushBus } from "../push/bus.js";
+import { publicBaseUrl } from "../push/run-url.js";
+import { createWebView } from "../web/app.js";
 
 /** Releases one resource; closers run in reverse order of registration. */
 export type Closer = () => Promise<void> | void;
@@ -26,6 +30,8 @@ export interface QuireContext {
   url: string;
   /** Create a run and wake the queue. */
   createRun(input: CreateRunInput): CreatedRun;
+  /** News of pushes (the push path emits; the web view's caches listen). */
+  pushes: PushBus;
   log(line: string): void;
 }
 
@@ -82,10 +88,21 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
     for (const id of orphans.orphaned) log(`run ${id}: failed/orphaned (found active at startup)`);
     for (const id of orphans.requeued) log(`run ${id}: re-queued (its executor had not bootstrapped)`);
 
-    const app = createApp({ db, config, log });
+    const pushes = new PushBus();
+    let baseUrl = "";
+    const web = createWebView({ db, config, paths, pushes, baseUrl: () => baseUrl, log });
+    closers.push(() => web.close());
+    const app = createApp({ db, config, log, web });
     server = createAdaptorServer({ fetch: app.fetch }) as Server;
     const port = await listen(server, config.port, config.bind);
     const url = serverUrlFor(config.bind, port);
+    baseUrl = publicBaseUrl(config.host, url);
+    if (config.httpSocket !== null) {
+      // Requests through the socket are marked: a proxy on this host may vouch for Remote-User there.
+      const unixServer = createAdaptorServer({ fetch: (req: Request, env: object) => app.fetch(req, { ...env, unixSocket: true }) }) as Server;
+      await listenSocket(unixServer, config.httpSocket);
+      closers.push(() => closeServer(unixServer));
+    }
 
     queue = startRunQueue({
       db,
@@ -108,6 +125,7 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
       paths,
       url,
       log,
+      pushes,
       createRun: (input) => {
         const created = createRun(db, input, { killGraceMs: options.killGraceMs });
         q.wake();
@@ -157,6 +175,20 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** Listen on a Unix socket (mode 0660), replacing a stale socket file. */
+async function listenSocket(server: Server, socketPath: string): Promise<void> {
+  await unlink(socketPath).catch(() => {});
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => reject(new Error(`cannot listen on :http-socket ${socketPath}: ${e.message}`, { cause: e }));
+    server.once("error", onError);
+    server.listen(socketPath, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+  await chmod(socketPath, 0o660);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,0 +1,121 @@
+// The web view's routes (docs/WEB.md): assets, the repo list, and one
+// dispatcher for `/REPO[/ACTION/…]` and `/REPO.git/…` that parses the path,
+// finds the repository, applies the access rule once for every page (a
+// private repository is a 404 to anonymous readers, as if it did not exist),
+// and serves from or fills the page cache. Pages live in pages/, one per file.
+import { Hono } from "hono";
+import { HttpError } from "../errors.js";
+import { identify } from "./auth/identity.js";
+import { trustedProxyList } from "../config/trusted-proxies.js";
+import type { RepoPage, RepoRequest, WebDeps, WebEnv, WebContext } from "./context.js";
+import { ASSETS } from "./layout/assets.js";
+import { BadPathError, isAction, parsePath, segmentText, type Action } from "./url.js";
+import type { RepoReader } from "./git/reader.js";
+import { repoListPage } from "./pages/repo-list.js";
+import { repoHomePage } from "./pages/repo-home.js";
+import { treePage } from "./pages/tree.js";
+import { blobPage } from "./pages/blob.js";
+import { rawPage } from "./pages/raw.js";
+
+/** The page for each action; `home` is `/REPO` itself. */
+const PAGES: Partial<Record<Action | "home", RepoPage>> = {
+  home: repoHomePage,
+  tree: treePage,
+  blob: blobPage,
+  raw: rawPage,
+};
+
+/** Actions whose pages are CI runs: they need an identity unless the repository sets :public-runs. */
+const RUN_ACTIONS: ReadonlySet<string> = new Set(["runs"]);
+
+export function webRoutes(web: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const trusted = trustedProxyList(web.config.trustedProxies);
+
+  app.use("*", async (c, next) => {
+    const incoming = c.env?.incoming;
+    const peer = { address: incoming?.socket?.remoteAddress, unixSocket: c.env?.unixSocket === true };
+    c.set("identity", identify(peer, c.req.header("Remote-User"), trusted));
+    c.set("cachePolicy", "none");
+    await next();
+  });
+
+  app.get("/-/:name", (c) => {
+    const asset = ASSETS[c.req.param("name")];
+    if (asset === undefined) throw new HttpError(404, "not_found", `no asset ${JSON.stringify(c.req.param("name"))}`);
+    return new Response(asset.body, {
+      headers: { "Content-Type": asset.type, "Cache-Control": "public, max-age=31536000, immutable", ETag: asset.etag, "X-Content-Type-Options": "nosniff" },
+    });
+  });
+
+  app.get("/", (c) => repoListPage(c, web));
+  app.all("*", (c) => dispatch(c, web));
+  return app;
+}
+
+/** Find the repository a path names: `name` or `group/name`, before an action or at the end. */
+async function findRepo(web: WebDeps, segments: Buffer[]): Promise<{ reader: RepoReader; used: number } | null> {
+  const texts = segments.slice(0, 3).map((s) => segmentText(s));
+  for (const used of [1, 2]) {
+    if (segments.length < used) break;
+    const next = texts[used];
+    if (segments.length > used && (next === undefined || !isAction(next))) continue;
+    const name = texts.slice(0, used);
+    if (name.some((t) => t === undefined)) return null;
+    const reader = await web.git.open(name.join("/"));
+    if (reader !== null) return { reader, used };
+  }
+  return null;
+}
+
+async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
+  const url = new URL(c.req.url);
+  // The request target as sent: URL parsing would fold "..", ".%2e" and the like before they could be refused.
+  const rawPath = c.env?.incoming?.url?.split("?")[0] ?? url.pathname;
+  let segments: Buffer[];
+  try {
+    segments = parsePath(rawPath);
+  } catch (e) {
+    if (e instanceof BadPathError) throw new HttpError(400, "bad_request", e.message);
+    throw e;
+  }
+  const notFound = () => new HttpError(404, "not_found", `nothing at ${decodeURI(url.pathname)}: no such repository or page`);
+  const found = await findRepo(web, segments);
+  if (found === null) throw notFound();
+  const { reader, used } = found;
+  const identity = c.get("identity");
+  const access = await web.access.access(reader);
+  // Private means absent: the same 404 a missing repository gets, on every path.
+  if (access.private && identity === null) throw notFound();
+  const action = segments.length > used ? segmentText(segments[used]!)! : "home";
+  const page = PAGES[action as Action | "home"];
+  if (page === undefined) throw notFound();
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    throw new HttpError(405, "method_not_allowed", `${c.req.method} is not allowed here: the web view is read-only`);
+  }
+  if (RUN_ACTIONS.has(action) && !(await web.access.canReadRuns(reader, identity))) {
+    throw new HttpError(403, "forbidden", `CI runs of ${reader.slug} are shown to signed-in readers only (the repository does not set :public-runs)`);
+  }
+  const req: RepoRequest = { c, web, reader, access, identity, rest: segments.slice(used + 1) };
+  // Pages name who is signed in, so each identity has its own entries.
+  const key = `${identity === null ? "" : identity.user}|${url.pathname}${url.search}`;
+  const generation = reader.generation;
+  const cached = web.cache.get(key, generation);
+  if (cached !== undefined) {
+    const etag = cached.headers.find(([k]) => k.toLowerCase() === "etag")?.[1];
+    const inm = c.req.header("If-None-Match");
+    if (etag !== undefined && inm !== undefined && inm.split(",").some((t) => t.trim() === etag)) {
+      return new Response(null, { status: 304, headers: cached.headers });
+    }
+    return new Response(cached.body, { status: cached.status, headers: cached.headers });
+  }
+  const response = await page(req);
+  const policy = c.get("cachePolicy");
+  if (policy !== "none" && response.status === 200 && response.body !== null) {
+    const body = Buffer.from(await response.arrayBuffer());
+    const headers = [...response.headers.entries()];
+    web.cache.set(key, { status: 200, headers, body, generation, policy });
+    return new Response(body, { status: 200, headers });
+  }
+  return response;
+}
