@@ -2,6 +2,7 @@
 // through render/markdown.ts with relative links and images pointed at the
 // same ref, anything else as preformatted text. Used by the home and tree pages.
 import { raw } from "hono/html";
+import { LRUCache } from "lru-cache";
 import path from "node:path/posix";
 import type { RepoReader } from "../git/reader.js";
 import type { TreeEntry } from "../git/objects.js";
@@ -10,6 +11,9 @@ import { links } from "../url.js";
 
 /** Largest README rendered; a bigger one is linked instead. */
 const MAX_README_BYTES = 512 * 1024;
+
+/** Rendered READMEs by blob, repository, ref and directory: the blob never changes, the links depend on the rest. */
+const rendered = new LRUCache<string, string>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (s) => s.length + 64 });
 
 /** The README among `entries`, preferring Markdown. */
 export function findReadme(entries: readonly TreeEntry[]): TreeEntry | undefined {
@@ -42,6 +46,27 @@ function resolveRelative(dir: readonly Buffer[], href: string): { segments: stri
   return { segments, fragment: frag.length > 0 ? `#${frag.join("#")}` : "" };
 }
 
+/** A Markdown README as HTML, its relative links pointed at `refName` in `repo`; kept by blob, ref and directory. */
+function markdownOf(repo: string, refName: string, dir: readonly Buffer[], oid: string, text: string): string {
+  const key = `${oid}\0${repo}\0${refName}\0${dir.map((d) => d.toString("hex")).join("/")}`;
+  const known = rendered.get(key);
+  if (known !== undefined) return known;
+  const html = renderMarkdown(text, {
+    link: (href) => {
+      const r = resolveRelative(dir, href);
+      if (r === null) return null;
+      const isDir = href.split(/[?#]/)[0]!.endsWith("/") || r.segments.length === 0;
+      return (isDir ? links.tree(repo, refName, r.segments) : links.blob(repo, refName, r.segments)) + r.fragment;
+    },
+    image: (src) => {
+      const r = resolveRelative(dir, src);
+      return r === null || r.segments.length === 0 ? null : links.raw(repo, refName, r.segments);
+    },
+  });
+  rendered.set(key, html);
+  return html;
+}
+
 export async function Readme(props: { reader: RepoReader; refName: string; dir: readonly Buffer[]; entry: TreeEntry }) {
   const { reader, refName, dir, entry } = props;
   const info = await reader.info(entry.oid);
@@ -55,22 +80,7 @@ export async function Readme(props: { reader: RepoReader; refName: string; dir: 
   const bytes = (await reader.blob(entry.oid)) ?? Buffer.alloc(0);
   const text = bytes.toString("utf8");
   const isMarkdown = /\.(md|markdown|mdown|mkd)$/i.test(entry.display);
-  const body = isMarkdown
-    ? raw(
-        renderMarkdown(text, {
-          link: (href) => {
-            const r = resolveRelative(dir, href);
-            if (r === null) return null;
-            const isDir = href.split(/[?#]/)[0]!.endsWith("/") || r.segments.length === 0;
-            return (isDir ? links.tree(reader.slug, refName, r.segments) : links.blob(reader.slug, refName, r.segments)) + r.fragment;
-          },
-          image: (src) => {
-            const r = resolveRelative(dir, src);
-            return r === null || r.segments.length === 0 ? null : links.raw(reader.slug, refName, r.segments);
-          },
-        }),
-      )
-    : null;
+  const body = isMarkdown ? raw(markdownOf(reader.slug, refName, dir, entry.oid, text)) : null;
   return (
     <div class="box" id="readme">
       <div class="head">
