@@ -9,7 +9,7 @@ import { identify } from "./auth/identity.js";
 import { trustedProxyList } from "../config/trusted-proxies.js";
 import type { RepoPage, RepoRequest, WebDeps, WebEnv, WebContext } from "./context.js";
 import { ASSETS } from "./layout/assets.js";
-import { BadPathError, isAction, parsePath, segmentText, type Action } from "./url.js";
+import { BadPathError, displayPath, isAction, parsePath, segmentText, type Action } from "./url.js";
 import type { RepoReader } from "./git/reader.js";
 import { repoListPage } from "./pages/repo-list.js";
 import { repoHomePage } from "./pages/repo-home.js";
@@ -79,7 +79,7 @@ async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
     if (e instanceof BadPathError) throw new HttpError(400, "bad_request", e.message);
     throw e;
   }
-  const notFound = () => new HttpError(404, "not_found", `nothing at ${decodeURI(url.pathname)}: no such repository or page`);
+  const notFound = () => new HttpError(404, "not_found", `nothing at /${displayPath(segments)}: no such repository or page`);
   const found = await findRepo(web, segments);
   if (found === null) throw notFound();
   const { reader, used } = found;
