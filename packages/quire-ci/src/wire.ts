@@ -13,3 +13,6 @@ export const ENV_INTERNAL_PREFIX = "QUIRE__";
 export function eventLine(event: object): string {
   return JSON.stringify(event) + "\n";
 }
+
+/** quire-ci's exit status when it stopped a run because it could not write its files. */
+export const EXIT_STORAGE_ERROR = 74;

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { BIN, FIXTURES, gitCommitAll, readEvents, tempDir, workspaceFrom, workspaceWith } from "./helpers.js";
+import { BIN, FIXTURES, gitCommitAll, logLines, readEvents, tempDir, workspaceFrom, workspaceWith } from "./helpers.js";
 
 function quireCi(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -38,7 +38,7 @@ describe("quire-ci run", () => {
     expect(r.stdout).toMatch(/run success: 1 job, 1 complete, 0 failed, 0 skipped/);
     expect(r.stdout).not.toContain("\x1b["); // not a TTY: no colour
     expect(readEvents(path.join(out, "events.jsonl")).at(-1)).toMatchObject({ outcome: "success" });
-    expect(fs.readFileSync(path.join(out, "jobs", "info", "sh-1.log"), "utf8")).toContain("stdout F hello from the checkout");
+    expect(logLines(path.join(out, "jobs", "info", "sh-1.log"))).toContain("stdout hello from the checkout");
   });
 
   test("a failing run exits 1 and says which job failed; secrets from QUIRE_SECRET_* are redacted", () => {
@@ -72,7 +72,7 @@ describe("quire-ci run", () => {
         .map(String)
         .filter((f) => f.endsWith(".log"))
         .sort()
-        .map((f) => [f, fs.readFileSync(path.join(out, "jobs", f), "utf8").replace(/^\S+ /gm, "")]);
+        .map((f) => [f, logLines(path.join(out, "jobs", f))]);
       return { events, logs };
     });
     expect(records[0]).toEqual(records[1]);

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
-import { parseEventLine, type PushOutputs, type RunEvent } from "@quire/shared";
+import { parseEventLine, parseLog, type PushOutputs, type RunEvent } from "@quire/shared";
 import { envSecrets } from "../src/cli/secrets.js";
 import { EventEmitter } from "../src/events/emitter.js";
 import { JsonlSink } from "../src/events/jsonl-sink.js";
@@ -14,6 +14,7 @@ import { runPipeline } from "../src/executor/run-pipeline.js";
 import type { RunResult } from "../src/executor/outcome.js";
 import { fennelCompiler } from "../src/pipeline/compile.js";
 import { Redactor } from "../src/runtime/redact.js";
+
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = path.join(PACKAGE_DIR, "test", "fixtures");
@@ -125,4 +126,9 @@ export function allFiles(dir: string): Array<[string, string]> {
     out.push([path.relative(dir, abs), fs.readFileSync(abs, "utf8")]);
   }
   return out;
+}
+
+/** The lines of a log file as `<stream> <text>` (stream: stdout, stderr or note). */
+export function logLines(file: string): string[] {
+  return parseLog(fs.readFileSync(file)).map((l) => `${l.stream} ${l.text}`);
 }

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { ApiServer, type ApiServerOptions } from "./api-server.js";
-import { BIN, readEvents, tempDir, workspaceWith } from "./helpers.js";
+import { BIN, logLines, readEvents, tempDir, workspaceWith } from "./helpers.js";
 
 const TOKEN = "run-token-0123456789";
 const servers: ApiServer[] = [];
@@ -68,8 +68,8 @@ describe("server mode", () => {
     expect(server.events).toEqual(onDisk);
     expect(server.requests.filter((q) => q.path === "/api/run/bootstrap")).toHaveLength(1);
     expect(server.requests.every((q) => q.auth === `Bearer ${TOKEN}`)).toBe(true);
-    const log = fs.readFileSync(path.join(r.runDir, "jobs", "build", "sh-2.log"), "utf8");
-    expect(log).toContain(`stdout F key={{ api-key }} sha=${"a".repeat(40)}`);
+    const log = logLines(path.join(r.runDir, "jobs", "build", "sh-2.log"));
+    expect(log).toContain(`stdout key={{ api-key }} sha=${"a".repeat(40)}`);
     expect(JSON.stringify(onDisk)).not.toContain("key-abcdef-123456");
   });
 

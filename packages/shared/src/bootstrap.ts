@@ -20,6 +20,10 @@ export const bootstrapPayloadSchema = z
       .object({
         /** How many independent jobs may run at once (config :max-parallel-jobs). */
         max_parallel_jobs: z.number().int().min(1),
+        /** Most bytes one sh log may hold (config :sh-log-cap); quire-ci's default when absent. */
+        sh_log_cap_bytes: z.number().int().min(0).optional(),
+        /** Most bytes all logs of the run may hold together (config :run-log-cap). */
+        run_log_cap_bytes: z.number().int().min(0).optional(),
       })
       .strict(),
   })

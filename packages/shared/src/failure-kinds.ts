@@ -8,6 +8,7 @@ export const FAILURE_KINDS = [
   "orphaned",
   "timed-out",
   "prepare-failed",
+  "storage-error",
 ] as const;
 
 export type KnownFailureKind = (typeof FAILURE_KINDS)[number];

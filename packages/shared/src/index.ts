@@ -5,3 +5,5 @@ export * from "./events.js";
 export * from "./push.js";
 export * from "./bootstrap.js";
 export * from "./schema-errors.js";
+export * from "./exit-codes.js";
+export * from "./log-format.js";

@@ -43,6 +43,10 @@ async function dispatch(argv: string[]): Promise<number> {
   return (await loadMain()).runServerWithBootstrap(run);
 }
 
+// quire-ci's own output (quire-ci.log in server mode) may meet a full disk:
+// losing a diagnostic line must not crash the run, which reports the problem itself.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+
 // Stop the processes of every sh call when told to stop (supersede, Ctrl-C):
 // sh calls run in their own process groups, which a signal to ours misses.
 // Only the main part starts them: before it loads there are none.

@@ -46,6 +46,9 @@ const edits: Record<string, Edit> = {
   "secret names not strings": (p) => (p.secret_names = [null]),
   "no parallel jobs": (p) => (p.settings.max_parallel_jobs = 0),
   "settings missing": (p) => delete p.settings,
+  "log caps": (p) => ((p.settings.sh_log_cap_bytes = 1024), (p.settings.run_log_cap_bytes = 0)),
+  "negative log cap": (p) => (p.settings.sh_log_cap_bytes = -1),
+  "fractional log cap": (p) => (p.settings.run_log_cap_bytes = 1.5),
   "push is an array": (p) => (p.push = []),
 };
 

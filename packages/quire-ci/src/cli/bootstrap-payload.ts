@@ -12,6 +12,11 @@ const str: Check = (v, at) => (typeof v === "string" ? undefined : `${at}: expec
 const nonEmpty: Check = (v, at) => str(v, at) ?? ((v as string).length === 0 ? `${at}: expected a non-empty string` : undefined);
 const int: Check = (v, at) => (typeof v === "number" && Number.isSafeInteger(v) ? undefined : `${at}: expected an integer`);
 const sha: Check = (v, at) => str(v, at) ?? (SHA.test(v as string) ? undefined : `${at}: expected a full lowercase hex object name (40 or 64 digits)`);
+const optional =
+  (check: Check): Check =>
+  (v, at) =>
+    v === undefined ? undefined : check(v, at);
+const nonNegative: Check = (v, at) => int(v, at) ?? ((v as number) < 0 ? `${at}: expected at least 0` : undefined);
 const nullable =
   (check: Check): Check =>
   (v, at) =>
@@ -61,6 +66,8 @@ const payload = object({
   secret_names: strings,
   settings: object({
     max_parallel_jobs: (v, at) => int(v, at) ?? ((v as number) < 1 ? `${at}: expected at least 1` : undefined),
+    sh_log_cap_bytes: optional(nonNegative),
+    run_log_cap_bytes: optional(nonNegative),
   }),
 });
 

@@ -12,6 +12,7 @@ import { fennelCompiler } from "../pipeline/compile.js";
 import { startLauncher } from "../runtime/launcher.js";
 import { Redactor } from "../runtime/redact.js";
 import type { CommandInput } from "@quire/cli-kit";
+import { EXIT_STORAGE_ERROR } from "../wire.js";
 import { localPush } from "./local-push.js";
 import { envSecrets } from "./secrets.js";
 import { TerminalReporter, wantColor } from "./terminal-reporter.js";
@@ -62,5 +63,6 @@ export async function main(input: CommandInput): Promise<number> {
   launcher.close();
   await emitter.close();
   reporter.summary(result, [`logs: ${outDir}`]);
+  if (result.stopped?.storage) return EXIT_STORAGE_ERROR;
   return result.outcome === "success" ? 0 : 1;
 }

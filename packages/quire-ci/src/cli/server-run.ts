@@ -14,6 +14,8 @@ import { fennelCompiler } from "../pipeline/compile.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { startLauncher } from "../runtime/launcher.js";
 import { Redactor } from "../runtime/redact.js";
+import { RunStop } from "../runtime/run-stop.js";
+import { EXIT_STORAGE_ERROR } from "../wire.js";
 import { checkBootstrapPayload } from "./bootstrap-payload.js";
 import { serverSecrets } from "./secrets.js";
 import type { ServerRun } from "./server.js";
@@ -41,7 +43,8 @@ export async function runServer(run: ServerRun): Promise<number> {
 
   const redactor = new Redactor();
   const emitter = new EventEmitter(redactor);
-  emitter.addSink(new JsonlSink(path.resolve(run.eventsFile)));
+  const stop = new RunStop();
+  emitter.addSink(new JsonlSink(path.resolve(run.eventsFile), (e, file) => stop.writeFailed(e, file)));
   emitter.addSink(new HttpEventSink(client, { warn }));
   const log = new TerminalReporter(process.stderr, { color: false, prefixJobs: true, showOutput: false, timestamps: true });
   emitter.addSink(log);
@@ -53,11 +56,14 @@ export async function runServer(run: ServerRun): Promise<number> {
     push: payload.push,
     secrets: serverSecrets(client, payload.secret_names),
     maxParallel: payload.settings.max_parallel_jobs,
+    logCaps: { shCap: payload.settings.sh_log_cap_bytes, runCap: payload.settings.run_log_cap_bytes },
+    stop,
     emitter,
     redactor,
     compile,
     loading,
-    observer: log,
+    // Output lines stay in the log files; quire-ci.log shows only (log …) messages.
+    observer: { onLog: (jobId, message) => log.onLog(jobId, message) },
     warn,
     launcher,
   });
@@ -65,5 +71,6 @@ export async function runServer(run: ServerRun): Promise<number> {
   await emitter.close();
   client.close();
   log.summary(result);
-  return 0;
+  // A run that could not write its files was not judged: the status says why.
+  return result.stopped?.storage ? EXIT_STORAGE_ERROR : 0;
 }

@@ -5,7 +5,7 @@ import type { RunEvent } from "@quire/shared";
 import type { EventSink } from "../events/emitter.js";
 import type { RunResult } from "../executor/outcome.js";
 import type { RunObserver } from "../runtime/context.js";
-import type { Stream } from "../runtime/cri-log.js";
+import type { Stream } from "../runtime/log-file.js";
 
 type Paint = (s: string) => string;
 

@@ -4,6 +4,7 @@
 import type { LoadedPipeline } from "../pipeline/load.js";
 import { PUSH_SOURCE, type JobSpec } from "../pipeline/types.js";
 import type { JobState as RuntimeJobState, RuntimeContext } from "../runtime/context.js";
+import { closeJobLog } from "../runtime/log.js";
 import { blocksDependents, type JobResult } from "./outcome.js";
 
 export interface ExecuteOptions {
@@ -28,13 +29,29 @@ export class Executor {
   constructor(private readonly options: ExecuteOptions) {}
 
   async run(): Promise<JobResult[]> {
-    const { loaded, maxParallel } = this.options;
+    const { loaded, maxParallel, ctx } = this.options;
     const results = new Map<string, JobResult>();
     const running = new Map<string, Promise<void>>();
     const pending = [...loaded.order];
+    // A stopped run: running jobs lose their commands and fail; the rest never start.
+    const unlisten = ctx.stop.onStop((reason) => {
+      for (const id of running.keys()) {
+        const state = ctx.jobs.get(id);
+        if (state === undefined) continue;
+        state.aborted ??= `stopped: ${reason}`;
+        for (const child of state.children) child.kill("SIGKILL");
+      }
+    });
     while (pending.length > 0 || running.size > 0) {
       for (let i = 0; i < pending.length; ) {
         const job = pending[i]!;
+        if (ctx.stop.reason !== undefined) {
+          pending.splice(i, 1);
+          const reason = `the run stopped before the job started: ${ctx.stop.reason}`;
+          results.set(job.id, { id: job.id, state: "skipped", allowFailure: job.allowFailure, reason });
+          ctx.emitter.emit({ type: "job_skipped", job_id: job.id, reason });
+          continue;
+        }
         const deps = job.inputs.filter((input) => input !== PUSH_SOURCE);
         if (!deps.every((d) => results.has(d))) {
           i++;
@@ -63,6 +80,7 @@ export class Executor {
       }
       if (running.size > 0) await Promise.race(running.values());
     }
+    unlisten();
     return loaded.order.map((j) => results.get(j.id)!);
   }
 
@@ -105,6 +123,8 @@ export class Executor {
       await Promise.race([Promise.allSettled([...state.inflight]), new Promise((r) => (wait = setTimeout(r, 3000)))]);
       clearTimeout(wait);
       result = { ...base, state: "failed", timedOut: true, error: `${posText(job)}: job "${job.id}" timed out after ${seconds(job.timeoutSec!)}` };
+    } else if (state.aborted?.startsWith("stopped: ")) {
+      result = { ...base, state: "failed", error: `${posText(job)}: job "${job.id}" ${state.aborted}` };
     } else if (status.status === "error") {
       // Errors raised without a position (error x 0) still say which job declaration they belong to.
       const { message } = status;
@@ -117,6 +137,7 @@ export class Executor {
       result = { ...base, state: "complete" };
     }
     if (result.error !== undefined) result.error = ctx.redactor.redact(result.error);
+    await closeJobLog(state);
     ctx.emitter.emit({
       type: "job_finished",
       job_id: job.id,

@@ -11,6 +11,8 @@ import { loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
 import type { RunObserver, RuntimeContext, SecretSource } from "../runtime/context.js";
 import type { Redactor } from "../runtime/redact.js";
 import { killAllGroups, type Launcher } from "../runtime/launcher.js";
+import { newLogBudget } from "../runtime/log-file.js";
+import { RunStop } from "../runtime/run-stop.js";
 import { Executor } from "./executor.js";
 import { runOutcome, type RunResult } from "./outcome.js";
 
@@ -33,6 +35,10 @@ export interface RunPipelineOptions {
   env?: NodeJS.ProcessEnv;
   /** How sh starts processes (the CLI passes a spawn helper); default: directly. */
   launcher?: Launcher;
+  /** Byte caps on log files (defaults: see log-file.ts). */
+  logCaps?: { shCap?: number; runCap?: number };
+  /** Shared with the event sinks, which stop the run when events.jsonl cannot be written. */
+  stop?: RunStop;
 }
 
 /** The environment sh commands inherit: everything but QUIRE__* variables. */
@@ -60,8 +66,12 @@ export function pushForLua(push: PushOutputs): Record<string, unknown> {
   return out;
 }
 
-export async function runPipeline(options: RunPipelineOptions): Promise<RunResult & { loaded?: LoadedPipeline }> {
+/** What runPipeline returns: the run's result, and why it stopped when it could not go on. */
+export type PipelineRunResult = RunResult & { loaded?: LoadedPipeline; stopped?: { reason: string; storage: boolean } };
+
+export async function runPipeline(options: RunPipelineOptions): Promise<PipelineRunResult> {
   const { emitter } = options;
+  const stop = options.stop ?? new RunStop();
   let loaded: LoadedPipeline;
   try {
     loaded = await (options.loading ??
@@ -86,6 +96,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
     baseEnv: shEnvironment(options.env ?? process.env),
     secrets: options.secrets,
     jobs: new Map(),
+    logBudget: newLogBudget(options.logCaps),
+    stop,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.launcher ? { launcher: options.launcher } : {}),
   };
@@ -96,6 +108,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
   try {
     await loaded.vm.prepare(pushForLua(options.push), ancestors);
     const jobs = await executor.run();
+    if (stop.reason !== undefined) {
+      // Not judged: no run_finished. The exit status tells the server why (see cli/server-run.ts).
+      options.warn?.(stop.reason);
+      return { outcome: "pipeline-failure", error: stop.reason, jobs, loaded, stopped: { reason: stop.reason, storage: stop.storage } };
+    }
     const { outcome, error } = runOutcome(jobs);
     emitter.emit({ type: "run_finished", outcome, ...(error === undefined ? {} : { error }) });
     return { outcome, ...(error === undefined ? {} : { error }), jobs, loaded };

@@ -3,8 +3,9 @@
 // (sh counter, live processes, abort reason).
 import type { EventEmitter } from "../events/emitter.js";
 import type { Redactor } from "./redact.js";
-import type { Stream } from "./cri-log.js";
+import type { LogBudget, LogFile, Stream } from "./log-file.js";
 import type { Launched, Launcher } from "./launcher.js";
+import type { RunStop } from "./run-stop.js";
 
 /** Where secrets come from: the server (GET /api/run/secret/:name) or QUIRE_SECRET_* locally. */
 export interface SecretSource {
@@ -29,6 +30,8 @@ export interface JobState {
   /** Set when the job was judged while still running (timeout): later sh calls refuse. */
   aborted?: string;
   logDirMade?: boolean;
+  /** jobs/<job>/log.log, open while the job writes `(log …)` messages. */
+  messages?: LogFile;
 }
 
 export interface RuntimeContext {
@@ -44,6 +47,10 @@ export interface RuntimeContext {
   jobs: Map<string, JobState>;
   /** How sh starts processes; default: spawn directly. */
   launcher?: Launcher;
+  /** Byte caps on the run's log files. */
+  logBudget: LogBudget;
+  /** Set when the run must stop (a run file could not be written). */
+  stop: RunStop;
 }
 
 /** Host results cross into Lua as tables; Lua raises `error` at the caller's line. */

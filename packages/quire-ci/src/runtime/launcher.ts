@@ -6,7 +6,7 @@
 // background children.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Stream } from "./cri-log.js";
+import type { Stream } from "./log-file.js";
 
 export interface LaunchCallbacks {
   onData(stream: Stream, chunk: Buffer): void;

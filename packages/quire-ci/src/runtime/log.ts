@@ -1,9 +1,10 @@
 // `(log msg)`: a message from the pipeline, redacted, appended to
-// <out-dir>/jobs/<job>/log.log (CRI format) and shown on the terminal.
+// <out-dir>/jobs/<job>/log.log (quire log format, see log-file.ts) and shown
+// on the terminal. Also where a job's log directory is made.
 import fs from "node:fs";
 import path from "node:path";
-import { rfc3339Nano } from "./cri-log.js";
-import { ok, type HostResult, type RuntimeContext } from "./context.js";
+import { LogFile } from "./log-file.js";
+import { ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
 
 export function jobLogDir(ctx: RuntimeContext, jobId: string): string {
   const dir = path.join(ctx.outDir, "jobs", jobId);
@@ -16,9 +17,26 @@ export function jobLogDir(ctx: RuntimeContext, jobId: string): string {
 }
 
 export function logPrimitive(ctx: RuntimeContext, jobId: string, message: string): HostResult {
-  const text = ctx.redactor.redact(message);
-  const lines = text.split("\n").map((l) => `${rfc3339Nano()} stdout F ${l}\n`).join("");
-  fs.appendFileSync(path.join(jobLogDir(ctx, jobId), "log.log"), lines);
-  ctx.observer?.onLog?.(jobId, text);
+  const job = ctx.jobs.get(jobId);
+  let file = job?.messages;
+  if (file === undefined) {
+    file = new LogFile(path.join(jobLogDir(ctx, jobId), "log.log"), {
+      redactor: ctx.redactor,
+      budget: ctx.logBudget,
+      sync: true,
+      onWriteError: (e, f) => ctx.stop.writeFailed(e, f),
+    });
+    if (job) job.messages = file;
+  }
+  file.write("stdout", Buffer.from(message.endsWith("\n") ? message : message + "\n"));
+  if (job === undefined) void file.close();
+  ctx.observer?.onLog?.(jobId, ctx.redactor.redact(message));
   return ok();
+}
+
+/** Close the job's log.log, if its run-fn wrote one. A later `(log …)` opens it again. */
+export async function closeJobLog(job: JobState): Promise<void> {
+  const file = job.messages;
+  job.messages = undefined;
+  await file?.close();
 }

@@ -19,6 +19,11 @@ export class Redactor {
     this.entries.sort((a, b) => b.value.length - a.value.length);
   }
 
+  /** Length (UTF-16 units) of the longest value redacted; 0 with none. */
+  get longest(): number {
+    return this.entries[0]?.value.length ?? 0;
+  }
+
   get active(): boolean {
     return this.entries.length > 0;
   }

@@ -3,7 +3,7 @@
 // jobs/<job>/sh-<n>.log as it arrives, returns {:exit :stdout :stderr :cmd}.
 import fs from "node:fs";
 import path from "node:path";
-import { CriLogWriter } from "./cri-log.js";
+import { LogFile } from "./log-file.js";
 import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
 import { directLauncher } from "./launcher.js";
 import { jobLogDir } from "./log.js";
@@ -132,9 +132,21 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
   const n = ++job.shCount;
   const shown = ctx.redactor.redact(command.display);
   ctx.emitter.emit({ type: "sh_started", job_id: job.id, n, cmd: shown });
-  const log = new CriLogWriter(path.join(jobLogDir(ctx, job.id), `sh-${n}.log`), ctx.redactor, (stream, line) =>
-    ctx.observer?.onShLine?.(job.id, n, stream, line),
-  );
+  let logDir: string;
+  try {
+    logDir = jobLogDir(ctx, job.id);
+  } catch (e) {
+    ctx.stop.writeFailed(e as NodeJS.ErrnoException, path.join(ctx.outDir, "jobs", job.id));
+    ctx.emitter.emit({ type: "sh_finished", job_id: job.id, n, exit_code: 126 });
+    return fail(`sh: ${ctx.stop.reason}`);
+  }
+  const onShLine = ctx.observer?.onShLine;
+  const log = new LogFile(path.join(logDir, `sh-${n}.log`), {
+    redactor: ctx.redactor,
+    budget: ctx.logBudget,
+    ...(onShLine ? { onLine: (stream: "stdout" | "stderr", line: string) => onShLine.call(ctx.observer, job.id, n, stream, line) } : {}),
+    onWriteError: (e, file) => ctx.stop.writeFailed(e, file),
+  });
   const env = opts.env ? { ...ctx.baseEnv, ...opts.env } : ctx.baseEnv;
   const out = new Captured();
   const err = new Captured();
@@ -161,7 +173,7 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
       },
       onError(code, message) {
         const msg = code === "ENOENT" ? `${command.argv[0]}: command not found` : `cannot start ${command.argv[0]}: ${message}`;
-        log.note("stderr", msg);
+        log.note(`quire-ci: ${msg}`);
         err.push(Buffer.from(msg + "\n"));
         exitCode = code === "ENOENT" ? 127 : 126;
       },
@@ -176,14 +188,25 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
     if (opts.timeoutSec !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
-        log.note("stderr", `quire-ci: sh timed out after ${opts.timeoutSec}s; killing it`);
+        log.note(`quire-ci: sh timed out after ${opts.timeoutSec}s; killing it`);
         running.kill("SIGTERM");
         killTimer = setTimeout(() => running.kill("SIGKILL"), KILL_GRACE_MS);
       }, opts.timeoutSec * 1000);
     }
   });
-  await log.close();
-  ctx.emitter.emit({ type: "sh_finished", job_id: job.id, n, exit_code: exit });
+  const summary = await log.close();
+  const cut = summary.cut;
+  if (cut) {
+    process.stderr.write(`quire-ci: job ${job.id} sh ${n}: log cut at the ${cut.cap === "sh" ? ":sh-log-cap" : ":run-log-cap"} of ${cut.limitBytes} bytes; ${cut.droppedBytes} bytes of output not kept\n`);
+  }
+  ctx.emitter.emit({
+    type: "sh_finished",
+    job_id: job.id,
+    n,
+    exit_code: exit,
+    ...(cut ? { log_cut: { cap: cut.cap, limit_bytes: cut.limitBytes, dropped_bytes: cut.droppedBytes } } : {}),
+  });
+  if (summary.writeError) return fail(`sh: ${ctx.stop.reason ?? `could not write ${log.file}`}`);
   const result = {
     exit,
     stdout: out.text(),

@@ -78,6 +78,8 @@ export function runDetailJson(d: RunDetail) {
       finished_at_ms: s.finishedAtMs,
       exit_code: s.exitCode,
       log: d.logs.shLogs.get(`${s.jobId}/${s.n}`) ?? null,
+      log_cut: s.logCut,
+      log_dropped_bytes: s.logDroppedBytes,
     })),
     logs: { run_dir: d.logs.runDir, events: d.logs.eventsFile, quire_ci: d.logs.executorLog },
   };
@@ -106,6 +108,10 @@ export function formatRunDetail(d: RunDetail): string {
       lines.push(`  sh ${s.n}  ${exit}  ${duration(s.startedAtMs, s.finishedAtMs)}  ${s.cmd}`);
       const log = d.logs.shLogs.get(`${s.jobId}/${s.n}`);
       if (log) lines.push(`       log ${log}`);
+      if (s.logCut) {
+        const cap = s.logCut === "sh" ? "its cap (:sh-log-cap)" : "the run's cap (:run-log-cap)";
+        lines.push(`       log cut at ${cap}; ${s.logDroppedBytes ?? 0} bytes of output not kept`);
+      }
     }
   }
   return lines.join("\n") + "\n";

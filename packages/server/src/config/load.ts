@@ -39,6 +39,8 @@ const KEYS: Record<string, keyof ServerConfig | null> = {
   "run-timeout": "runTimeoutSeconds",
   "trusted-proxies": "trustedProxies",
   "http-socket": "httpSocket",
+  "sh-log-cap": "shLogCapBytes",
+  "run-log-cap": "runLogCapBytes",
   smtp: null,
   sendmail: null,
   notifications: null,
@@ -132,6 +134,11 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
       case "max-parallel-jobs":
         if (Number.isInteger(v) && (v as number) >= 1) config[KEYS[key] as "maxConcurrentRuns" | "maxParallelJobs"] = v as number;
         else bad("a whole number ≥ 1");
+        break;
+      case "sh-log-cap":
+      case "run-log-cap":
+        if (Number.isSafeInteger(v) && (v as number) >= 0) config[KEYS[key] as "shLogCapBytes" | "runLogCapBytes"] = v as number;
+        else bad("a whole number of bytes ≥ 0, e.g. (* 64 1024 1024)");
         break;
       case "run-timeout":
         if (typeof v === "number" && v > 0) config.runTimeoutSeconds = v;

@@ -26,6 +26,10 @@ export interface ServerConfig {
   trustedProxies: string[];
   /** A Unix socket the web view also listens on, for a reverse proxy on this host (:http-socket); its requests are trusted. */
   httpSocket: string | null;
+  /** Most bytes one sh log may hold (:sh-log-cap); the log says where it was cut. */
+  shLogCapBytes: number;
+  /** Most bytes all logs of one run may hold together (:run-log-cap). */
+  runLogCapBytes: number;
 }
 
 export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -38,6 +42,8 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   runTimeoutSeconds: 3600,
   trustedProxies: [],
   httpSocket: null,
+  shLogCapBytes: 64 * 1024 * 1024,
+  runLogCapBytes: 256 * 1024 * 1024,
 });
 
 /** `partial` over the defaults, checked; throws ConfigError naming the key. */
@@ -47,6 +53,8 @@ export function resolveServerConfig(partial: Partial<ServerConfig> = {}): Server
   if (typeof c.bind !== "string" || c.bind === "") throw new ConfigError("bind", `must be an address such as "127.0.0.1", got ${JSON.stringify(c.bind)}`);
   wholeAtLeast("max-concurrent-runs", c.maxConcurrentRuns, 1);
   wholeAtLeast("max-parallel-jobs", c.maxParallelJobs, 1);
+  wholeAtLeast("sh-log-cap", c.shLogCapBytes, 0);
+  wholeAtLeast("run-log-cap", c.runLogCapBytes, 0);
   if (typeof c.runTimeoutSeconds !== "number" || !(c.runTimeoutSeconds > 0)) {
     throw new ConfigError("run-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runTimeoutSeconds)}`);
   }

@@ -53,12 +53,39 @@ export const shEvents = sqliteTable(
     startedAtMs: integer("started_at_ms").notNull(),
     finishedAtMs: integer("finished_at_ms"),
     exitCode: integer("exit_code"),
+    logCut: text("log_cut").$type<"sh" | "run">(),
+    logDroppedBytes: integer("log_dropped_bytes"),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.jobId, t.n] }),
     foreignKey({ columns: [t.runId, t.jobId], foreignColumns: [jobs.runId, jobs.jobId] }).onDelete("cascade"),
   ],
 );
+
+export const runSecrets = sqliteTable(
+  "run_secrets",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    revealedAtMs: integer("revealed_at_ms").notNull(),
+    jobId: text("job_id"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.name] })],
+);
+
+export const pushes = sqliteTable("pushes", {
+  pushId: text("push_id").primaryKey().notNull(),
+  repo: text("repo").notNull(),
+  receivedAtMs: integer("received_at_ms").notNull(),
+  replyJson: text("reply_json").notNull(),
+});
+
+export const serveStarts = sqliteTable("serve_starts", {
+  startedAtMs: integer("started_at_ms").notNull(),
+  pid: integer("pid").notNull(),
+});
 
 export type RunRow = typeof runs.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;

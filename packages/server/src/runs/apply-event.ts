@@ -105,10 +105,10 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
     case "sh_finished": {
       const r = stmt(
           s,
-          `UPDATE sh_events SET finished_at_ms = MAX(?, started_at_ms), exit_code = ?
+          `UPDATE sh_events SET finished_at_ms = MAX(?, started_at_ms), exit_code = ?, log_cut = ?, log_dropped_bytes = ?
            WHERE run_id = ? AND job_id = ? AND n = ? AND finished_at_ms IS NULL`,
         )
-        .run(e.at_ms, e.exit_code, runId, e.job_id, e.n);
+        .run(e.at_ms, e.exit_code, e.log_cut?.cap ?? null, e.log_cut?.dropped_bytes ?? null, runId, e.job_id, e.n);
       return r.changes === 0 ? `sh ${e.n} of job "${e.job_id}" finished but was not running` : undefined;
     }
     case "run_finished": {

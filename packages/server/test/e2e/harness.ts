@@ -6,7 +6,7 @@ import path from "node:path";
 import { openDatabase, type Db } from "../../src/db/open.js";
 import { getRun, listJobs, listShEvents } from "../../src/db/queries.js";
 import type { RunRow } from "../../src/db/schema.js";
-import { gitEnv, quireBin } from "../git/git-helpers.js";
+import { commitFiles, gitAsync, gitEnv, quire, quireBin, workTree } from "../git/git-helpers.js";
 
 export interface Serve {
   url: string;
@@ -113,4 +113,21 @@ export class RunWatcher {
 /** A one-job pipeline running `command` (argv) with `sh`. */
 export function pipeline(jobs: string): string {
   return `(local ci (require :quire.ci))\n${jobs}\n`;
+}
+
+/** `quire repo new NAME` and a clone of it to work in. */
+export async function newRepo(dataDir: string, name: string): Promise<string> {
+  const r = quire(dataDir, ["repo", "new", name]);
+  if (r.status !== 0) throw new Error(`quire repo new ${name} failed: ${r.stderr}`);
+  return workTree(path.join(dataDir, "repos", `${name}.git`));
+}
+
+/** Commit `files` in `work`, push main, and return the id of the run queued for it (and git's stderr). */
+export async function pushRun(work: string, files: Record<string, string>, message = "change"): Promise<{ id: string; stderr: string }> {
+  await commitFiles(work, files, message);
+  const push = await gitAsync(work, ["push", "origin", "main"]);
+  if (push.status !== 0) throw new Error(`git push failed: ${push.stderr}`);
+  const id = queuedRuns(push.stderr).get("refs/heads/main");
+  if (id === undefined) throw new Error(`no run queued:\n${push.stderr}`);
+  return { id, stderr: push.stderr };
 }

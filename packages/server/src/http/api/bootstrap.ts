@@ -9,7 +9,7 @@ import { transitionRun } from "../../runs/transition.js";
 import type { ServerConfig } from "../../config/types.js";
 import type { RunTokenEnv } from "../middleware/run-token.js";
 
-export function bootstrapRoute(db: Db, config: Pick<ServerConfig, "secrets" | "maxParallelJobs">) {
+export function bootstrapRoute(db: Db, config: Pick<ServerConfig, "secrets" | "maxParallelJobs"> & Partial<Pick<ServerConfig, "shLogCapBytes" | "runLogCapBytes">>) {
   return new Hono<RunTokenEnv>().get("/", (c) => {
     const run = c.get("run");
     if (run.state !== "pending") {
@@ -33,7 +33,11 @@ export function bootstrapRoute(db: Db, config: Pick<ServerConfig, "secrets" | "m
       started_at_ms: active.startedAtMs!,
       push: parsePushOutputs(JSON.parse(active.pushJson)),
       secret_names: Object.keys(config.secrets).sort(),
-      settings: { max_parallel_jobs: config.maxParallelJobs },
+      settings: {
+        max_parallel_jobs: config.maxParallelJobs,
+        ...(config.shLogCapBytes === undefined ? {} : { sh_log_cap_bytes: config.shLogCapBytes }),
+        ...(config.runLogCapBytes === undefined ? {} : { run_log_cap_bytes: config.runLogCapBytes }),
+      },
     };
     return c.json(payload);
   });
