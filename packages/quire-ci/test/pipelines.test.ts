@@ -31,6 +31,8 @@ interface Expect {
   exit_codes?: Record<string, number>;
   nowhere?: string;
   event_types?: string[];
+  /** The jobs of the pipeline_validated event, in declaration order. */
+  pipeline?: unknown[];
 }
 
 function jobStates(events: RunEvent[]): Record<string, string> {
@@ -62,6 +64,16 @@ describe("fixture pipelines", () => {
     expect({ outcome: last.outcome, error: last.error }).toEqual({ outcome: want.outcome, error: want.outcome === "success" ? undefined : last.error });
     expect(run.result.outcome).toBe(want.outcome);
     expect(jobStates(events)).toEqual(want.jobs);
+    // A pipeline that validated announces its whole graph first; one that did not, never.
+    const graph = events.filter((e) => e.type === "pipeline_validated");
+    if (Object.keys(want.jobs).length === 0) expect(graph).toEqual([]);
+    else {
+      expect(events[0]?.type).toBe("pipeline_validated");
+      expect(graph).toHaveLength(1);
+      const jobs = events[0]!.type === "pipeline_validated" ? events[0]!.jobs : [];
+      expect(new Set(jobs.map((j) => j.job_id))).toEqual(new Set(Object.keys(want.jobs)));
+      if (want.pipeline) expect(jobs).toEqual(want.pipeline);
+    }
 
     for (const [job, text] of Object.entries(want.errors ?? {})) {
       const finished = events.find((e) => e.type === "job_finished" && e.job_id === job);

@@ -129,6 +129,7 @@ describe("server mode", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     const onDisk = readEvents(r.eventsFile);
     expect(onDisk.map((e) => e.type)).toEqual([
+      "pipeline_validated",
       "job_started", "sh_started", "sh_finished", "job_finished",
       "job_started", "sh_started", "sh_finished", "job_finished", "run_finished",
     ]);

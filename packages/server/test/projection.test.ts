@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseEventLine, type RunEvent } from "@quire/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/db/open.js";
-import { getRun, listJobs, listShEvents } from "../src/db/queries.js";
+import { getRun, listJobs, listPipelineJobs, listShEvents } from "../src/db/queries.js";
 import { applyEvent } from "../src/runs/apply-event.js";
 import { createRun } from "../src/runs/create.js";
 import { ingestEventsFile } from "../src/runs/ingest.js";
@@ -26,7 +26,12 @@ function activeRun(d: Db): string {
 function projection(d: Db, id: string) {
   const { reportedOutcome, lastEventSeq, error } = getRun(d, id)!;
   const strip = <T extends { runId: string }>(rows: T[]) => rows.map(({ runId: _, ...rest }) => rest);
-  return { run: { reportedOutcome, lastEventSeq, error }, jobs: strip(listJobs(d, id)), sh: strip(listShEvents(d, id)) };
+  return {
+    run: { reportedOutcome, lastEventSeq, error },
+    graph: strip(listPipelineJobs(d, id)),
+    jobs: strip(listJobs(d, id)),
+    sh: strip(listShEvents(d, id)),
+  };
 }
 
 function events(file: string): RunEvent[] {
@@ -85,6 +90,42 @@ describe("live and ingest projections agree", () => {
     ]);
     expect(listJobs(db, id)).toMatchObject([{ jobId: "a", state: "failed", timedOut: true }]);
     expect(getRun(db, id)).toMatchObject({ reportedOutcome: "timed-out", lastEventSeq: 9 });
+  });
+
+  it("the job graph is recorded once, every job pending until it starts; the run's end skips what never started", () => {
+    db = tempDb();
+    const id = activeRun(db);
+    const report = ingestEventsFile(db, id, path.join(DIR, "graph.jsonl"));
+    expect(report.problems.map((p) => p.message)).toEqual(["seq 9 ignored: pipeline_validated reported twice"]);
+    expect(listPipelineJobs(db, id).map((j) => [j.position, j.jobId, JSON.parse(j.inputsJson), j.allowFailure, j.timeoutMs])).toEqual([
+      [1, "lint", ["quire/push"], true, 30000],
+      [2, "test", ["quire/push"], false, null],
+      [3, "pkg", ["lint", "test"], false, null],
+      [4, "deploy", ["pkg"], false, null],
+    ]);
+    const states = () => Object.fromEntries(listJobs(db, id).map((j) => [j.jobId, j.state]));
+    expect(states()).toEqual({ lint: "failed", test: "failed", pkg: "skipped", deploy: "pending" });
+    transitionRun(db, id, "active", "failed", { failureKind: "pipeline-failure", nowMs: 2000 });
+    expect(states()).toEqual({ lint: "failed", test: "failed", pkg: "skipped", deploy: "skipped" });
+    expect(listJobs(db, id).find((j) => j.jobId === "deploy")?.skipReason).toBe("the run ended (failed) before the job started");
+  });
+
+  it("a job graph that arrives after jobs started, or that the database refuses, writes nothing", () => {
+    db = tempDb();
+    const id = activeRun(db);
+    const job = (job_id: string) => ({ job_id, inputs: ["quire/push"], allow_failure: false });
+    expect(applyEvent(db, id, { seq: 1, at_ms: 1, type: "job_started", job_id: "a" }, "live").kind).toBe("applied");
+    expect(applyEvent(db, id, { seq: 2, at_ms: 2, type: "pipeline_validated", jobs: [job("a")] }, "live")).toEqual({
+      kind: "ignored",
+      reason: "pipeline_validated came after jobs had started",
+    });
+    const other = activeRun(db);
+    // A job id the jobs table refuses (the wire schema is bypassed here): neither table keeps a row of the event.
+    const bad = applyEvent(db, other, { seq: 1, at_ms: 1, type: "pipeline_validated", jobs: [job("ok"), job("")] }, "live");
+    expect(bad.kind).toBe("ignored");
+    expect(listPipelineJobs(db, other)).toEqual([]);
+    expect(listJobs(db, other)).toEqual([]);
+    expect(getRun(db, other)!.lastEventSeq).toBe(1);
   });
 
   it("ingest reports gaps and garbage, applies the rest, and tolerates a missing file", () => {

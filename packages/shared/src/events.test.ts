@@ -4,6 +4,16 @@ import { formatEventLine, parseEvent, parseEventLine, type RunEvent } from "./ev
 import { SchemaError } from "./schema-errors.js";
 
 const valid: RunEvent[] = [
+  {
+    seq: 1,
+    at_ms: 9,
+    type: "pipeline_validated",
+    jobs: [
+      { job_id: "test", inputs: ["quire/push"], allow_failure: false },
+      { job_id: "lint", inputs: ["quire/push"], allow_failure: true, timeout_ms: 30_000 },
+      { job_id: "pkg", inputs: ["test", "lint"], allow_failure: false },
+    ],
+  },
   { seq: 1, at_ms: 10, type: "job_started", job_id: "test" },
   { seq: 2, at_ms: 11, type: "sh_started", job_id: "test", n: 1, cmd: "npm test" },
   { seq: 3, at_ms: 12, type: "sh_finished", job_id: "test", n: 1, exit_code: 0 },
@@ -31,6 +41,16 @@ describe("events", () => {
     expect(() => parseEvent({ seq: 1, at_ms: 1, type: "nope" })).toThrow(/unknown event type "nope"/);
     expect(() => parseEvent({ seq: 1, at_ms: 1 })).toThrow(/field "type" is missing/);
     expect(() => parseEvent({ seq: 1, at_ms: 1, type: "job_started", job_id: "a", extra: 1 })).toThrow(SchemaError);
+  });
+
+  it("refuses a job graph that names no jobs, repeats a job or leaves a job without inputs", () => {
+    const event = (jobs: unknown) => ({ seq: 1, at_ms: 1, type: "pipeline_validated", jobs });
+    expect(() => parseEvent(event([]))).toThrow(/field "jobs": a valid pipeline has at least one job/);
+    const job = { job_id: "a", inputs: ["quire/push"], allow_failure: false };
+    expect(() => parseEvent(event([job, job]))).toThrow(/job ids must be unique/);
+    expect(() => parseEvent(event([{ ...job, inputs: [] }]))).toThrow(/a job has at least one input/);
+    expect(() => parseEvent(event([{ ...job, timeout_ms: 0 }]))).toThrow(/timeout_ms must be positive/);
+    expect(() => parseEvent(event([{ ...job, allow_failure: "yes" }]))).toThrow(/allow_failure/);
   });
 
   it("reports garbage lines without throwing", () => {

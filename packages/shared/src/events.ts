@@ -86,7 +86,40 @@ export const runFinishedSchema = z
   })
   .strict();
 
+/** The source every pipeline starts from (SPEC §4); the only input that is not a job id. */
+export const PUSH_SOURCE = "quire/push";
+
+/** One job as ci.fnl declared it, after validation. */
+export const pipelineJobSchema = z
+  .object({
+    job_id: jobIdSchema,
+    /** Job ids and the source `quire/push`, as declared. */
+    inputs: z.array(z.string().min(1, "an input cannot be empty")).min(1, "a job has at least one input").max(1000),
+    allow_failure: z.boolean(),
+    /** The job's `:timeout`, in milliseconds, when it has one. */
+    timeout_ms: z.number().int("timeout_ms must be an integer").positive("timeout_ms must be positive").optional(),
+  })
+  .strict();
+
+/**
+ * The job graph the pipeline declared, sent once right after ci.fnl compiled
+ * and validated and before any job runs; jobs in declaration order. A run
+ * without it never got a valid pipeline.
+ */
+export const pipelineValidatedSchema = z
+  .object({
+    ...base,
+    type: z.literal("pipeline_validated"),
+    jobs: z
+      .array(pipelineJobSchema)
+      .min(1, "a valid pipeline has at least one job")
+      .max(10_000, "a pipeline has at most 10000 jobs")
+      .refine((jobs) => new Set(jobs.map((j) => j.job_id)).size === jobs.length, "job ids must be unique"),
+  })
+  .strict();
+
 export const runEventSchema = z.discriminatedUnion("type", [
+  pipelineValidatedSchema,
   jobStartedSchema,
   jobFinishedSchema,
   jobSkippedSchema,
@@ -95,6 +128,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
   runFinishedSchema,
 ]);
 
+export type PipelineJob = z.infer<typeof pipelineJobSchema>;
+export type PipelineValidatedEvent = z.infer<typeof pipelineValidatedSchema>;
 export type JobStartedEvent = z.infer<typeof jobStartedSchema>;
 export type JobFinishedEvent = z.infer<typeof jobFinishedSchema>;
 export type JobSkippedEvent = z.infer<typeof jobSkippedSchema>;
@@ -104,6 +139,7 @@ export type RunFinishedEvent = z.infer<typeof runFinishedSchema>;
 export type RunEvent = z.infer<typeof runEventSchema>;
 export type RunEventType = RunEvent["type"];
 export const RUN_EVENT_TYPES: readonly RunEventType[] = [
+  "pipeline_validated",
   "job_started",
   "job_finished",
   "job_skipped",

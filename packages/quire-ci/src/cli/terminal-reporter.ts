@@ -42,6 +42,8 @@ export class TerminalReporter implements EventSink, RunObserver {
   write(event: RunEvent): void {
     const p = this.paint;
     switch (event.type) {
+      case "pipeline_validated":
+        break;
       case "job_started":
         this.line(`${p.cyan("▶")} ${p.bold(event.job_id)}`);
         break;

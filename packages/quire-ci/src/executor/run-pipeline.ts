@@ -1,13 +1,14 @@
 // One run from start to run_finished: load the pipeline (a compile or
 // validation error ends the run as pipeline-failure), execute the jobs, emit
 // run_finished, clean up processes and the VM. Shared by server and local mode.
-import type { PushOutputs } from "@quire/shared";
+import type { PipelineJob, PushOutputs } from "@quire/shared";
 import { ENV_INTERNAL_PREFIX } from "../wire.js";
 import { PipelineError } from "../errors.js";
 import type { EventEmitter } from "../events/emitter.js";
 import type { CompileFn } from "../pipeline/compile.js";
 import { ancestorsOf } from "../pipeline/graph.js";
 import { loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
+import type { JobSpec } from "../pipeline/types.js";
 import type { RunObserver, RuntimeContext, SecretSource } from "../runtime/context.js";
 import type { Redactor } from "../runtime/redact.js";
 import { killAllGroups, type Launcher } from "../runtime/launcher.js";
@@ -66,6 +67,16 @@ export function pushForLua(push: PushOutputs): Record<string, unknown> {
   return out;
 }
 
+/** A job as the pipeline_validated event carries it. */
+function pipelineJob(job: JobSpec): PipelineJob {
+  return {
+    job_id: job.id,
+    inputs: [...job.inputs],
+    allow_failure: job.allowFailure,
+    ...(job.timeoutSec === undefined ? {} : { timeout_ms: Math.max(1, Math.round(job.timeoutSec * 1000)) }),
+  };
+}
+
 /** What runPipeline returns: the run's result, and why it stopped when it could not go on. */
 export type PipelineRunResult = RunResult & { loaded?: LoadedPipeline; stopped?: { reason: string; storage: boolean } };
 
@@ -105,6 +116,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const ancestors: Record<string, string[]> = {};
   for (const job of loaded.pipeline.jobs) ancestors[job.id] = [...ancestorsOf(loaded.pipeline.jobs, job.id)];
   const executor = new Executor({ loaded, ctx, maxParallel: options.maxParallel });
+  // The job graph, before any job runs: the server draws it and knows the pipeline validated.
+  emitter.emit({ type: "pipeline_validated", jobs: loaded.pipeline.jobs.map(pipelineJob) });
   try {
     await loaded.vm.prepare(pushForLua(options.push), ancestors);
     const jobs = await executor.run();

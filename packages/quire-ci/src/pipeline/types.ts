@@ -1,8 +1,8 @@
 // The shape of a registered pipeline: jobs as ci.fnl declared them, after
 // registration checks. Graph checks live in validate.ts, ordering in graph.ts.
 
-/** The only source a job may take as input. */
-export const PUSH_SOURCE = "quire/push";
+/** The only source a job may take as input (the wire constant of @quire/shared). */
+export { PUSH_SOURCE } from "@quire/shared";
 
 export interface SourcePosition {
   file: string;

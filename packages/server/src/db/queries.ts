@@ -4,7 +4,7 @@ import { stmt } from "./statements.js";
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL } from "drizzle-orm";
 import type { RunState } from "@quire/shared";
 import type { Db } from "./open.js";
-import { jobs, runs, shEvents, type JobRow, type RunRow, type ShEventRow } from "./schema.js";
+import { jobs, pipelineJobs, runs, shEvents, type JobRow, type PipelineJobRow, type RunRow, type ShEventRow } from "./schema.js";
 
 // getRun is on every API request and transition: a cached statement whose
 // column list comes from the Drizzle schema, so rows have the same shape.
@@ -70,4 +70,9 @@ export function listJobs(db: Db, runId: string): JobRow[] {
 export function listShEvents(db: Db, runId: string, jobId?: string): ShEventRow[] {
   const where = jobId === undefined ? eq(shEvents.runId, runId) : and(eq(shEvents.runId, runId), eq(shEvents.jobId, jobId));
   return db.orm.select().from(shEvents).where(where).orderBy(asc(shEvents.jobId), asc(shEvents.n)).all();
+}
+
+/** The job graph of a run in declaration order; empty when its pipeline never validated. */
+export function listPipelineJobs(db: Db, runId: string): PipelineJobRow[] {
+  return db.orm.select().from(pipelineJobs).where(eq(pipelineJobs.runId, runId)).orderBy(asc(pipelineJobs.position)).all();
 }

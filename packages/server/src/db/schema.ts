@@ -87,7 +87,24 @@ export const serveStarts = sqliteTable("serve_starts", {
   pid: integer("pid").notNull(),
 });
 
+/** The job graph of a run's pipeline (migrations/0013_pipeline_jobs.sql), from the pipeline_validated event. */
+export const pipelineJobs = sqliteTable(
+  "pipeline_jobs",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    jobId: text("job_id").notNull(),
+    position: integer("position").notNull(),
+    inputsJson: text("inputs_json").notNull(),
+    allowFailure: integer("allow_failure", { mode: "boolean" }).notNull(),
+    timeoutMs: integer("timeout_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.jobId] })],
+);
+
 export type RunRow = typeof runs.$inferSelect;
+export type PipelineJobRow = typeof pipelineJobs.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type ShEventRow = typeof shEvents.$inferSelect;
 

@@ -39,7 +39,8 @@ export function applyEvent(db: Db, runId: string, event: RunEvent, mode: ApplyMo
     stmt(db.sqlite, "UPDATE runs SET last_event_seq = ? WHERE id = ?").run(event.seq, runId);
     let reason: string | undefined;
     try {
-      reason = project(db, runId, event);
+      // A savepoint: an event that writes several rows writes all or none of them.
+      reason = db.sqlite.transaction(() => project(db, runId, event))();
     } catch (e) {
       // A constraint the projection did not foresee: keep the seq, record nothing else.
       reason = `rejected by the database: ${(e as Error).message}`;
@@ -55,6 +56,23 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
   const jobState = (jobId: string) =>
     (stmt(s, "SELECT state FROM jobs WHERE run_id = ? AND job_id = ?").get(runId, jobId) as { state: string } | undefined)?.state;
   switch (e.type) {
+    case "pipeline_validated": {
+      const known = stmt(s, "SELECT 1 FROM pipeline_jobs WHERE run_id = ? LIMIT 1").get(runId);
+      if (known !== undefined) return "pipeline_validated reported twice";
+      const started = stmt(s, "SELECT 1 FROM jobs WHERE run_id = ? LIMIT 1").get(runId);
+      if (started !== undefined) return "pipeline_validated came after jobs had started";
+      const graph = stmt(
+        s,
+        "INSERT INTO pipeline_jobs (run_id, job_id, position, inputs_json, allow_failure, timeout_ms) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      // Every declared job is pending until it starts or is skipped; the run's end skips what never started.
+      const pending = stmt(s, "INSERT INTO jobs (run_id, job_id, state) VALUES (?, ?, 'pending')");
+      e.jobs.forEach((job, i) => {
+        graph.run(runId, job.job_id, i + 1, JSON.stringify(job.inputs), job.allow_failure ? 1 : 0, job.timeout_ms ?? null);
+        pending.run(runId, job.job_id);
+      });
+      return undefined;
+    }
     case "job_started": {
       const state = jobState(e.job_id);
       if (state === undefined) {
