@@ -94,7 +94,7 @@ describe("quire-ci run", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("│ made by a macro");
     expect(r.stdout).toContain(".quire/lib/boom.fnl:5: kaboom");
-    expect(r.stdout).toContain("ci.fnl:14: module 'nowhere' not found");
+    expect(r.stdout).toContain(".quire/ci.fnl:14: module 'nowhere' not found");
   });
 });
 
@@ -127,18 +127,18 @@ describe("quire-ci check", () => {
     const r = quireCi(["check"], { cwd: ws });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain('ci.fnl:4:0: Job "typo" has input "biuld", which names no job');
-    expect(r.stderr).toContain("ci.fnl:6:0: Jobs form a cycle: ping → pong → ping");
-    expect(r.stderr).toContain('ci.fnl:9:0: Job "downstream" is not reachable from :quire/push');
+    expect(r.stderr).toContain('.quire/ci.fnl:4:0: Job "typo" has input "biuld", which names no job');
+    expect(r.stderr).toContain(".quire/ci.fnl:6:0: Jobs form a cycle: ping → pong → ping");
+    expect(r.stderr).toContain('.quire/ci.fnl:9:0: Job "downstream" is not reachable from :quire/push');
     expect(r.stderr).toContain("  * every job must lead back to :quire/push through its inputs");
     expect(r.stderr).toContain("5 problems in .quire/ci.fnl");
   });
 
-  test("syntax errors carry ci.fnl:line:col", () => {
+  test("syntax errors carry .quire/ci.fnl:line:col", () => {
     const ws = workspaceFrom(path.join(FIXTURES, "syntax-error"));
     const r = quireCi(["check", ws]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^ci\.fnl:\d+:\d+: Parse error: expected closing delimiter \)/);
+    expect(r.stderr).toMatch(/^\.quire\/ci\.fnl:\d+:\d+: Parse error: expected closing delimiter \)/);
   });
 
   test("a missing pipeline and unknown commands are reported", () => {

@@ -18,6 +18,8 @@ import { Redactor } from "../src/runtime/redact.js";
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = path.join(PACKAGE_DIR, "test", "fixtures");
+/** Pipelines in upstream quire's shapes, run like FIXTURES. */
+export const UPSTREAM_FIXTURES = path.join(PACKAGE_DIR, "test", "upstream");
 export const BIN = path.join(PACKAGE_DIR, "dist", "bin", "quire-ci.js");
 
 export const PUSH: PushOutputs = {
@@ -30,6 +32,7 @@ export const PUSH: PushOutputs = {
   pusher: "tester",
   commit_message: "test commit",
   repo: "demo.git",
+  pushed_at_ms: Date.UTC(2026, 0, 1),
 };
 
 export function tempDir(prefix: string): string {

@@ -138,7 +138,7 @@ describe("server mode", () => {
     expect(r.stderr).toContain("events.jsonl");
   });
 
-  test("a compile error is a judged pipeline failure: exit 0, run_finished names ci.fnl:line:col", async () => {
+  test("a compile error is a judged pipeline failure: exit 0, run_finished names .quire/ci.fnl:line:col", async () => {
     const server = await startServer();
     const ws = workspaceWith(`(local ci (require :quire.ci))\n\n(ci.job :x [:quire/push] (fn [] (undefined-thing)))\n`);
     const r = await runQuireCi(ws, serverEnv(server));
@@ -146,7 +146,7 @@ describe("server mode", () => {
     const onDisk = readEvents(r.eventsFile);
     expect(onDisk).toHaveLength(1);
     expect(onDisk[0]).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
-    expect(onDisk[0]).toHaveProperty("error", expect.stringMatching(/^ci\.fnl:3:\d+: Compile error: unknown identifier: undefined-thing/));
+    expect(onDisk[0]).toHaveProperty("error", expect.stringMatching(/^\.quire\/ci\.fnl:3:\d+: Compile error: unknown identifier: undefined-thing/));
     expect(server.events).toEqual(onDisk);
   });
 

@@ -58,6 +58,8 @@ export const pushOutputsSchema = z
     pusher: z.string().nullable(),
     commit_message: z.string(),
     repo: z.string(),
+    /** When the push reached the hook (ms since the epoch); absent in runs recorded before it was kept. */
+    pushed_at_ms: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type PushOutputs = z.infer<typeof pushOutputsSchema>;

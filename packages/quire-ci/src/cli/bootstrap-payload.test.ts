@@ -50,6 +50,9 @@ const edits: Record<string, Edit> = {
   "negative log cap": (p) => (p.settings.sh_log_cap_bytes = -1),
   "fractional log cap": (p) => (p.settings.run_log_cap_bytes = 1.5),
   "push is an array": (p) => (p.push = []),
+  "with the push time": (p) => (p.push.pushed_at_ms = 1767225600000),
+  "a negative push time": (p) => (p.push.pushed_at_ms = -1),
+  "a push time as text": (p) => (p.push.pushed_at_ms = "2026-01-01T00:00:00Z"),
 };
 
 describe("checkBootstrapPayload", () => {

@@ -62,6 +62,7 @@ const payload = object({
     pusher: nullable(str),
     commit_message: str,
     repo: str,
+    pushed_at_ms: optional(nonNegative),
   }),
   secret_names: strings,
   settings: object({

@@ -5,9 +5,11 @@ import { fennelCompiler } from "../pipeline/compile.js";
 import { CI_FILE, loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
 import type { CommandInput } from "@quire/cli-kit";
 import { resolveCheckout } from "./run.js";
+import { NO_JOBS_NOTE } from "./terminal-reporter.js";
 
 export function formatGraph(loaded: LoadedPipeline): string {
   const { pipeline, order } = loaded;
+  if (order.length === 0) return `${CI_FILE}: ${NO_JOBS_NOTE}${pipeline.image ? ` (image ${pipeline.image})` : ""}`;
   const width = Math.max(...order.map((j) => j.id.length));
   const lines = [`${CI_FILE}: ${order.length} job${order.length === 1 ? "" : "s"}${pipeline.image ? ` (image ${pipeline.image})` : ""}`];
   order.forEach((job, i) => {

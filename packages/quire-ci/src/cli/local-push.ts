@@ -34,5 +34,6 @@ export function localPush(dir: string): PushOutputs {
     pusher,
     commit_message: message.replace(/\n+$/, ""),
     repo: path.basename(dir),
+    pushed_at_ms: Date.now(),
   };
 }

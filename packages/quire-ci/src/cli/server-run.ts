@@ -54,6 +54,7 @@ export async function runServer(run: ServerRun): Promise<number> {
     workspace,
     outDir,
     push: payload.push,
+    queuedAtMs: payload.queued_at_ms,
     secrets: serverSecrets(client, payload.secret_names),
     maxParallel: payload.settings.max_parallel_jobs,
     logCaps: { shCap: payload.settings.sh_log_cap_bytes, runCap: payload.settings.run_log_cap_bytes },

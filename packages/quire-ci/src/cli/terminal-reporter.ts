@@ -86,9 +86,13 @@ export class TerminalReporter implements EventSink, RunObserver {
         `${count("complete")} complete, ${count("failed")} failed, ${count("skipped")} skipped (${secs}s)`,
     );
     if (result.error) this.line(`  ${result.error}`);
+    if (result.jobs.length === 0 && result.outcome === "success") this.line(`  ${NO_JOBS_NOTE}`);
     for (const e of extra) this.line(`  ${p.dim(e)}`);
   }
 }
+
+/** What a run of a pipeline that registers no jobs says (it succeeds, as upstream quire's own pipeline does). */
+export const NO_JOBS_NOTE = "no jobs registered (.quire/ci.fnl calls no ci.job)";
 
 /** Colour when the stream is a TTY, unless NO_COLOR or --no-color say otherwise. */
 export function wantColor(stream: NodeJS.WriteStream, flag: boolean | undefined): boolean {

@@ -22,6 +22,8 @@ export interface RunPipelineOptions {
   workspace: string;
   outDir: string;
   push: PushOutputs;
+  /** When the server queued the run: `pushed-at` for runs whose push outputs lack the push time. */
+  queuedAtMs?: number;
   secrets: SecretSource;
   maxParallel: number;
   emitter: EventEmitter;
@@ -51,8 +53,13 @@ export function shEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-/** `:quire/push` as Fennel sees it: kebab-case keys, absent values left out. */
-export function pushForLua(push: PushOutputs): Record<string, unknown> {
+/** An RFC 3339 UTC time as upstream quire prints one: `2026-04-28T12:00:00Z`, fractions only when there are some. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** `:quire/push` as Fennel sees it: kebab-case keys, absent values left out; `pushed-at` falls back to `queuedAtMs`. */
+export function pushForLua(push: PushOutputs, queuedAtMs?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {
     sha: push.sha,
     ref: push.ref,
@@ -60,6 +67,8 @@ export function pushForLua(push: PushOutputs): Record<string, unknown> {
     "commit-message": push.commit_message,
     repo: push.repo,
   };
+  const pushedAt = push.pushed_at_ms ?? queuedAtMs;
+  if (pushedAt !== undefined) out["pushed-at"] = rfc3339(pushedAt);
   if (push.branch !== null) out.branch = push.branch;
   if (push.tag !== null) out.tag = push.tag;
   if (push.previous_sha !== null) out["previous-sha"] = push.previous_sha;
@@ -119,7 +128,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   // The job graph, before any job runs: the server draws it and knows the pipeline validated.
   emitter.emit({ type: "pipeline_validated", jobs: loaded.pipeline.jobs.map(pipelineJob) });
   try {
-    await loaded.vm.prepare(pushForLua(options.push), ancestors);
+    await loaded.vm.prepare(pushForLua(options.push, options.queuedAtMs), ancestors);
     const jobs = await executor.run();
     if (stop.reason !== undefined) {
       // Not judged: no run_finished. The exit status tells the server why (see cli/server-run.ts).

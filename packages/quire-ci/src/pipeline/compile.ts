@@ -12,7 +12,7 @@ export interface CompiledChunk {
 export type CompileFn = (source: string, filename: string) => CompiledChunk;
 
 /** Globals a pipeline may use besides Lua's own. */
-export const PIPELINE_GLOBALS = ["runtime"];
+export const PIPELINE_GLOBALS = ["runtime", "fennel"];
 
 /** The default compiler: fennel-js, loaded on first use. */
 export async function fennelCompiler(): Promise<CompileFn> {

@@ -13,8 +13,8 @@ import { validateGraph } from "./validate.js";
 import { PipelineVm } from "./vm.js";
 
 export const CI_FILE = ".quire/ci.fnl";
-/** How the pipeline file is named in messages. */
-export const CI_NAME = "ci.fnl";
+/** How the pipeline file is named in messages: the path as the user knows it. */
+export const CI_NAME = CI_FILE;
 
 export interface LoadedPipeline {
   pipeline: Pipeline;
@@ -95,9 +95,7 @@ export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline
   }
   diagnostics.push(...registry.diagnostics);
   if (loaded.status === "ok") {
-    const graph = validateGraph(registry.jobs, CI_NAME);
-    // With registration problems, "no jobs" is a consequence, not news.
-    diagnostics.push(...(registry.diagnostics.length > 0 ? graph.filter((d) => d.line !== undefined) : graph));
+    diagnostics.push(...validateGraph(registry.jobs));
   }
   if (diagnostics.length > 0) {
     vm.close();

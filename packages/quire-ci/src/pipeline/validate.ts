@@ -1,20 +1,13 @@
 // Graph checks of SPEC §4 over registered jobs, all collected: inputs that
-// name nothing, cycles (named), jobs unreachable from a source (named), and
-// an empty pipeline. Per-call checks (ids, options) live in register.ts.
+// name nothing, cycles (named), jobs unreachable from a source (named). A
+// pipeline with no jobs is valid (its run succeeds with a note, as upstream
+// quire's own pipeline does). Per-call checks (ids, options) live in register.ts.
 import type { Diagnostic } from "../errors.js";
 import { PUSH_SOURCE, type JobSpec } from "./types.js";
 
-export function validateGraph(jobs: readonly JobSpec[], file: string): Diagnostic[] {
+export function validateGraph(jobs: readonly JobSpec[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const byId = new Map(jobs.map((j) => [j.id, j]));
-  if (jobs.length === 0) {
-    diagnostics.push({
-      file,
-      message: "the pipeline registers no jobs",
-      hint: "add one: (ci.job :test [:quire/push] (fn [{: sh}] (sh \"make test\")))",
-    });
-    return diagnostics;
-  }
   const flagged = new Set<string>();
   for (const job of jobs) {
     for (const input of job.inputs) {

@@ -1,6 +1,7 @@
 // The trusted Lua of the pipeline VM, run by fennel-js before its pipeline
-// profile removes debug and friends: defines `quire.ci`, `quire.runtime`, the
-// `runtime` global and `print`, and returns the entry points vm.ts calls.
+// profile removes debug and friends: defines `quire.ci` (with `ci.runtime`),
+// `quire.runtime`, `quire.stdlib`, the `runtime` global, a `fennel` table of
+// pure functions only, and `print`, and returns the entry points vm.ts calls.
 // Host functions return {ok, value|error}; Lua raises at the caller's line.
 
 /** Messages for what the pipeline profile removes (fennel-js raises them where code reads the name). */
@@ -11,7 +12,7 @@ export const REFUSALS = {
     load: "load is not available in pipelines",
     dofile: "dofile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
     loadfile: "loadfile is not available in pipelines; use (require :module) for .quire/lib/*.fnl",
-    package: "package is not available in pipelines; require finds quire.ci, quire.runtime and .quire/lib/*.fnl",
+    package: "package is not available in pipelines; require finds quire.ci, quire.runtime, quire.stdlib, fennel and .quire/lib/*.fnl",
   },
   os: "os.%s is not available in pipelines: only os.time, os.date and os.clock are; run commands with (sh ...)",
 };
@@ -138,8 +139,32 @@ ci.image = function(name)
   host.image(name, file, line)
 end
 
+-- Upstream quire's canonical way in: (. (require :quire.ci) :runtime).
+ci.runtime = runtime
+
+-- Upstream's quire.stdlib: a module of helpers for run-fns, empty there too.
+local stdlib = {}
+
+-- What pipelines may use of the Fennel module: pure functions on values and
+-- strings. Nothing that reads files (dofile, search-module, searchers), loads
+-- code (eval, load-code) or reaches the compiler.
+local full_fennel = require("fennel")
+local safe_fennel = {}
+for _, name in ipairs({
+  "view", "version", "runtime-version", "runtimeVersion",
+  "sym", "sym?", "list", "list?", "sequence", "sequence?", "table?", "varg?",
+  "comment", "comment?", "multi-sym?", "sym-char?", "mangle", "unmangle",
+  "parser", "string-stream", "stringStream",
+}) do
+  safe_fennel[name] = full_fennel[name]
+end
+
 package.preload["quire.ci"] = function() return ci end
 package.preload["quire.runtime"] = function() return runtime end
+package.preload["quire.stdlib"] = function() return stdlib end
+package.loaded.fennel = safe_fennel
+package.preload.fennel = function() return safe_fennel end
+fennel = safe_fennel
 -- Before the Fennel searcher: a module file that leads outside the workspace
 -- (through a symlink) is refused at the require that asked for it.
 table.insert(package.searchers, 2, function(name)

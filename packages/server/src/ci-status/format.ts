@@ -99,7 +99,8 @@ export function formatRunDetail(d: RunDetail): string {
   if (run.supersededBy) lines.push(`  superseded by run ${run.supersededBy}`);
   if (run.error) lines.push(`  error     ${run.error}`);
   lines.push(`  url       ${d.url}`, `  logs      ${d.logs.runDir}`, `            ${d.logs.executorLog}`, "");
-  if (d.jobs.length === 0) lines.push("no jobs recorded yet");
+  // A pipeline may register no jobs (upstream quire's own does): its run completes with none.
+  if (d.jobs.length === 0) lines.push(run.state === "complete" ? "no jobs registered" : "no jobs recorded yet");
   for (const j of d.jobs) {
     const extra = j.skipReason ? ` (${j.skipReason})` : j.error ? `: ${j.error.split("\n")[0]}` : "";
     lines.push(`job ${j.jobId}  ${j.state}${j.timedOut ? " (timed out)" : ""}  ${duration(j.startedAtMs, j.finishedAtMs)}${extra}`);

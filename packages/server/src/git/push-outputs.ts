@@ -21,7 +21,7 @@ async function tipChanges(gitDir: string, commit: string, parents: string[]): Pr
 export async function computePushOutputs(
   gitDir: string,
   update: RefUpdate,
-  context: { repo: string; pusher?: string | undefined },
+  context: { repo: string; pusher?: string | undefined; pushedAtMs?: number },
 ): Promise<PushOutputs> {
   const tip = `${update.new_sha}^{commit}`;
   const previous = isZeroSha(update.old_sha) ? null : update.old_sha;
@@ -44,6 +44,7 @@ export async function computePushOutputs(
     pusher: context.pusher ?? null,
     commit_message: message.replace(/\n+$/, ""),
     repo: context.repo,
+    ...(context.pushedAtMs === undefined ? {} : { pushed_at_ms: context.pushedAtMs }),
   };
 }
 

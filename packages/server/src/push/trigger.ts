@@ -48,7 +48,7 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
       try {
         // `<tag>:<path>` peels to the tree too, so both questions can go to git at once.
         [push, pipeline] = await Promise.all([
-          computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher }),
+          computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher, pushedAtMs: event.pushed_at_ms }),
           hasPipeline(repo.dir, update.new_sha),
         ]);
       } catch (e) {

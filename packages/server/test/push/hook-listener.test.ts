@@ -90,6 +90,7 @@ describe("post-receive hook and push socket", () => {
     const before = git(work, ["rev-parse", "HEAD"]).trim();
     const sha = await commitFiles(work, { "src/a.txt": "a\n" }, "add a\n\nwith a body");
     git(work, ["branch", "feature"]);
+    const pushStarted = Date.now();
     const r = await gitAsync(work, ["push", "origin", "main", "feature"], { QUIRE_PUSHER: "ana" });
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("remote: quire: run run-1 queued for refs/heads/main: http://forge.test/app.git/runs/run-1");
@@ -107,7 +108,11 @@ describe("post-receive hook and push socket", () => {
       pusher: "ana",
       commit_message: "add a\n\nwith a body",
       repo: "app.git",
+      // When the hook ran: what pipelines see as push.pushed-at.
+      pushed_at_ms: expect.any(Number),
     });
+    expect(main.push.pushed_at_ms).toBeGreaterThanOrEqual(pushStarted);
+    expect(main.push.pushed_at_ms).toBeLessThanOrEqual(Date.now());
     const feature = created.find((c) => c.ref === "refs/heads/feature")!;
     expect(feature.push.previous_sha).toBeNull();
     expect(feature.push.files_changed).toEqual(["src/a.txt"]);
