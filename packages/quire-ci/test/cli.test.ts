@@ -23,14 +23,17 @@ describe("quire-ci run", () => {
   (fn [{: jobs : write-file : sh}]
     (let [push (jobs :quire/push)]
       (sh "echo hello from the checkout")
-      (write-file "push.txt" (.. push.sha " " push.ref " " push.branch " " push.commit-message " " push.repo)))))
+      (write-file "push.txt" (.. push.sha " " push.ref " " push.branch " " push.commit-message " " push.repo))
+      (sh "cat push.txt"))))
 `);
     const sha = gitCommitAll(ws, "the first commit");
     const out = tempDir("quire-ci-out-");
     const r = quireCi(["run", ws, "--out-dir", out, "--events", path.join(out, "events.jsonl")]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(fs.readFileSync(path.join(ws, "push.txt"), "utf8")).toBe(`${sha} refs/heads/main main the first commit ${path.basename(ws)}`);
+    expect(r.stdout).toMatch(new RegExp(`^quire-ci: running ${sha.slice(0, 12)} on a clean export \\(git archive\\) in \\S+/workspace; --dirty runs the working tree instead\n`));
+    expect(fs.readFileSync(path.join(out, "jobs", "info", "sh-2.log"), "utf8")).toContain(`stdout F ${sha} refs/heads/main main the first commit ${path.basename(ws)}`);
+    expect(fs.existsSync(path.join(ws, "push.txt"))).toBe(false);
     expect(r.stdout).toContain("▶ info");
     expect(r.stdout).toContain("$ echo hello from the checkout");
     expect(r.stdout).toContain("│ hello from the checkout");
@@ -39,6 +42,79 @@ describe("quire-ci run", () => {
     expect(r.stdout).not.toContain("\x1b["); // not a TTY: no colour
     expect(readEvents(path.join(out, "events.jsonl")).at(-1)).toMatchObject({ outcome: "success" });
     expect(logLines(path.join(out, "jobs", "info", "sh-1.log"))).toContain("stdout hello from the checkout");
+  });
+
+  test("leaves the checkout as it was: no detached HEAD, no untracked files, the export removed", () => {
+    // Upstream's worked example checks out the pushed sha and builds into dist/.
+    const ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :build [:quire/push]
+  (fn [{: jobs : sh}]
+    (let [push (jobs :quire/push)]
+      (sh ["git" "checkout" push.sha])
+      (sh "mkdir -p dist && echo built > dist/out.txt && echo lock > app.lock && pwd"))))
+`);
+    gitCommitAll(ws);
+    const out = tempDir("quire-ci-out-");
+    const r = quireCi(["run", "--out-dir", out], { cwd: ws });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const git = (...args: string[]) => spawnSync("git", ["-C", ws, ...args], { encoding: "utf8" }).stdout;
+    expect(git("status", "--porcelain", "--untracked-files=all")).toBe("");
+    expect(git("symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
+    const exported = fs.readFileSync(path.join(out, "jobs", "build", "sh-2.log"), "utf8").match(/stdout F (\/\S+)/)![1]!;
+    expect(exported).not.toBe(ws);
+    expect(exported.endsWith("/workspace")).toBe(true);
+    expect(fs.existsSync(exported)).toBe(false);
+  });
+
+  test("runs the commit, not uncommitted edits; --dirty runs the working tree and says so", () => {
+    const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :v [:quire/push] (fn [{: sh}] (sh "echo committed")))\n`);
+    gitCommitAll(ws);
+    fs.writeFileSync(path.join(ws, ".quire", "ci.fnl"), `(local ci (require :quire.ci))\n(ci.job :v [:quire/push] (fn [{: sh : write-file}] (write-file "dirty.txt" "yes") (sh "echo edited")))\n`);
+    const clean = quireCi(["run"], { cwd: ws });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("│ committed");
+    const dirty = quireCi(["run", "--dirty"], { cwd: ws });
+    expect(dirty.code).toBe(0);
+    expect(dirty.stdout).toContain(`quire-ci: running the working tree ${ws} as it is (--dirty): uncommitted changes are in, and the pipeline's commands change your files`);
+    expect(dirty.stdout).toContain("│ edited");
+    expect(fs.readFileSync(path.join(ws, "dirty.txt"), "utf8")).toBe("yes");
+    const both = quireCi(["run", "--dirty", "--sha", "HEAD"], { cwd: ws });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--dirty uses the working tree and --sha a commit: give one of them");
+  });
+
+  test("finds the checkout from .quire/ or any subdirectory, and runs an older commit with --sha", () => {
+    const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :v [:quire/push] (fn [{: sh : jobs}] (sh (.. "echo sha " (. (jobs :quire/push) :sha)))))\n`, { "src/deep/x.txt": "x" });
+    const first = gitCommitAll(ws);
+    fs.writeFileSync(path.join(ws, "src", "deep", "x.txt"), "y");
+    spawnSync("git", ["-C", ws, "commit", "-qam", "second"], { env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@e" } });
+    for (const sub of [".quire", "src/deep"]) {
+      const r = quireCi(["run"], { cwd: path.join(ws, sub) });
+      expect(r.code, `${sub}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/│ sha [0-9a-f]{40}/);
+      const c = quireCi(["check"], { cwd: path.join(ws, sub) });
+      expect(c.stdout).toContain(".quire/ci.fnl: 1 job");
+    }
+    const old = quireCi(["run", "--sha", first.slice(0, 10)], { cwd: ws });
+    expect(old.code).toBe(0);
+    expect(old.stdout).toContain(`│ sha ${first}`);
+    const missing = quireCi(["run", "--sha", "no-such-rev"], { cwd: ws });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--sha "no-such-rev" names no commit in');
+  });
+
+  test("a missing secret says which variable provides it; a short one is warned about at first use", () => {
+    const ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :short [:quire/push] (fn [{: secret : sh}] (secret :pin) (secret :pin) (sh "true")))
+(ci.job :missing [:quire/push] (fn [{: secret}] (secret :deploy-token)))
+`);
+    gitCommitAll(ws);
+    const out = tempDir("quire-ci-out-");
+    const r = quireCi(["run", "--out-dir", out], { cwd: ws, env: { QUIRE_SECRET_PIN: "1234" } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('secret: no secret named "deploy-token"; known secrets: pin; a local run reads secrets from the environment: set QUIRE_SECRET_DEPLOY_TOKEN=… (e.g. QUIRE_SECRET_DEPLOY_TOKEN=value quire-ci run)');
+    const log = fs.readFileSync(path.join(out, "jobs", "short", "log.log"), "utf8");
+    expect(log.match(/warning: secret "pin" is shorter than 8 bytes, so it is not redacted from logs, commands or events; use a longer value/g)).toHaveLength(1);
   });
 
   test("a failing run exits 1 and says which job failed; secrets from QUIRE_SECRET_* are redacted", () => {
@@ -56,7 +132,7 @@ describe("quire-ci run", () => {
     const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :x [:quire/push] (fn [] nil))\n`);
     const r = quireCi(["run", ws]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("is not a git checkout with a commit");
+    expect(r.stderr).toContain("is not inside a git checkout; a local run reads .quire/ci.fnl and :quire/push from a commit");
   });
 
   test("commands started through the spawn helper and directly leave the same record", () => {

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { CommandSpec } from "@quire/cli-kit";
 import { quireProgram } from "../src/cli/commands/program.js";
 import { runMain } from "./cli-helpers.js";
-import { quire, quireBin, serverRoot, tempDir } from "./git/git-helpers.js";
+import { commitFiles, git, quire, quireBin, serverRoot, tempDir } from "./git/git-helpers.js";
 import { shellQuote } from "../src/git/hooks.js";
 
 let data: string;
@@ -108,7 +108,7 @@ describe("quire completion", () => {
 
   it("bash completes commands, subcommands, options and repository names", () => {
     expect(bashComplete("quire ")).toEqual(["serve", "repo", "ci", "hook", "exec", "completion"]);
-    expect(bashComplete("quire ci r")).toEqual(["runs", "retry"]);
+    expect(bashComplete("quire ci r")).toEqual(["runs", "run", "retry"]);
     expect(bashComplete("quire ci runs --j")).toEqual(["--json"]);
     expect(bashComplete("quire ci runs ")).toEqual(["hello.git", "team/lib.git"]);
     expect(bashComplete("quire completion ")).toEqual(["bash", "zsh", "fish"]);
@@ -120,11 +120,10 @@ describe("quire completion", () => {
   it.skipIf(!has("fish"))("fish completes from the same declaration (needs Debian's fish)", async () => {
     const file = path.join(data, "quire.fish");
     await writeFile(file, quire(data, ["completion", "fish"]).stdout);
-    const r = spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "quire ci r"; complete -C "quire repo rm t"`], { env: shellEnv(), encoding: "utf8" });
+    const r = spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "quire ci re"; complete -C "quire repo rm t"`], { env: shellEnv(), encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.stdout.split("\n")).toEqual([
       "retry\tqueue a new run of the same repository, ref and sha",
-      "runs\tlist runs, newest first: state, ref, sha, duration",
       "team/lib.git",
       "",
     ]);
@@ -137,10 +136,45 @@ describe("quire completion", () => {
     // compsys's own display function is replaced by one that prints what it is given.
     const r = spawnSync(
       "zsh",
-      ["-f", "-c", `source ${file}; _describe() { print -l -- "\${(@P)2}"; }; words=(quire ci r); CURRENT=3; _quire_complete`],
+      ["-f", "-c", `source ${file}; _describe() { print -l -- "\${(@P)2}"; }; words=(quire ci ru); CURRENT=3; _quire_complete`],
       { env: shellEnv(), encoding: "utf8" },
     );
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe("runs:list runs, newest first: state, ref, sha, duration\nretry:queue a new run of the same repository, ref and sha\n");
+    expect(r.stdout).toBe("runs:list runs, newest first: state, ref, sha, duration\nrun:run the pipeline of the checkout you are in, locally, with live output\n");
+  });
+});
+
+describe("quire ci validate and quire ci run", () => {
+  it("check and run the pipeline of the checkout they are started in, from any directory inside it", async () => {
+    const work = await tempDir("quire-cli-work-");
+    git(work, ["init", "-q", "-b", "main"]);
+    const sha = await commitFiles(
+      work,
+      {
+        ".quire/ci.fnl": `(local ci (require :quire.ci))\n(ci.job :hi [:quire/push] (fn [{: sh : jobs}] (sh ["echo" "hi" (. (jobs :quire/push) :sha)])))\n`,
+        "src/app.txt": "x\n",
+      },
+      "pipeline",
+    );
+    const v = quire(data, ["ci", "validate"], { cwd: path.join(work, "src") });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout).toBe(".quire/ci.fnl: 1 job\n   1. hi  ← :quire/push\n");
+    const r = quire(data, ["ci", "run"], { cwd: path.join(work, ".quire") });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`quire-ci: running ${sha.slice(0, 12)} on a clean export`);
+    expect(r.stdout).toContain(`│ hi ${sha}`);
+    expect(git(work, ["status", "--porcelain"])).toBe("");
+    const bad = quire(data, ["ci", "run", "--sha", "nope"], { cwd: work });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--sha "nope" names no commit');
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("are refused over ssh: they act on the caller's checkout", () => {
+    for (const command of ["quire ci run", "quire ci validate --sha HEAD"]) {
+      const r = quire(data, ["exec", command]);
+      expect(r.status, command).toBe(2);
+      expect(r.stderr).toMatch(/works on a local checkout; it is not available over ssh/);
+    }
   });
 });

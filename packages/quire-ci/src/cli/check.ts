@@ -1,10 +1,14 @@
-// `quire-ci check [DIR]`: compile and validate DIR's .quire/ci.fnl and print
-// the job graph in execution order. Exit 0 when valid, 1 with every problem.
+// `quire-ci check [DIR]`: compile and validate .quire/ci.fnl as it is in the
+// working tree of the checkout DIR is in (it runs nothing), or of a commit
+// (--sha, exported clean), and print the job graph in execution order. Exit
+// 0 when valid, 1 with every problem.
 import { PipelineError } from "../errors.js";
 import { fennelCompiler } from "../pipeline/compile.js";
 import { CI_FILE, loadPipeline, type LoadedPipeline } from "../pipeline/load.js";
 import type { CommandInput } from "@quire/cli-kit";
-import { resolveCheckout } from "./run.js";
+import fs from "node:fs";
+import { findCheckoutRoot, NotACheckoutError, runTempDir } from "./checkout.js";
+import { localTarget } from "./run.js";
 import { NO_JOBS_NOTE } from "./terminal-reporter.js";
 
 export function formatGraph(loaded: LoadedPipeline): string {
@@ -22,8 +26,20 @@ export function formatGraph(loaded: LoadedPipeline): string {
   return lines.join("\n");
 }
 
+/** The directory check reads: a clean export of --sha, else the working tree of the checkout DIR is in (or DIR itself outside git). */
+async function checkTarget(input: CommandInput, temp: () => string): Promise<string> {
+  if (input.string("sha") !== undefined) return (await localTarget(input, temp)).workspace;
+  try {
+    return findCheckoutRoot(input.arg("dir"));
+  } catch (e) {
+    if (!(e instanceof NotACheckoutError)) throw e;
+    return e.dir;
+  }
+}
+
 export async function main(input: CommandInput): Promise<number> {
-  const workspace = resolveCheckout(input.arg("dir"));
+  let tempDir: string | undefined;
+  const workspace = await checkTarget(input, () => (tempDir ??= runTempDir()));
   try {
     const loaded = await loadPipeline({ workspace, compile: await fennelCompiler() });
     loaded.vm.close();
@@ -34,5 +50,7 @@ export async function main(input: CommandInput): Promise<number> {
     const n = e.diagnostics.length;
     process.stderr.write(`${e.message}\n\n${n} problem${n === 1 ? "" : "s"} in ${CI_FILE}\n`);
     return 1;
+  } finally {
+    if (tempDir !== undefined) fs.rmSync(tempDir, { recursive: true, force: true });
   }
 }

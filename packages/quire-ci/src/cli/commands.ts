@@ -8,6 +8,8 @@ import { ENV_RUN_TOKEN, ENV_SERVER_URL } from "../wire.js";
 export type Mode = "server" | "run" | "check";
 
 const dir = { name: "dir", summary: "the checkout, or any directory inside it (default: the current directory)", complete: "dir" } as const;
+const sha = { kind: "string", value: "SHA", summary: "the commit to use (default HEAD), exported clean" } as const;
+const dirty = { kind: "boolean", summary: "use the working tree as it is, uncommitted changes included, instead of a clean export" } as const;
 
 export function quireCiProgram(version: string): ProgramSpec<Mode> {
   return {
@@ -24,23 +26,28 @@ export function quireCiProgram(version: string): ProgramSpec<Mode> {
       {
         name: "run",
         summary: "run a checkout's pipeline locally, with live output",
-        description: ":quire/push comes from HEAD; secrets from QUIRE_SECRET_<NAME> variables.",
+        description:
+          "Runs on a clean export (git archive) of HEAD, or of --sha, in a temporary directory, so nothing in your checkout changes; --dirty runs the working tree instead. :quire/push comes from that commit; secrets from QUIRE_SECRET_<NAME> variables.",
         positionals: [dir],
         options: {
+          sha,
+          dirty,
           "out-dir": { kind: "string", value: "DIR", complete: "dir", summary: "where logs go (default: a new temporary directory)" },
           events: { kind: "string", value: "FILE", complete: "file", summary: "also append every event to FILE (JSONL)" },
           jobs: { kind: "int", short: "j", value: "N", min: 1, default: 1, summary: "run up to N independent jobs at once" },
           color: { kind: "boolean", summary: "colour the output even when it is not a terminal" },
           "no-color": { kind: "boolean", summary: "never colour the output" },
         },
-        examples: ["quire-ci run", "quire-ci run -j 4 --out-dir /tmp/logs"],
+        examples: ["quire-ci run", "quire-ci run --dirty", "quire-ci run --sha HEAD~1 -j 4"],
         load: async () => "run",
       },
       {
         name: "check",
         summary: "compile and validate .quire/ci.fnl and print its jobs in order",
+        description: "Reads the working tree as it is (it runs nothing), from the root of the checkout; --sha checks a commit instead.",
         positionals: [dir],
-        examples: ["quire-ci check", "quire-ci check path/to/checkout"],
+        options: { sha: { ...sha, summary: "check this commit, exported clean, instead of the working tree" } },
+        examples: ["quire-ci check", "quire-ci check --sha HEAD~1"],
         load: async () => "check",
       },
     ],

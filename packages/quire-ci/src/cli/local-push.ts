@@ -1,10 +1,11 @@
-// `:quire/push` for local mode, read from the checkout's HEAD: its sha, its
-// branch as refs/heads/…, the first parent, the files it changed, its message.
+// `:quire/push` for local mode, read from one commit of the checkout: its
+// sha, the branch or tag that points at it as the ref (the current branch
+// first), the first parent, the files it changed, its message, and now as
+// the push time.
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import type { PushOutputs } from "@quire/shared";
-import { QuireCiError } from "../errors.js";
 
 function git(dir: string, args: string[]): string | undefined {
   try {
@@ -14,26 +15,30 @@ function git(dir: string, args: string[]): string | undefined {
   }
 }
 
-export function localPush(dir: string): PushOutputs {
-  const head = git(dir, ["log", "-1", "--format=%H%x00%P%x00%B", "HEAD"]);
-  if (head === undefined) {
-    throw new QuireCiError(`${dir} is not a git checkout with a commit; :quire/push is read from HEAD (run git init and commit first)`);
-  }
-  const [sha = "", parents = "", message = ""] = head.split("\0");
-  const ref = git(dir, ["symbolic-ref", "-q", "HEAD"])?.trim() || "HEAD";
-  const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null;
-  const files = git(dir, ["diff-tree", "--no-commit-id", "--name-only", "-r", "--root", "HEAD"]) ?? "";
-  const pusher = git(dir, ["config", "user.name"])?.trim() || process.env.USER || os.userInfo().username || null;
+/** The ref a local run reports for `sha`: the current branch if it is there, else a branch or tag at it, else HEAD. */
+function refFor(root: string, sha: string): string {
+  const head = git(root, ["rev-parse", "HEAD"])?.trim();
+  const current = git(root, ["symbolic-ref", "-q", "HEAD"])?.trim();
+  if (head === sha && current) return current;
+  const at = (git(root, ["for-each-ref", "--points-at", sha, "--format=%(refname)", "refs/heads", "refs/tags"]) ?? "").split("\n").filter(Boolean);
+  return at.find((r) => r.startsWith("refs/heads/")) ?? at[0] ?? "HEAD";
+}
+
+export function localPush(root: string, sha: string): PushOutputs {
+  const [, parents = "", message = ""] = (git(root, ["log", "-1", "--format=%H%x00%P%x00%B", sha]) ?? "").split("\0");
+  const ref = refFor(root, sha);
+  const files = git(root, ["diff-tree", "--no-commit-id", "--name-only", "-r", "--root", sha]) ?? "";
+  const pusher = git(root, ["config", "user.name"])?.trim() || process.env.USER || os.userInfo().username || null;
   return {
-    sha: sha.trim(),
+    sha,
     ref,
-    branch,
-    tag: null,
+    branch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null,
+    tag: ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : null,
     previous_sha: parents.trim().split(" ")[0] || null,
     files_changed: files.split("\n").filter((f) => f.length > 0),
     pusher,
     commit_message: message.replace(/\n+$/, ""),
-    repo: path.basename(dir),
+    repo: path.basename(root),
     pushed_at_ms: Date.now(),
   };
 }

@@ -18,6 +18,9 @@ export function envSecrets(env: NodeJS.ProcessEnv): SecretSource {
         .filter((k) => k.startsWith("QUIRE_SECRET_"))
         .map((k) => k.slice("QUIRE_SECRET_".length).toLowerCase().replace(/_/g, "-"));
     },
+    missingHint(name) {
+      return `a local run reads secrets from the environment: set ${secretEnvName(name)}=… (e.g. ${secretEnvName(name)}=value quire-ci run)`;
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export interface SecretSource {
   reveal(name: string): Promise<string | undefined>;
   /** Known names, for error messages. */
   names(): string[];
+  /** How to provide a secret this source lacks (local runs: which variable to set). */
+  missingHint?(name: string): string;
 }
 
 /** Live output for a terminal; the server mode leaves it out. */

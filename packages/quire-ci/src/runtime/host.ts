@@ -101,7 +101,7 @@ export function createHostFunctions(b: HostBinding): VmHostFunctions {
       return call;
     },
     async secret(jobId, name) {
-      return secretPrimitive(jobState(b, jobId).ctx, name);
+      return secretPrimitive(jobState(b, jobId).ctx, jobId, name);
     },
     env(jobId, name) {
       return envPrimitive(jobState(b, jobId).ctx, name);

@@ -1,10 +1,20 @@
 // Secret redaction (SPEC §4): every revealed secret value of 8 bytes or more
 // is replaced by `{{ name }}` in logs, recorded commands and events.
 
-const MIN_BYTES = 8;
+/** Values shorter than this are not redacted; the server's config loader warns with the same figure. */
+export const REDACTION_MIN_BYTES = 8;
+const MIN_BYTES = REDACTION_MIN_BYTES;
 
 export class Redactor {
   private entries: Array<{ value: string; replacement: string }> = [];
+  private warnedShort = new Set<string>();
+
+  /** True the first time a secret `name` with a value too short to redact is seen. */
+  firstShortUse(name: string, value: string): boolean {
+    if (Buffer.byteLength(value) >= MIN_BYTES || this.warnedShort.has(name)) return false;
+    this.warnedShort.add(name);
+    return true;
+  }
 
   /** Remember a revealed secret; short values are not redacted (too likely to collide). */
   add(name: string, value: string): void {

@@ -276,6 +276,28 @@ describe("quire ci", () => {
   });
 });
 
+describe("pipelines in upstream quire's shapes", () => {
+  it("a pipeline that registers no jobs is a complete run with the note; pushed-at reaches the pipeline", async () => {
+    const work = await newRepo("upstream-shapes");
+    await commitFiles(work, { ".quire/ci.fnl": "(local {: job} (require :quire.ci))\n\n; (job :test [:quire/push] (fn [{: sh}] (sh [:make :test])))\n" }, "no jobs");
+    const before = Date.now();
+    const push = await gitAsync(work, ["push", "origin", "main"]);
+    const id = queuedRuns(push.stderr).get("refs/heads/main")!;
+    expect((await runs.settle(id)).run.state).toBe("complete");
+    const show = quire(data, ["ci", "show", id]);
+    expect(show.stdout).toMatch(/\nno jobs registered\n/);
+
+    await commitFiles(work, { ".quire/ci.fnl": pipeline(`(ci.job :stamp [:quire/push] (fn [{: jobs : sh}] (sh ["echo" (. (jobs :quire/push) :pushed-at)])))`) }, "stamp");
+    const again = await gitAsync(work, ["push", "origin", "main"]);
+    const next = queuedRuns(again.stderr).get("refs/heads/main")!;
+    expect((await runs.settle(next)).run.state).toBe("complete");
+    const stamp = runs.sh(next)[0]!.cmd.replace(/^echo /, "");
+    expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/);
+    expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(stamp)).toBeLessThanOrEqual(Date.now());
+  });
+});
+
 describe("push while the server is down", () => {
   it("warns, loses nothing, and the run happens when the server starts", async () => {
     const down = await tempDir("quire-e2e-down-");

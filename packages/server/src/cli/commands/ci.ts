@@ -2,13 +2,14 @@
 // on use from ../ci.ts.
 import type { CommandSpec } from "@quire/cli-kit";
 import type { CommandRun } from "../context.js";
+import { LOCAL_ONLY } from "./tags.js";
 
 const json = { kind: "boolean", summary: "print JSON instead of text (shape in docs/CLI.md)" } as const;
 const runId = { name: "run", summary: "a run id or a unique prefix of one (see `quire ci runs`)", required: true } as const;
 
 export const ciCommand: CommandSpec<CommandRun> = {
   name: "ci",
-  summary: "CI runs: list, show, cancel, retry",
+  summary: "CI runs: list, show, cancel, retry; validate and run a checkout's pipeline",
   subcommands: [
     {
       name: "runs",
@@ -31,6 +32,29 @@ export const ciCommand: CommandSpec<CommandRun> = {
       summary: "stop a pending or active run",
       positionals: [runId],
       load: async () => (await import("../ci.js")).ciCancel,
+    },
+    {
+      name: "validate",
+      summary: "check the pipeline of the checkout you are in and print its jobs",
+      description: "Reads .quire/ci.fnl in the working tree (from the root of the checkout, found from any directory in it); --sha checks a commit. Runs `quire-ci check`.",
+      options: { sha: { kind: "string", value: "SHA", summary: "check this commit (exported clean) instead of the working tree" } },
+      examples: ["quire ci validate", "quire ci validate --sha HEAD~1"],
+      tags: [LOCAL_ONLY],
+      load: async () => (await import("../ci-local.js")).ciValidate,
+    },
+    {
+      name: "run",
+      summary: "run the pipeline of the checkout you are in, locally, with live output",
+      description:
+        "Runs on a clean export (git archive) of HEAD, or of --sha, so nothing in your checkout changes; --dirty runs the working tree as it is. Secrets come from QUIRE_SECRET_<NAME> variables. Runs `quire-ci run`; no server needed.",
+      options: {
+        sha: { kind: "string", value: "SHA", summary: "run this commit (default HEAD)" },
+        dirty: { kind: "boolean", summary: "run the working tree as it is, uncommitted changes included" },
+        jobs: { kind: "int", short: "j", value: "N", min: 1, summary: "run up to N independent jobs at once" },
+      },
+      examples: ["quire ci run", "quire ci run --dirty", "QUIRE_SECRET_DEPLOY_TOKEN=… quire ci run --sha v1.2"],
+      tags: [LOCAL_ONLY],
+      load: async () => (await import("../ci-local.js")).ciRun,
     },
     {
       name: "retry",

@@ -10,8 +10,7 @@ import { hookCommand } from "./hook.js";
 import { repoCommand } from "./repo.js";
 import { serveCommand } from "./serve.js";
 
-/** Marks a command that works on the caller's checkout: never reachable through `quire exec`. */
-export const LOCAL_ONLY = "local-only";
+export { LOCAL_ONLY } from "./tags.js";
 
 export function quireProgram(version: string): ProgramSpec<CommandRun> {
   return {
