@@ -32,7 +32,7 @@ describe("quire-ci run", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^quire-ci: running ${sha.slice(0, 12)} on a clean export \\(git archive\\) in \\S+/workspace; --dirty runs the working tree instead\n`));
-    expect(fs.readFileSync(path.join(out, "jobs", "info", "sh-2.log"), "utf8")).toContain(`stdout F ${sha} refs/heads/main main the first commit ${path.basename(ws)}`);
+    expect(logLines(path.join(out, "jobs", "info", "sh-2.log"))).toContain(`stdout ${sha} refs/heads/main main the first commit ${path.basename(ws)}`);
     expect(fs.existsSync(path.join(ws, "push.txt"))).toBe(false);
     expect(r.stdout).toContain("▶ info");
     expect(r.stdout).toContain("$ echo hello from the checkout");
@@ -60,7 +60,7 @@ describe("quire-ci run", () => {
     const git = (...args: string[]) => spawnSync("git", ["-C", ws, ...args], { encoding: "utf8" }).stdout;
     expect(git("status", "--porcelain", "--untracked-files=all")).toBe("");
     expect(git("symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
-    const exported = fs.readFileSync(path.join(out, "jobs", "build", "sh-2.log"), "utf8").match(/stdout F (\/\S+)/)![1]!;
+    const exported = logLines(path.join(out, "jobs", "build", "sh-2.log")).join("\n").match(/stdout (\/\S+)/)![1]!;
     expect(exported).not.toBe(ws);
     expect(exported.endsWith("/workspace")).toBe(true);
     expect(fs.existsSync(exported)).toBe(false);
@@ -113,7 +113,7 @@ describe("quire-ci run", () => {
     const r = quireCi(["run", "--out-dir", out], { cwd: ws, env: { QUIRE_SECRET_PIN: "1234" } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('secret: no secret named "deploy-token"; known secrets: pin; a local run reads secrets from the environment: set QUIRE_SECRET_DEPLOY_TOKEN=… (e.g. QUIRE_SECRET_DEPLOY_TOKEN=value quire-ci run)');
-    const log = fs.readFileSync(path.join(out, "jobs", "short", "log.log"), "utf8");
+    const log = logLines(path.join(out, "jobs", "short", "log.log")).join("\n");
     expect(log.match(/warning: secret "pin" is shorter than 8 bytes, so it is not redacted from logs, commands or events; use a longer value/g)).toHaveLength(1);
   });
 

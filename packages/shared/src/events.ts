@@ -103,8 +103,9 @@ export const pipelineJobSchema = z
 
 /**
  * The job graph the pipeline declared, sent once right after ci.fnl compiled
- * and validated and before any job runs; jobs in declaration order. A run
- * without it never got a valid pipeline.
+ * and validated and before any job runs; jobs in declaration order (none for
+ * a pipeline that registers no jobs: its run succeeds). A run without it
+ * never got a valid pipeline.
  */
 export const pipelineValidatedSchema = z
   .object({
@@ -112,7 +113,6 @@ export const pipelineValidatedSchema = z
     type: z.literal("pipeline_validated"),
     jobs: z
       .array(pipelineJobSchema)
-      .min(1, "a valid pipeline has at least one job")
       .max(10_000, "a pipeline has at most 10000 jobs")
       .refine((jobs) => new Set(jobs.map((j) => j.job_id)).size === jobs.length, "job ids must be unique"),
   })
