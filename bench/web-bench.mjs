@@ -3,7 +3,8 @@
 // server runs it), quire as `quire serve`. Prints medians and the ratio
 // quire/cgit, blame and log beside the bare git command they run, cached
 // sha pages, and requests/s on a cached log page with 4 connections (wrk).
-// Repositories: the bundles in <repo>/../shared/bench-repos when present,
+// Repositories: the bundles in $QUIRE_SHARED_DIR/bench-repos (default
+// <repo>/../shared) when present,
 // else a generated one of about 3,000 commits. Needs lighttpd, cgit, wrk.
 //
 // Usage: node bench/web-bench.mjs [--n 30] [--pages tree,blob] [--keep]
@@ -47,7 +48,7 @@ const git = (cwd, a, input) => execFileSync("git", a, { cwd, input, encoding: "u
 
 /** The repositories to measure, each with the files and commits its pages show. */
 function setUpRepos() {
-  const bundles = path.resolve(root, "..", "shared", "bench-repos");
+  const bundles = path.join(process.env.QUIRE_SHARED_DIR ?? path.resolve(root, "..", "shared"), "bench-repos");
   const found = [];
   for (const [name, bundle, file] of [
     ["quire", "quire-upstream.bundle", "quire-server/src/ci/run.rs"],
