@@ -16,6 +16,8 @@ import { repoHomePage } from "./pages/repo-home.js";
 import { treePage } from "./pages/tree.js";
 import { blobPage } from "./pages/blob.js";
 import { rawPage } from "./pages/raw.js";
+import { blamePage } from "./pages/blame.js";
+import { GitBusyError } from "./git/command.js";
 
 /** The page for each action; `home` is `/REPO` itself. */
 const PAGES: Partial<Record<Action | "home", RepoPage>> = {
@@ -23,6 +25,7 @@ const PAGES: Partial<Record<Action | "home", RepoPage>> = {
   tree: treePage,
   blob: blobPage,
   raw: rawPage,
+  blame: blamePage,
 };
 
 /** Actions whose pages are CI runs: they need an identity unless the repository sets :public-runs. */
@@ -109,7 +112,11 @@ async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
     }
     return new Response(cached.body, { status: cached.status, headers: cached.headers });
   }
-  const response = await page(req);
+  const response = await page(req).catch((e: unknown) => {
+    // Expensive work (blame, line history, archives) is limited server-wide: beyond it, ask to retry.
+    if (e instanceof GitBusyError) throw new HttpError(503, "busy", e.message);
+    throw e;
+  });
   const policy = c.get("cachePolicy");
   if (policy !== "none" && response.status === 200 && response.body !== null) {
     const body = Buffer.from(await response.arrayBuffer());

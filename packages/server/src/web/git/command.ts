@@ -68,6 +68,19 @@ function gitEnv(gitDir: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...process.env, GIT_DIR: gitDir, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0", ...extra };
 }
 
+/** A time budget on a process: kills it when spent; `spent()` tells whether it did. */
+function budget(child: ChildProcess, timeoutMs: number | undefined): { spent(): boolean; clear(): void } {
+  let spent = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          spent = true;
+          child.kill("SIGKILL");
+        }, timeoutMs);
+  return { spent: () => spent, clear: () => clearTimeout(timer) };
+}
+
 function startGit(gitDir: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
   return spawn("git", args, { cwd: gitDir, env: gitEnv(gitDir, env), stdio: ["pipe", "pipe", "pipe"] });
 }
@@ -81,16 +94,9 @@ export async function runGitBounded(gitDir: string, args: string[], options: Git
       const chunks: Buffer[] = [];
       let size = 0;
       let stderr = "";
-      let timedOut = false;
       let truncated = false;
       const max = options.maxBytes ?? 64 * 1024 * 1024;
-      const timer =
-        options.timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              timedOut = true;
-              child.kill("SIGKILL");
-            }, options.timeoutMs);
+      const timer = budget(child, options.timeoutMs);
       child.stdout!.on("data", (chunk: Buffer) => {
         if (truncated) return;
         if (size + chunk.length > max) {
@@ -107,12 +113,12 @@ export async function runGitBounded(gitDir: string, args: string[], options: Git
         stderr = (stderr + chunk.toString()).slice(-8000);
       });
       child.on("error", (e) => {
-        if (timer) clearTimeout(timer);
+        timer.clear();
         reject(e);
       });
       child.on("close", (code) => {
-        if (timer) clearTimeout(timer);
-        resolve({ stdout: Buffer.concat(chunks, size), stderr, exitCode: code, timedOut, truncated });
+        timer.clear();
+        resolve({ stdout: Buffer.concat(chunks, size), stderr, exitCode: code, timedOut: timer.spent(), truncated });
       });
       child.stdin!.on("error", () => {});
       child.stdin!.end(options.stdin ?? "");
@@ -127,8 +133,8 @@ export interface GitStream {
   stdout: Readable;
   /** Open only with `keepStdin`. */
   stdin: Writable;
-  /** Resolves with the exit code and the tail of stderr once the process ends. */
-  done: Promise<{ exitCode: number | null; stderr: string }>;
+  /** Resolves with the exit code and the tail of stderr once the process ends (`timedOut` when the budget stopped it). */
+  done: Promise<{ exitCode: number | null; stderr: string; timedOut: boolean }>;
   kill(): void;
 }
 
@@ -140,12 +146,12 @@ export async function streamGit(gitDir: string, args: string[], options: GitRunO
   child.stderr!.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-8000);
   });
-  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-  const done = new Promise<{ exitCode: number | null; stderr: string }>((resolve) => {
-    child.on("error", () => resolve({ exitCode: null, stderr: stderr || "git could not be started" }));
-    child.on("close", (code) => resolve({ exitCode: code, stderr }));
+  const timer = budget(child, options.timeoutMs);
+  const done = new Promise<{ exitCode: number | null; stderr: string; timedOut: boolean }>((resolve) => {
+    child.on("error", () => resolve({ exitCode: null, stderr: stderr || "git could not be started", timedOut: timer.spent() }));
+    child.on("close", (code) => resolve({ exitCode: code, stderr, timedOut: timer.spent() }));
   }).finally(() => {
-    if (timer) clearTimeout(timer);
+    timer.clear();
     release();
   });
   child.stdin!.on("error", () => {});

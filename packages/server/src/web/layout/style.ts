@@ -74,6 +74,14 @@ table.code tr:target td.ln, table.code tr.hl td.ln { box-shadow: inset 3px 0 0 v
 table.code tr.add { background: var(--add-bg); }
 table.code tr.del { background: var(--del-bg); }
 table.code tr.hunk td { color: var(--muted); background: var(--subtle); }
+/* Blame: commit cell on the first line of each group, the ladder, the trail of steps climbed. */
+table.blame td.bc { width: 1%; white-space: nowrap; font-size: 12px; color: var(--muted); }
+table.blame td.bc .sha { color: var(--link); }
+table.blame tr.g td { border-top: 1px solid var(--border); }
+table.blame tr:first-child td { border-top: 0; }
+table.blame td.up { width: 1%; padding: 0 2px; text-align: center; }
+table.blame td.up a { color: var(--muted); }
+nav.trail { margin: 0 0 12px; overflow-wrap: anywhere; }
 .wrap table.code td.src { white-space: pre-wrap; overflow-wrap: anywhere; }
 .hl-kwd { color: var(--kwd); } .hl-str { color: var(--str); } .hl-cmnt { color: var(--cmnt); font-style: italic; }
 .hl-num, .hl-bool { color: var(--num); } .hl-func { color: var(--func); } .hl-type, .hl-class { color: var(--type); }
@@ -93,5 +101,6 @@ table.code tr.hunk td { color: var(--muted); background: var(--subtle); }
   table.list th, table.list td { padding: 6px 8px; }
   table.list .wide { display: none; }
   .box > .body { padding: 10px; }
+  table.blame .who, table.blame .when { display: none; }
 }
 `;
