@@ -1,6 +1,8 @@
 // Terminal and JSON renderings of runs, jobs and sh rows for `quire ci runs`
 // and `quire ci show`. JSON keys are the snake_case column names.
-import type { JobRow, RunRow, ShEventRow } from "../db/schema.js";
+import type { RunRow } from "../db/schema.js";
+import type { LogLine } from "../runs/log-reader.js";
+import { allowedFailure, type RunView, type ViewJob } from "./run-view.js";
 import type { RunLogs } from "./queries.js";
 
 function duration(from: number | null, to: number | null, now = Date.now()): string {
@@ -51,17 +53,32 @@ export function formatRuns(runs: RunRow[]): string {
 }
 
 export interface RunDetail {
-  run: RunRow;
-  jobs: JobRow[];
-  sh: ShEventRow[];
+  view: RunView;
+  /** Each job's `(log …)` output, by job id (jobs that logged nothing are absent). */
+  outputs: Map<string, LogLine[]>;
   logs: RunLogs;
   url: string;
 }
 
+/** `failed (allowed)` for a failure `:allow-failure` let pass, else the state. */
+export function jobStateLabel(job: ViewJob): string {
+  return `${job.state}${allowedFailure(job) ? " (allowed)" : ""}${job.timedOut ? " (timed out)" : ""}`;
+}
+
+/** Why a run shows no jobs. */
+export function noJobsReason(view: RunView): string {
+  if (view.invalidPipeline) return `invalid pipeline: ${view.run.error ?? "ci.fnl did not compile or validate"}`;
+  if (view.run.state === "pending") return "no jobs yet: the run has not started";
+  if (view.run.state === "active") return view.validated ? "no jobs: the pipeline registers none" : "no jobs yet: the pipeline is loading";
+  // A pipeline may register no jobs (upstream quire's own does): its run completes with none.
+  return view.validated ? "no jobs registered" : "no jobs ran";
+}
+
 export function runDetailJson(d: RunDetail) {
+  const { view } = d;
   return {
-    run: { ...runJson(d.run), url: d.url, push: JSON.parse(d.run.pushJson) as unknown },
-    jobs: d.jobs.map((j) => ({
+    run: { ...runJson(view.run), url: d.url, invalid_pipeline: view.invalidPipeline, push: JSON.parse(view.run.pushJson) as unknown },
+    jobs: view.jobs.map((j) => ({
       job_id: j.jobId,
       state: j.state,
       started_at_ms: j.startedAtMs,
@@ -69,8 +86,12 @@ export function runDetailJson(d: RunDetail) {
       error: j.error,
       timed_out: j.timedOut,
       skip_reason: j.skipReason,
+      inputs: j.inputs,
+      allow_failure: j.allowFailure,
+      timeout_ms: j.timeoutMs,
+      output: (d.outputs.get(j.jobId) ?? []).map((l) => l.text),
     })),
-    sh: d.sh.map((s) => ({
+    sh: view.sh.map((s) => ({
       job_id: s.jobId,
       n: s.n,
       cmd: s.cmd,
@@ -85,11 +106,11 @@ export function runDetailJson(d: RunDetail) {
   };
 }
 
-/** The `quire ci show` text: the run, then each job with its sh rows and log files. */
+/** The `quire ci show` text: the run, then each job with its `(log …)` output, its sh rows and log files. */
 export function formatRunDetail(d: RunDetail): string {
-  const { run } = d;
+  const { run } = d.view;
   const lines = [
-    `run ${run.id}  ${stateLabel(run)}`,
+    `run ${run.id}  ${stateLabel(run)}${d.view.invalidPipeline ? " (invalid pipeline)" : ""}`,
     `  repo      ${run.repo}`,
     `  ref       ${run.ref} at ${run.sha}`,
     `  queued    ${when(run.queuedAtMs)}`,
@@ -99,12 +120,12 @@ export function formatRunDetail(d: RunDetail): string {
   if (run.supersededBy) lines.push(`  superseded by run ${run.supersededBy}`);
   if (run.error) lines.push(`  error     ${run.error}`);
   lines.push(`  url       ${d.url}`, `  logs      ${d.logs.runDir}`, `            ${d.logs.executorLog}`, "");
-  // A pipeline may register no jobs (upstream quire's own does): its run completes with none.
-  if (d.jobs.length === 0) lines.push(run.state === "complete" ? "no jobs registered" : "no jobs recorded yet");
-  for (const j of d.jobs) {
+  if (d.view.jobs.length === 0) lines.push(noJobsReason(d.view));
+  for (const j of d.view.jobs) {
     const extra = j.skipReason ? ` (${j.skipReason})` : j.error ? `: ${j.error.split("\n")[0]}` : "";
-    lines.push(`job ${j.jobId}  ${j.state}${j.timedOut ? " (timed out)" : ""}  ${duration(j.startedAtMs, j.finishedAtMs)}${extra}`);
-    for (const s of d.sh.filter((x) => x.jobId === j.jobId)) {
+    lines.push(`job ${j.jobId}  ${jobStateLabel(j)}  ${duration(j.startedAtMs, j.finishedAtMs)}${extra}`);
+    for (const out of d.outputs.get(j.jobId) ?? []) lines.push(`  log  ${out.text}`);
+    for (const s of d.view.sh.filter((x) => x.jobId === j.jobId)) {
       const exit = s.exitCode === null ? (s.finishedAtMs === null ? "running" : "no exit code") : `exit ${s.exitCode}`;
       lines.push(`  sh ${s.n}  ${exit}  ${duration(s.startedAtMs, s.finishedAtMs)}  ${s.cmd}`);
       const log = d.logs.shLogs.get(`${s.jobId}/${s.n}`);

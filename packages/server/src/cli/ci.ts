@@ -10,7 +10,10 @@ import { cancelMessage, formatRunDetail, formatRuns, runDetailJson, runJson } fr
 import { loadConfigFile } from "../config/load.js";
 import { resolveServerConfig } from "../config/types.js";
 import { openDatabase, type Db } from "../db/open.js";
-import { listJobs, listRuns, listShEvents } from "../db/queries.js";
+import { listRuns } from "../db/queries.js";
+import { jobOutputPath, loadRunView } from "../ci-status/run-view.js";
+import { readLogFile, type LogLine } from "../runs/log-reader.js";
+import { runningServer } from "../serve/published-url.js";
 import { parseRepoName } from "../git/names.js";
 import { sendToServer } from "../push/client.js";
 import { publicBaseUrl, runUrl } from "../push/run-url.js";
@@ -19,8 +22,10 @@ import { createRun } from "../runs/create.js";
 import { serverUrlFor } from "../serve/start.js";
 import type { CliContext, CommandRun } from "./context.js";
 
-/** The web URL base for links, from config.fnl when it loads, else the defaults. */
+/** The web URL base for links: the running server's (serve.json), else config.fnl's, else the defaults. */
 async function urlFor(ctx: CliContext): Promise<(repo: string, id: string) => string> {
+  const running = runningServer(ctx.paths.serveInfo);
+  if (running !== undefined) return (repo, id) => runUrl(running.base_url, { repo, id });
   let partial = {};
   try {
     partial = (await loadConfigFile(ctx.paths.config)).config;
@@ -72,7 +77,13 @@ export const ciShow: CommandRun = async (ctx) => {
   const url = await urlFor(ctx);
   return withDb(ctx, async (db) => {
     const run = findRun(db, ctx.input.arg("run")!);
-    const detail = { run, jobs: listJobs(db, run.id), sh: listShEvents(db, run.id), logs: runLogs(ctx.paths.runs, run), url: url(run.repo, run.id) };
+    const view = loadRunView(db, ctx.paths.runs, run);
+    const outputs = new Map<string, LogLine[]>();
+    for (const job of view.jobs) {
+      const file = jobOutputPath(view.runDir, job.jobId);
+      if (file !== null && existsSync(file)) outputs.set(job.jobId, await readLogFile(file));
+    }
+    const detail = { view, outputs, logs: runLogs(ctx.paths.runs, run), url: url(run.repo, run.id) };
     ctx.stdout.write(json ? JSON.stringify(runDetailJson(detail)) + "\n" : formatRunDetail(detail));
     return 0;
   });

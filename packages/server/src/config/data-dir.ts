@@ -20,6 +20,8 @@ export function dataPaths(dataDir: string) {
     db: path.join(dataDir, "quire.db"),
     config: path.join(dataDir, "config.fnl"),
     socket: path.join(dataDir, "server.sock"),
+    /** The running server's URL (serve/published-url.ts). */
+    serveInfo: path.join(dataDir, "serve.json"),
     repos: path.join(dataDir, "repos"),
     runs: path.join(dataDir, "runs"),
   };

@@ -17,6 +17,7 @@ import type { ExecutorCommand } from "../runs/spawn.js";
 import { PushBus } from "../push/bus.js";
 import { publicBaseUrl } from "../push/run-url.js";
 import { createWebView } from "../web/app.js";
+import { publishServer, unpublishServer } from "./published-url.js";
 
 /** Releases one resource; closers run in reverse order of registration. */
 export type Closer = () => Promise<void> | void;
@@ -97,6 +98,8 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
     const port = await listen(server, config.port, config.bind);
     const url = serverUrlFor(config.bind, port);
     baseUrl = publicBaseUrl(config.host, url);
+    publishServer(paths.serveInfo, { url, base_url: baseUrl, pid: process.pid, started_at_ms: Date.now() });
+    closers.push(() => unpublishServer(paths.serveInfo));
     if (config.httpSocket !== null) {
       // Requests through the socket are marked: a proxy on this host may vouch for Remote-User there.
       const unixServer = createAdaptorServer({ fetch: (req: Request, env: object) => app.fetch(req, { ...env, unixSocket: true }) }) as Server;
