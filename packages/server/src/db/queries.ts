@@ -8,7 +8,7 @@ import { jobs, pipelineJobs, runs, shEvents, type JobRow, type PipelineJobRow, t
 
 // getRun is on every API request and transition: a cached statement whose
 // column list comes from the Drizzle schema, so rows have the same shape.
-const RUN_COLUMNS = Object.entries(getTableColumns(runs))
+export const RUN_COLUMNS = Object.entries(getTableColumns(runs))
   .map(([key, col]) => `"${col.name}" AS "${key}"`)
   .join(", ");
 

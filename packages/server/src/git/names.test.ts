@@ -11,6 +11,8 @@ describe("parseRepoName", () => {
     ["work/foo", "work/foo.git", "work", "foo"],
     ["work/foo.git", "work/foo.git", "work", "foo"],
     ["My_repo-2.0", "My_repo-2.0.git", null, "My_repo-2.0"],
+    ["team/runs", "team/runs.git", "team", "runs"],
+    ["runs2", "runs2.git", null, "runs2"],
   ])("accepts %j as %j", (input, name, group, base) => {
     expect(parseRepoName(input)).toEqual({ name, group, base });
   });
@@ -36,6 +38,8 @@ describe("parseRepoName", () => {
     ["f\u00e9e", /contains "é"/],
     ["foo\nbar", /contains "\\n"/],
     ["a".repeat(101), /longer than 100/],
+    ["runs", /"runs" is reserved for a page of the web view/],
+    ["runs.git", /reserved/],
   ])("refuses %j", (input, message) => {
     expect(() => parseRepoName(input)).toThrow(RepoNameError);
     expect(() => parseRepoName(input)).toThrow(message);

@@ -13,6 +13,8 @@ export interface RepoName {
 
 const SEGMENT_CHARS = /^[A-Za-z0-9._-]+$/;
 const MAX_SEGMENT = 100;
+/** Top-level names the web view uses for pages of its own. */
+const RESERVED: ReadonlySet<string> = new Set(["runs"]);
 
 /**
  * Check `input` against the name rules and return its canonical form
@@ -47,6 +49,10 @@ export function parseRepoName(input: string): RepoName {
     if (last && seg.slice(0, -4).endsWith(".git")) problems.push(`the name ends in ".git.git": write ${JSON.stringify(seg.slice(0, -4))}`);
     if (!SEGMENT_CHARS.test(seg) && bad.length === 0) problems.push(`${what} has characters outside [A-Za-z0-9._-]`);
   });
+  // `/runs` is the web view's page of every repository's runs (web/router.ts).
+  if (canonicalSegments.length === 1 && RESERVED.has(canonicalSegments[0]!.slice(0, -4))) {
+    problems.push(`the name ${JSON.stringify(canonicalSegments[0]!.slice(0, -4))} is reserved for a page of the web view: pick another, or put it in a group (team/runs)`);
+  }
   if (problems.length > 0) throw new RepoNameError(input, [...new Set(problems)]);
   const group = canonicalSegments.length === 2 ? canonicalSegments[0]! : null;
   const last = canonicalSegments[canonicalSegments.length - 1]!;

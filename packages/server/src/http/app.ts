@@ -45,7 +45,8 @@ export function createApp(options: AppOptions): Hono {
   );
   api.use("*", runToken(db));
   api.route("/bootstrap", bootstrapRoute(db, config));
-  api.route("/events", eventsRoute(db));
+  // Live pages look at the run as soon as its events are applied.
+  api.route("/events", eventsRoute(db, () => options.web?.deps.live.poke()));
   api.route("/secret", secretRoute(config));
   app.route("/api/run", api);
   if (options.web !== undefined) app.route("/", options.web.routes as unknown as Hono);

@@ -11,6 +11,8 @@ import { PageCache, type PageCacheOptions } from "./cache/page-cache.js";
 import type { WebDeps, WebEnv } from "./context.js";
 import { GitRegistry } from "./git/registry.js";
 import { webRoutes } from "./router.js";
+import { LogViews } from "./runs/log-view.js";
+import { LiveUpdates } from "./live/live-updates.js";
 
 export interface WebOptions {
   db: Db;
@@ -31,22 +33,26 @@ export interface WebView {
 
 export function createWebView(options: WebOptions): WebView {
   const git = new GitRegistry(options.paths.repos);
-  const deps: WebDeps = {
+  // Live updates read the other parts of the view: made once those exist.
+  const deps = {
     db: options.db,
     config: options.config,
     paths: options.paths,
     git,
     access: new AccessRules(),
     cache: new PageCache(options.cache),
+    logs: new LogViews(),
     baseUrl: options.baseUrl,
     log: options.log,
-  };
+  } as Omit<WebDeps, "live"> as WebDeps;
+  deps.live = new LiveUpdates(deps);
   const unsubscribe = options.pushes.subscribe((repo) => git.invalidate(repo));
   return {
     routes: webRoutes(deps),
     deps,
     close: () => {
       unsubscribe();
+      deps.live.close();
       git.close();
     },
   };

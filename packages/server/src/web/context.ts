@@ -11,6 +11,7 @@ import type { AccessRules, RepoAccess } from "./auth/access.js";
 import type { Identity } from "./auth/identity.js";
 import type { PageCache, CachePolicy } from "./cache/page-cache.js";
 import type { RepoReader } from "./git/reader.js";
+import type { LogViews } from "./runs/log-view.js";
 
 export interface WebDeps {
   db: Db;
@@ -19,6 +20,10 @@ export interface WebDeps {
   git: GitRegistry;
   access: AccessRules;
   cache: PageCache;
+  /** Run logs as read so far, shared by run pages and live streams. */
+  logs: LogViews;
+  /** Live updates of run pages and lists (web/live/). */
+  live: LiveStreams;
   /** Public base URL for absolute links (clone URLs, feeds), without a trailing slash. */
   baseUrl(): string;
   log(line: string): void;
@@ -40,6 +45,17 @@ export interface WebEnv {
 }
 
 export type WebContext = Context<WebEnv>;
+
+/** The live streams pages link to (implemented by web/live/live-updates.ts). */
+export interface LiveStreams {
+  /** `/REPO/runs/ID/live`. */
+  runStream(req: RepoRequest, id: string): Promise<Response>;
+  /** `/REPO/runs/live` (`repos` set) and `/runs/live`. */
+  listStream(c: WebContext, filter: { repos?: readonly string[]; identity: Identity | null }): Promise<Response>;
+  /** A run changed just now: look at once. */
+  poke(): void;
+  close(): void;
+}
 
 /** A request for one repository's page, after the access check. */
 export interface RepoRequest {

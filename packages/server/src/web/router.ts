@@ -18,6 +18,8 @@ import { blobPage } from "./pages/blob.js";
 import { rawPage } from "./pages/raw.js";
 import { blamePage } from "./pages/blame.js";
 import { GitBusyError } from "./git/command.js";
+import { runsPage } from "./pages/runs.js";
+import { readableRunRepos, runListPage } from "./pages/run-list.js";
 
 /** The page for each action; `home` is `/REPO` itself. */
 const PAGES: Partial<Record<Action | "home", RepoPage>> = {
@@ -26,6 +28,7 @@ const PAGES: Partial<Record<Action | "home", RepoPage>> = {
   blob: blobPage,
   raw: rawPage,
   blame: blamePage,
+  runs: runsPage,
 };
 
 /** Actions whose pages are CI runs: they need an identity unless the repository sets :public-runs. */
@@ -52,6 +55,14 @@ export function webRoutes(web: WebDeps): Hono<WebEnv> {
   });
 
   app.get("/", (c) => repoListPage(c, web));
+  // Every repository's runs, each repository under its own rule: private ones
+  // never to anonymous readers, and only those with :public-runs without an identity.
+  app.get("/runs", async (c) => {
+    const identity = c.get("identity");
+    const repos = await readableRunRepos(web, identity);
+    return runListPage({ c, web, identity, ...(repos === undefined ? {} : { repos }) });
+  });
+  app.get("/runs/live", async (c) => web.live.listStream(c, { identity: c.get("identity") }));
   app.all("*", (c) => dispatch(c, web));
   return app;
 }

@@ -54,6 +54,16 @@ export const links = {
   atom: (repo: string, ref?: string) => (ref === undefined ? `/${refPart(repo)}/atom` : `/${refPart(repo)}/atom/${refPart(ref)}`),
   runs: (repo?: string) => (repo === undefined ? "/runs" : `/${refPart(repo)}/runs`),
   run: (repo: string, id: string) => `/${refPart(repo)}/runs/${encodeSegment(id)}`,
+  /** Server-Sent Events of one run (docs/WEB.md, "Live updates"). */
+  runLive: (repo: string, id: string) => `/${refPart(repo)}/runs/${encodeSegment(id)}/live`,
+  /** Server-Sent Events of a run list: one repository's, or every repository's. */
+  runsLive: (repo?: string) => (repo === undefined ? "/runs/live" : `/${refPart(repo)}/runs/live`),
+  /** One sh's whole log as a page (`raw` true: the text itself, `…/sh/N.log`). */
+  shLog: (repo: string, id: string, job: string, n: number, raw = false) =>
+    `/${refPart(repo)}/runs/${encodeSegment(id)}/jobs/${encodeSegment(job)}/sh/${n}${raw ? ".log" : ""}`,
+  /** A job's `(log …)` output as a page (`raw` true: `…/log.log`). */
+  jobOutput: (repo: string, id: string, job: string, raw = false) =>
+    `/${refPart(repo)}/runs/${encodeSegment(id)}/jobs/${encodeSegment(job)}/log${raw ? ".log" : ""}`,
   clone: (repo: string) => `/${refPart(repo)}.git`,
 };
 

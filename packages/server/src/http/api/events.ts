@@ -18,7 +18,8 @@ export interface EventsResponse {
   ignored: { seq: number; reason: string }[];
 }
 
-export function eventsRoute(db: Db) {
+/** `onApplied` runs after a request applied events (the web view's live pages look then). */
+export function eventsRoute(db: Db, onApplied?: () => void) {
   return new Hono<RunTokenEnv>().post("/", async (c) => {
     const run = c.get("run");
     const events = parseBody(await c.req.text());
@@ -50,6 +51,7 @@ export function eventsRoute(db: Db) {
           });
       }
     }
+    if (response.applied > 0 || response.ignored.length > 0) onApplied?.();
     return c.json(response);
   });
 }

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { STYLE_CSS } from "./style.js";
 import { APP_JS } from "./script.js";
+import { ANSI_CSS } from "./ansi-style.js";
 
 export interface Asset {
   path: string;
@@ -20,4 +21,5 @@ function asset(name: string, type: string, body: string): Asset {
 export const ASSETS: Record<string, Asset> = {
   "style.css": asset("style.css", "text/css; charset=utf-8", STYLE_CSS),
   "app.js": asset("app.js", "text/javascript; charset=utf-8", APP_JS),
+  "ansi.css": asset("ansi.css", "text/css; charset=utf-8", ANSI_CSS),
 };

@@ -18,6 +18,8 @@ export interface FrameProps {
   identity?: Identity | null;
   /** Extra <head> links (feeds). */
   feeds?: { href: string; title: string }[];
+  /** Extra stylesheets by asset name (`ansi.css` on run pages). */
+  styles?: string[];
   children?: Child;
 }
 
@@ -60,6 +62,9 @@ export function Frame(props: FrameProps) {
         <title>{props.repo === undefined || props.title === props.repo ? `${props.title} · quire` : `${props.title} · ${props.repo}`}</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={ASSETS["style.css"]!.path} />
+        {(props.styles ?? []).map((name) => (
+          <link rel="stylesheet" href={ASSETS[name]!.path} />
+        ))}
         {(props.feeds ?? []).map((f) => (
           <link rel="alternate" type="application/atom+xml" title={f.title} href={f.href} />
         ))}

@@ -1,7 +1,7 @@
 // The web view's one script, an enhancement only: every page works without
 // it. It highlights `#L12-L20` line ranges (CSS alone highlights `#L12`) and
-// lets shift-click on a line number extend a range. Live updates of CI pages
-// attach here too (web/live/).
+// lets shift-click on a line number extend a range, and keeps run pages and
+// run lists live (the streams of web/live/).
 
 export const APP_JS = `
 (function () {
@@ -32,6 +32,96 @@ export const APP_JS = `
     } else anchor = n;
   });
   window.addEventListener("hashchange", mark);
+
+  // Live run pages and run lists (web/live/): Server-Sent Events; the browser
+  // reconnects by itself and sends Last-Event-ID, so nothing is lost or doubled.
+  function note(text, cls) {
+    var el = document.getElementById("live-note");
+    if (!el) return;
+    el.textContent = text;
+    el.className = "live-note " + (cls || "live-on");
+  }
+  function lastLine(body) {
+    var last = body.lastElementChild;
+    var m = last ? /-?L(\d+)$/.exec(last.id) : null;
+    return m ? Number(m[1]) : 0;
+  }
+  function liveRun(root) {
+    var url = root.getAttribute("data-live");
+    if (!url || !window.EventSource) return;
+    var es = new EventSource(url + "?cursor=" + encodeURIComponent(root.getAttribute("data-cursor") || ""));
+    note("Live: this page follows the run as it goes.");
+    es.addEventListener("open", function () { note("Live: this page follows the run as it goes."); });
+    es.addEventListener("error", function () { if (es.readyState !== 2) note("Reconnecting…", "live-off"); });
+    es.addEventListener("run", function (e) {
+      var d = JSON.parse(e.data);
+      var head = document.getElementById("run-head"); if (head) head.innerHTML = d.head;
+      var graph = document.getElementById("run-graph"); if (graph) graph.innerHTML = d.graph;
+      var tpl = document.createElement("template");
+      tpl.innerHTML = d.skeleton;
+      var jobs = document.getElementById("run-jobs");
+      d.jobs.forEach(function (job) {
+        var sec = document.getElementById(job.id);
+        if (!sec) {
+          sec = tpl.content.getElementById(job.id);
+          if (!sec || !jobs) return;
+          jobs.appendChild(sec);
+        } else {
+          sec.className = "job box job-" + job.state;
+          var jh = sec.querySelector(".job-head"); if (jh) jh.innerHTML = job.head;
+        }
+        var list = sec.querySelector(".sh-list");
+        job.sh.forEach(function (sh) {
+          var blk = document.getElementById(sh.id);
+          if (!blk) {
+            blk = tpl.content.getElementById(sh.id);
+            if (blk && list) list.appendChild(blk);
+          } else {
+            var sh2 = blk.querySelector(".sh-head"); if (sh2) sh2.innerHTML = sh.head;
+          }
+        });
+      });
+    });
+    es.addEventListener("log", function (e) {
+      var d = JSON.parse(e.data);
+      var table = document.querySelector('table[data-log="' + d.log + '"]');
+      if (!table) { es.close(); location.reload(); return; }
+      var body = table.tBodies[0];
+      var have = lastLine(body);
+      if (d.from > have + 1) { es.close(); location.reload(); return; }
+      var rows = d.rows.slice(have + 1 - d.from);
+      if (rows.length > 0) body.insertAdjacentHTML("beforeend", rows.join(""));
+    });
+    es.addEventListener("end", function () { es.close(); note("This run is over: the page shows all of it.", "live-done"); });
+    es.addEventListener("reload", function () { es.close(); location.reload(); });
+  }
+  function liveList(table) {
+    var url = table.getAttribute("data-live");
+    if (!url || !window.EventSource) return;
+    var es = new EventSource(url + (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(table.getAttribute("data-since") || ""));
+    var want = table.getAttribute("data-state");
+    var body = table.tBodies[0];
+    note("Live: new runs and state changes show as they happen.");
+    es.addEventListener("error", function () { if (es.readyState !== 2) note("Reconnecting…", "live-off"); });
+    es.addEventListener("row", function (e) {
+      var d = JSON.parse(e.data);
+      var row = document.getElementById("run-" + d.id);
+      if (want && d.state !== want) { if (row) row.remove(); return; }
+      if (row) { row.outerHTML = d.html; return; }
+      var first = body.firstElementChild;
+      if (table.getAttribute("data-first-page") && (!first || Number(first.getAttribute("data-queued")) <= d.queued)) {
+        body.insertAdjacentHTML("afterbegin", d.html);
+        var box = table.closest(".box"); if (box) box.hidden = false;
+      }
+    });
+  }
+  function live() {
+    var run = document.getElementById("run");
+    if (run) liveRun(run);
+    var runs = document.getElementById("runs");
+    if (runs) liveList(runs);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", live); else live();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark); else mark();
 })();
 `;

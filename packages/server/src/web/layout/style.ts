@@ -95,6 +95,52 @@ nav.trail { margin: 0 0 12px; overflow-wrap: anywhere; }
 .markdown table { border-collapse: collapse; display: block; overflow-x: auto; }
 .markdown th, .markdown td { border: 1px solid var(--border); padding: 4px 10px; }
 .markdown blockquote { margin: 0; padding: 0 12px; color: var(--muted); border-left: 3px solid var(--border); }
+/* CI runs: lists, the run page, its job graph and logs. */
+form.filters { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin: 0 0 12px; font-size: 13px; }
+form.filters input, form.filters select, form.filters button { font: inherit; padding: 2px 6px; border: 1px solid var(--border); border-radius: 4px; background: var(--bg); color: var(--fg); }
+.live-note { font-size: 13px; }
+.live-note.live-on { border: 1px solid var(--border); background: var(--subtle); border-radius: 6px; padding: 6px 12px; margin: 0 0 16px; color: var(--muted); }
+.live-note.live-off { border: 1px solid var(--mark-border); background: var(--mark); border-radius: 6px; padding: 6px 12px; margin: 0 0 16px; }
+.live-note.live-done { color: var(--muted); margin: 0 0 16px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 16px; font-size: 14px; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.run-error code, pre.error-text { color: var(--bad); }
+pre.error-text { white-space: pre-wrap; margin: 8px 0 0; }
+.graph-box { padding: 8px; }
+svg.graph { display: block; font-family: system-ui, sans-serif; }
+svg.graph .g-edge { fill: none; stroke: var(--border); stroke-width: 1.5; }
+svg.graph rect { fill: var(--bg); stroke: var(--idle); stroke-width: 1.5; }
+svg.graph text { fill: var(--fg); font-size: 13px; }
+svg.graph .g-name { font-weight: 600; }
+svg.graph .g-info { fill: var(--muted); font-size: 11px; }
+svg.graph .g-source rect { fill: var(--subtle); }
+svg.graph a:hover rect { stroke-width: 2.5; }
+svg.graph .s-complete rect { stroke: var(--ok); fill: var(--add-bg); }
+svg.graph .s-failed rect { stroke: var(--bad); fill: var(--del-bg); }
+svg.graph .s-failed.allowed rect { stroke: var(--warn); fill: var(--bg); stroke-dasharray: 6 3; }
+svg.graph .s-active rect { stroke: var(--active); stroke-width: 2.5; }
+svg.graph .s-pending rect { stroke-dasharray: 3 3; }
+svg.graph .s-skipped rect, svg.graph .s-aborted rect { stroke-dasharray: 2 4; fill: var(--subtle); }
+@media (prefers-reduced-motion: no-preference) { svg.graph .s-active rect { animation: pulse 1.6s ease-in-out infinite; } }
+@keyframes pulse { 50% { stroke-opacity: .35; } }
+.state-aborted { color: var(--idle); }
+section.job > .head .job-name { font-weight: 600; }
+section.job > .head .job-error { color: var(--bad); overflow-wrap: anywhere; }
+section.job > .body { padding: 0; }
+.sh { border-top: 1px solid var(--border); }
+.sh:first-child { border-top: 0; }
+.sh-head { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; padding: 6px 12px; background: var(--subtle); }
+.sh-head .cmd { white-space: pre-wrap; overflow-wrap: anywhere; }
+.sh-head .actions { margin-left: auto; display: flex; gap: 12px; }
+.log-hidden { margin: 0; padding: 4px 12px; }
+table.log { margin: 0; }
+table.log td.src { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.log tr.err td.src { color: var(--warn); }
+table.log tr.note td.src { color: var(--muted); font-style: italic; }
+table.log:not(:has(tr)) { display: none; }
+.job-output table.log { border-bottom: 1px solid var(--border); }
+table.log.output td.src::before { content: "» "; color: var(--muted); }
 @media (max-width: 640px) {
   body { font-size: 14px; }
   header.site .who { margin-left: 0; }
