@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseEventLine, type RunEvent } from "@quire/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/db/open.js";
-import { getRun, listJobs, listPipelineJobs, listShEvents } from "../src/db/queries.js";
+import { getRun, getRunPipeline, listJobs, listPipelineJobs, listShEvents } from "../src/db/queries.js";
 import { applyEvent } from "../src/runs/apply-event.js";
 import { createRun } from "../src/runs/create.js";
 import { ingestEventsFile } from "../src/runs/ingest.js";
@@ -28,6 +28,7 @@ function projection(d: Db, id: string) {
   const strip = <T extends { runId: string }>(rows: T[]) => rows.map(({ runId: _, ...rest }) => rest);
   return {
     run: { reportedOutcome, lastEventSeq, error },
+    pipeline: getRunPipeline(d, id) ?? null,
     graph: strip(listPipelineJobs(d, id)),
     jobs: strip(listJobs(d, id)),
     sh: strip(listShEvents(d, id)),
@@ -110,6 +111,17 @@ describe("live and ingest projections agree", () => {
     expect(listJobs(db, id).find((j) => j.jobId === "deploy")?.skipReason).toBe("the run ended (failed) before the job started");
   });
 
+  it("a pipeline that declares no jobs is recorded as validated, once", () => {
+    db = tempDb();
+    const id = activeRun(db);
+    expect(applyEvent(db, id, { seq: 1, at_ms: 700, type: "pipeline_validated", jobs: [] }, "live").kind).toBe("applied");
+    expect(getRunPipeline(db, id)).toEqual({ validatedAtMs: 700, jobCount: 0 });
+    expect(applyEvent(db, id, { seq: 2, at_ms: 701, type: "pipeline_validated", jobs: [] }, "live")).toEqual({
+      kind: "ignored",
+      reason: "pipeline_validated reported twice",
+    });
+  });
+
   it("a job graph that arrives after jobs started, or that the database refuses, writes nothing", () => {
     db = tempDb();
     const id = activeRun(db);
@@ -124,6 +136,7 @@ describe("live and ingest projections agree", () => {
     const bad = applyEvent(db, other, { seq: 1, at_ms: 1, type: "pipeline_validated", jobs: [job("ok"), job("")] }, "live");
     expect(bad.kind).toBe("ignored");
     expect(listPipelineJobs(db, other)).toEqual([]);
+    expect(getRunPipeline(db, other)).toBeUndefined();
     expect(listJobs(db, other)).toEqual([]);
     expect(getRun(db, other)!.lastEventSeq).toBe(1);
   });

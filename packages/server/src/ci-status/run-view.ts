@@ -4,7 +4,7 @@
 // its sh rows, and where each log file lives. Reads only; no formatting.
 import path from "node:path";
 import type { Db } from "../db/open.js";
-import { listJobs, listPipelineJobs, listShEvents } from "../db/queries.js";
+import { getRunPipeline, listJobs, listPipelineJobs, listShEvents } from "../db/queries.js";
 import type { JobRow, RunRow, ShEventRow } from "../db/schema.js";
 import { runDirs } from "../runs/spawn.js";
 
@@ -55,7 +55,7 @@ export function loadRunView(db: Db, runsDir: string, run: RunRow): RunView {
   }
   // Jobs the graph does not name (a quire-ci that sent none): in start order, after the rest.
   for (const row of rows.values()) jobs.push({ ...row, position: null, inputs: null, allowFailure: false, timeoutMs: null });
-  const validated = graph.length > 0;
+  const validated = getRunPipeline(db, run.id) !== undefined;
   return {
     run,
     jobs,

@@ -72,7 +72,14 @@ export function listShEvents(db: Db, runId: string, jobId?: string): ShEventRow[
   return db.orm.select().from(shEvents).where(where).orderBy(asc(shEvents.jobId), asc(shEvents.n)).all();
 }
 
-/** The job graph of a run in declaration order; empty when its pipeline never validated. */
+/** When a run's pipeline validated and how many jobs it declared; undefined when it never did. */
+export function getRunPipeline(db: Db, runId: string): { validatedAtMs: number; jobCount: number } | undefined {
+  return stmt(db.sqlite, "SELECT validated_at_ms AS validatedAtMs, job_count AS jobCount FROM run_pipelines WHERE run_id = ?").get(runId) as
+    | { validatedAtMs: number; jobCount: number }
+    | undefined;
+}
+
+/** The job graph of a run in declaration order; empty when its pipeline never validated (or declared no jobs). */
 export function listPipelineJobs(db: Db, runId: string): PipelineJobRow[] {
   return db.orm.select().from(pipelineJobs).where(eq(pipelineJobs.runId, runId)).orderBy(asc(pipelineJobs.position)).all();
 }

@@ -103,6 +103,16 @@ export const pipelineJobs = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.jobId] })],
 );
 
+/** Runs whose pipeline validated (migrations/0014_run_pipelines.sql), with how many jobs it declared. */
+export const runPipelines = sqliteTable("run_pipelines", {
+  runId: text("run_id")
+    .primaryKey()
+    .notNull()
+    .references(() => runs.id, { onDelete: "cascade" }),
+  validatedAtMs: integer("validated_at_ms").notNull(),
+  jobCount: integer("job_count").notNull(),
+});
+
 export type RunRow = typeof runs.$inferSelect;
 export type PipelineJobRow = typeof pipelineJobs.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;

@@ -57,7 +57,7 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
     (stmt(s, "SELECT state FROM jobs WHERE run_id = ? AND job_id = ?").get(runId, jobId) as { state: string } | undefined)?.state;
   switch (e.type) {
     case "pipeline_validated": {
-      const known = stmt(s, "SELECT 1 FROM pipeline_jobs WHERE run_id = ? LIMIT 1").get(runId);
+      const known = stmt(s, "SELECT 1 FROM run_pipelines WHERE run_id = ?").get(runId);
       if (known !== undefined) return "pipeline_validated reported twice";
       const started = stmt(s, "SELECT 1 FROM jobs WHERE run_id = ? LIMIT 1").get(runId);
       if (started !== undefined) return "pipeline_validated came after jobs had started";
@@ -67,6 +67,7 @@ function project(db: Db, runId: string, e: RunEvent): string | undefined {
       );
       // Every declared job is pending until it starts or is skipped; the run's end skips what never started.
       const pending = stmt(s, "INSERT INTO jobs (run_id, job_id, state) VALUES (?, ?, 'pending')");
+      stmt(s, "INSERT INTO run_pipelines (run_id, validated_at_ms, job_count) VALUES (?, ?, ?)").run(runId, e.at_ms, e.jobs.length);
       e.jobs.forEach((job, i) => {
         graph.run(runId, job.job_id, i + 1, JSON.stringify(job.inputs), job.allow_failure ? 1 : 0, job.timeout_ms ?? null);
         pending.run(runId, job.job_id);

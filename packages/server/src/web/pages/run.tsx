@@ -95,7 +95,6 @@ export async function runPage(req: RepoRequest, id: string): Promise<Response> {
         <div id="run-jobs">
           <JobSections loaded={loaded} nowMs={nowMs} withLines={true} />
         </div>
-        {view.jobs.length === 0 && view.validated ? <p class="muted">No jobs.</p> : null}
       </div>
     </Frame>
   );

@@ -118,6 +118,7 @@ function noGraph(view: RunView): string {
 export function RunGraph(props: { view: RunView; nowMs: number }) {
   const { view } = props;
   if (!view.validated) return <p class="muted small graph-none">{noGraph(view)}</p>;
+  if (view.jobs.length === 0) return <p class="muted small graph-none">The pipeline registers no jobs.</p>;
   return raw(jobGraphSvg(view.jobs, view.run.sha.slice(0, 7), props.nowMs));
 }
 
