@@ -6,7 +6,7 @@ import "./host/warm.js";
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileString } from "./compiler/index.js";
+import { compileString } from "./compile-string.js";
 import { describeError } from "./describe-error.js";
 import { FdSink } from "./host/node-files.js";
 import { decodeSource, encodeLua } from "./host/source-text.js";

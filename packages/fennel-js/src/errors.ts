@@ -71,16 +71,22 @@ export function formatFennelError(e: FennelErrorInit): string {
  * its source line, no marker line; a parse error marks through the line's end.
  * Plain when NO_COLOR is set.
  */
-export function formatFennelErrorInline(e: FennelError): string {
-  const parts = [`${e.file}:${e.line}:${e.col}: ${KIND_LABEL[e.kind]}: ${e.reason}`];
+export function formatFennelErrorInline(
+  e: FennelError,
+  opts: { pinpoint?: [string, string] | false; unfriendly?: boolean } = {},
+): string {
+  const head = `${e.file}:${e.line}:${e.col}: ${KIND_LABEL[e.kind]}: ${e.reason}`;
+  if (opts.unfriendly) return head;
+  const parts = [head];
   if (e.sourceLine !== undefined) {
     const src = e.sourceLine;
-    if (process.env.NO_COLOR) {
+    const marks = opts.pinpoint ?? (process.env.NO_COLOR ? false : ["\x1b[7m", "\x1b[0m"]);
+    if (marks === false) {
       parts.push("", src);
     } else {
       const start = Math.min(Math.max(0, e.col), src.length);
       const end = e.kind === "parse" ? src.length : Math.min(src.length, start + Math.max(1, e.span ?? 1));
-      parts.push("", src.slice(0, start) + "\x1b[7m" + src.slice(start, end) + "\x1b[0m" + src.slice(end));
+      parts.push("", src.slice(0, start) + marks[0] + src.slice(start, end) + marks[1] + src.slice(end));
     }
   }
   for (const h of e.hints) parts.push(h);

@@ -14,6 +14,17 @@ export interface CompileOptions {
   macroPath?: string;
   /** Reads a file for include/import-macros; default reads from disk. */
   readFile?: (path: string) => string | undefined;
+  /**
+   * Put each Lua line on the line of the Fennel it came from, where it can, so
+   * Lua's own line numbers (in errors caught by pcall, in debug.getinfo) are
+   * Fennel's.
+   */
+  correlate?: boolean;
+  /**
+   * Stop compile-time code (macros, eval-compiler) that runs longer than
+   * this, in milliseconds, with a compile error at the form that ran it.
+   */
+  compileTimeoutMs?: number;
 }
 
 /** Maps each emitted Lua line (1-based index) to the Fennel line it came from. */

@@ -4,7 +4,8 @@ import { LuaFactory, type LuaEngine } from "wasmoon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FennelError } from "../errors.js";
 import type { CompileOptions } from "../types.js";
-import { compileString } from "./index.js";
+import { compileString } from "../compile-string.js";
+import { warmUp } from "../host/engine.js";
 
 let lua: LuaEngine;
 let out: string[] = [];
@@ -35,6 +36,8 @@ function compileError(src: string, options: CompileOptions = {}): FennelError {
 }
 
 describe("compileString", () => {
+  beforeAll(() => warmUp());
+
   it("keeps multiple values only in last position", () => {
     expect(run("(fn f [] (values 1 2)) (print (f) (f))")).toEqual(["1\t1\t2"]);
     expect(run("(fn f [] (values 1 2)) (print [(f) (f)] (length [(f) (f)]))")[0]).toMatch(/\t3$/);

@@ -7,6 +7,7 @@ import { hintsFor } from "../friend.js";
 import type { MacroContext, MacroFn } from "../macros/types.js";
 import { List, Sequence, Sym, Table, Str, Num, Bool, Nil, Varg, type Form, type Pos } from "../reader/forms.js";
 import type { CompileOptions } from "../types.js";
+import type { CompileContext, CompileTime } from "./compile-time.js";
 import { Chunk } from "./emit.js";
 import { Expr, HANDLED, NIL, asPrefix, isMulti, joinExprs, one, type Opts } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
@@ -15,12 +16,6 @@ import { LUA_GLOBALS } from "./globals.js";
 import { Scope, type AnyMacro } from "./scope.js";
 
 export type SpecialFn = (form: List, scope: Scope, parent: Chunk, opts: Opts, c: Compiler) => Expr[];
-
-/** Hooks for user macros, provided by user-macros.ts when a file needs them. */
-export interface UserMacroRunner {
-  expand(ref: string, form: List, scope: Scope, c: Compiler): Form;
-}
-
 
 const MAX_EXPANSIONS = 1000;
 const MULTISYM_CHARS = /[.:$]/;
@@ -34,24 +29,48 @@ export class Compiler {
   /** null: strict global checking is off. */
   readonly allowed: Set<string> | null;
   readonly file: string;
-  userMacros: UserMacroRunner | undefined;
   /** Compiling code for the compile-time VM (macro bodies): quote builds forms. */
   compileTime = false;
-  /** Text printed at compile time (macrodebug, print in macros), emitted first. */
-  readonly compileTimeOutput: string[] = [];
   /** Modules inlined by `include`, to emit each once. */
   readonly included = new Set<string>();
+  private ctInstance: CompileTime | undefined;
 
   constructor(
     readonly source: string,
     readonly options: CompileOptions,
     readonly specials: ReadonlyMap<string, SpecialFn>,
     readonly builtinMacros: ReadonlyMap<string, MacroFn>,
+    readonly context: CompileContext = {},
   ) {
     this.file = options.filename ?? "unknown";
     const ag = options.allowedGlobals;
-    this.allowed = ag === false ? null : new Set([...LUA_GLOBALS, ...(ag ?? [])]);
+    this.allowed = ag === false ? null : new Set(context.exactGlobals ? (ag ?? []) : [...LUA_GLOBALS, ...(ag ?? [])]);
   }
+
+  /** The compile-time VM, started the first time compile-time code needs it. */
+  get ct(): CompileTime {
+    if (this.parentCompiler !== undefined) return this.parentCompiler.ct;
+    if (this.ctInstance === undefined) {
+      const source = this.context.compileTime;
+      if (source === undefined) this.error(undefined, M.macroRuntimeMissing());
+      this.ctInstance = source(this);
+    }
+    return this.ctInstance;
+  }
+
+  /** A compiler for compile-time code (macro bodies, eval-compiler) sharing this one's VM and counters. */
+  childForCompileTime(allowedGlobals: string[]): Compiler {
+    const child = new Compiler(this.source, { ...this.options, allowedGlobals }, this.specials, this.builtinMacros, { ...this.context, exactGlobals: true });
+    child.compileTime = true;
+    child.gensymCount = this.gensymCount;
+    child.curLine = this.curLine;
+    child.curCol = this.curCol;
+    child.parentCompiler = this;
+    return child;
+  }
+
+  /** The compiler this compile-time compiler serves, whose counters it shares. */
+  private parentCompiler: Compiler | undefined;
 
   // ----- errors -----
 
@@ -87,15 +106,37 @@ export class Compiler {
   /** A fresh Lua temporary name, reserved in `scope`. */
   gensym(scope: Scope, base = ""): string {
     void scope;
-    return `_${base}${++this.gensymCount}_`;
+    return `_${base}${this.nextGensymId()}_`;
   }
 
   nextGensymId(): number {
+    if (this.parentCompiler !== undefined) {
+      const n = this.parentCompiler.nextGensymId();
+      this.gensymCount = n;
+      return n;
+    }
     return ++this.gensymCount;
   }
 
+  /**
+   * A name may be bound as a local (or, with `macro`, a macro): not a special
+   * form (nor a macro, for locals), no `&` or leading `.`, not a quoted symbol
+   * from a macro, and a multisym macro not on an existing macro.
+   */
+  checkBindingValid(sym: Sym, scope: Scope | undefined, opts: { macro?: boolean } = {}): void {
+    const name = sym.name;
+    const multi = /[.:]/.test(name) && !name.startsWith(".") ? name.split(/[.:]/)[0]! : undefined;
+    const root = multi ?? name;
+    if (/[&.:]/.exec(name)?.[0] === "&") this.error(sym, M.invalidChar("&"));
+    if (name.startsWith(".")) this.error(sym, M.invalidChar("."));
+    const macroNamed = scope !== undefined ? this.findMacro(root, scope) !== undefined : this.builtinMacros.has(root);
+    if (this.specials.has(root) || (!opts.macro && macroNamed)) this.error(sym, M.shadowSpecial(name));
+    if (opts.macro && multi !== undefined && scope?.lookupMacro(multi) !== undefined) this.error(sym, M.multisymMacroOnMacro());
+    if (sym.quoted) this.error(sym, M.bindWithoutGensym(name));
+  }
+
   isAllowedGlobal(name: string): boolean {
-    return this.allowed === null || this.allowed.has(name);
+    return this.allowed === null || this.allowed.has(name) || name === "_ENV";
   }
 
   allowGlobal(name: string): void {
@@ -278,7 +319,7 @@ export class Compiler {
     if (head instanceof Sym) {
       const name = head.name;
       if (scope.lookup(name) === undefined) {
-        const macro = this.findMacro(name, scope);
+        const macro = this.findMacro(name, scope, form);
         if (macro !== undefined) {
           const expanded = this.expandOnce(macro, form, scope);
           return this.compileRaw(expanded, scope, parent, opts);
@@ -292,8 +333,27 @@ export class Compiler {
     return [this.call(form, scope, parent)];
   }
 
-  findMacro(name: string, scope: Scope): AnyMacro | undefined {
-    return scope.lookupMacro(name) ?? this.builtinMacros.get(name);
+  /**
+   * The macro a call head names: bound in scope (a user macro), built in, or
+   * a field of a bound macro table (`m.inc`, `tbl-macro.sub-macro`).
+   */
+  findMacro(name: string, scope: Scope, at?: Form): AnyMacro | undefined {
+    const direct = scope.lookupMacro(name) ?? this.builtinMacros.get(name);
+    if (direct !== undefined) return direct;
+    const dot = name.indexOf(".");
+    if (dot <= 0 || name.endsWith(".")) return undefined;
+    const root = name.slice(0, dot);
+    if (scope.lookup(root) !== undefined) return undefined;
+    const base = scope.lookupMacro(root);
+    if (base === undefined || typeof base === "function") return undefined;
+    let value = base.value;
+    for (const key of name.slice(dot + 1).split(".")) {
+      const next = this.ct.isTable(value) || this.ct.isCallable(value) ? this.ct.field(value, key) : undefined;
+      if (next === undefined) return this.error(at, M.macroNotInTable());
+      value = next;
+    }
+    if (!this.ct.isCallable(value)) return this.error(at, M.macroNotInTable());
+    return { kind: "user", value, name };
   }
 
   /** Expand a macro call once (a user macro runs in the compile-time VM). */
@@ -302,8 +362,7 @@ export class Compiler {
       const out = macro(form, this.macroContext(scope));
       return withPos(out, form.pos);
     }
-    if (this.userMacros === undefined) this.error(form, M.macroRuntimeMissing(macro.name));
-    return withPos(this.userMacros.expand(macro.ref, form, scope, this), form.pos);
+    return withPos(this.ct.expand(macro, form, scope), form.pos);
   }
 
   /** Expand `form` until its head is no longer a macro (for macrodebug/macroexpand). */

@@ -26,7 +26,7 @@ export function destructure(
     if (mode === "local" || mode === "var") {
       // As the reference lays it out: `local x = v` when the value is one
       // expression, else `local x` then the statements assigning x.
-      checkLocalName(pattern, c);
+      checkLocalName(pattern, c, scope);
       const lua = scope.pickName(pattern.name);
       const scratch = new Chunk();
       c.compile(init, scope, scratch, { nval: 1, target: lua });
@@ -189,15 +189,15 @@ function isSpecialMarker(s: Sym): boolean {
 
 /** Declare a new local for `sym` (no multisyms). */
 export function declare(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): string {
-  checkLocalName(sym, c);
+  checkLocalName(sym, c, scope);
   return scope.declare(sym.name, mode === "var");
 }
 
-function checkLocalName(sym: Sym, c: Compiler): void {
+function checkLocalName(sym: Sym, c: Compiler, scope?: Scope): void {
   const name = sym.name;
-  if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.localMultisym(name));
   if (isSpecialMarker(sym)) c.error(sym, M.badBinding(name));
-  if (c.specials.has(name) || c.builtinMacros.has(name)) c.error(sym, M.shadowSpecial(name));
+  c.checkBindingValid(sym, scope);
+  if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.localMultisym(name));
 }
 
 /** The assignable Lua place for `sym` under set/global. */

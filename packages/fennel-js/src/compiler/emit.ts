@@ -49,8 +49,18 @@ export class Chunk {
   }
 }
 
+export interface FlattenOptions {
+  /**
+   * Put each line of Lua on the line of the Fennel it came from where it can
+   * (blank lines before it, lines from one Fennel line joined), so Lua's own
+   * line numbers name Fennel lines.
+   */
+  correlate?: boolean;
+}
+
 /** Flatten a chunk tree into Lua text and the line map (trailing do/end blocks spliced). */
-export function flatten(root: Chunk): { lua: string; lines: Array<number | undefined> } {
+export function flatten(root: Chunk, options: FlattenOptions = {}): { lua: string; lines: Array<number | undefined> } {
+  const correlate = options.correlate === true;
   const out: string[] = [];
   const lines: Array<number | undefined> = [undefined];
   const INDENT = ["", "  ", "    ", "      ", "        "];
@@ -72,7 +82,22 @@ export function flatten(root: Chunk): { lua: string; lines: Array<number | undef
         continue;
       }
       const line = c.lines[i]!;
-      out.push(pad + it);
+      if (correlate && line > 0) {
+        while (out.length + 1 < line) {
+          out.push("");
+          lines.push(undefined);
+        }
+        // A line whose Fennel line the output has reached joins the last line.
+        const last = out.length - 1;
+        if (last >= 0 && out.length >= line && it.indexOf("\n") < 0 && out[last]!.indexOf("--") < 0) {
+          if (out[last] === "") {
+            out[last] = it;
+            lines[last + 1] = line;
+          } else out[last] += " " + it;
+          continue;
+        }
+      }
+      out.push(correlate ? it : pad + it);
       lines.push(line);
       let k = it.indexOf("\n");
       while (k >= 0) {

@@ -1,35 +1,35 @@
 // Entry point of the compiler: Fennel source text in, Lua 5.4 text and a
-// line map out. Throws FennelError (kind "parse" or "compile").
+// line map out. Throws FennelError (kind "parse" or "compile"). Who runs the
+// compile passes the compile-time VM in the context (see compile-time.ts).
 import { builtinMacros } from "../macros/index.js";
+import type { Form } from "../reader/forms.js";
 import { readAll } from "../reader/reader.js";
 import { specials } from "../specials/index.js";
 import type { CompileOptions, CompileResult } from "../types.js";
+import type { CompileContext } from "./compile-time.js";
 import { Compiler } from "./compiler.js";
 import { Chunk, flatten } from "./emit.js";
-import { luaString } from "./mangle.js";
 import { Scope } from "./scope.js";
-import { UserMacros } from "./user-macros.js";
+
+export type { CompileContext, CompileTime, CompileTimeSource, LuaHandle, Splice, UserMacro } from "./compile-time.js";
+export { compileForCompileTime } from "../specials/macros.js";
+export { Compiler } from "./compiler.js";
+export { Scope } from "./scope.js";
 
 /** Compile a whole Fennel source string to a Lua chunk. */
-export function compileString(source: string, options: CompileOptions = {}): CompileResult {
+export function compileSource(source: string, options: CompileOptions = {}, context: CompileContext = {}): CompileResult {
   const file = options.filename ?? "unknown";
-  const forms = readAll(source, file);
-  const c = new Compiler(source, options, specials, builtinMacros);
+  return compileForms(readAll(source, file), source, options, context);
+}
+
+/** Compile forms already read (from `source`, which error messages quote). */
+export function compileForms(forms: Form[], source: string, options: CompileOptions = {}, context: CompileContext = {}): CompileResult {
+  const file = options.filename ?? "unknown";
+  const c = new Compiler(source, options, specials, builtinMacros, context);
+  c.compileTime = context.compileTimeCode === true;
   const root = new Chunk();
   const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
-  if (forms.length > 0) {
-    const fake = forms[0]!;
-    c.compileBody(forms, 0, scope, root, { tail: true }, fake);
-  }
-  const out = c.compileTimeOutput;
-  if (c.userMacros instanceof UserMacros) {
-    const printed = c.userMacros.takeOutput();
-    if (printed !== "") out.push(printed);
-  }
-  if (out.length > 0) {
-    const text = out.join("").replace(/\n$/, "");
-    root.prepend(`print(${luaString(text)})`, 1);
-  }
-  const { lua, lines } = flatten(root);
+  if (forms.length > 0) c.compileBody(forms, 0, scope, root, { tail: true }, forms[0]!);
+  const { lua, lines } = flatten(root, { correlate: options.correlate === true });
   return { lua, sourceMap: { file, lines } };
 }

@@ -2,6 +2,7 @@
 // bound in the scope, and whether `...` is available. Names are unique per
 // Lua name so two Fennel names never meet as one Lua local.
 import type { MacroFn } from "../macros/types.js";
+import type { UserMacro } from "./lua-handle.js";
 import { mangleLocal } from "./mangle.js";
 
 export interface LocalInfo {
@@ -9,13 +10,6 @@ export interface LocalInfo {
   isVar: boolean;
   /** For `(fn name [args] "doc" …)`: what `(doc name)` shows. */
   doc?: { arglist: string[]; docstring: string | undefined };
-}
-
-/** A user macro: runs in the compile-time VM; `ref` names it there. */
-export interface UserMacro {
-  kind: "user";
-  ref: string;
-  name: string;
 }
 
 export type AnyMacro = MacroFn | UserMacro;
@@ -33,6 +27,7 @@ export class Scope {
   vararg: boolean;
   /** Set on the scope of a `#(...)` body. */
   hashfn = false;
+  private autogensymsMap: Map<string, string> | undefined;
 
   constructor(
     readonly parent: Scope | undefined,
@@ -44,6 +39,11 @@ export class Scope {
   /** Locals bound in this scope (read-only view). */
   get locals(): ReadonlyMap<string, LocalInfo> {
     return this.localsMap ?? EMPTY_LOCALS;
+  }
+
+  /** The names `x#` stands for in quotes written in this scope. */
+  get autogensyms(): Map<string, string> {
+    return (this.autogensymsMap ??= new Map());
   }
 
   /** Macros bound in this scope (read-only view). */

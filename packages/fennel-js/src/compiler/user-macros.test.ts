@@ -1,8 +1,9 @@
 // User macro tests: definitions, macro modules through readFile, forms
 // crossing to the compile-time VM and back, and macro errors with positions.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { warmUp } from "../host/engine.js";
 import { FennelError } from "../errors.js";
-import { compileString } from "./index.js";
+import { compileString } from "../compile-string.js";
 
 const modules: Record<string, string> = {
   "./helpers.fnl": "(fn twice [x] `(do ,x ,x))\n(fn kind [x] (if (list? x) :list (sym? x) :sym (sequence? x) :seq :other))\n{: twice : kind}",
@@ -20,6 +21,8 @@ function compileError(src: string): FennelError {
 }
 
 describe("user macros", () => {
+  beforeAll(() => warmUp());
+
   it("expands a macro defined in the file, with auto-gensyms", () => {
     const { lua } = compileString("(macro swap! [a b] `(let [t# ,a] (set ,a ,b) (set ,b t#)))\n(var x 1) (var y 2) (swap! x y)", {
       filename: "m.fnl",

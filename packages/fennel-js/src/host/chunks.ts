@@ -28,6 +28,17 @@ export class ChunkMap {
     this.pattern = undefined;
   }
 
+  /** Was the chunk Lua calls `source` (`@file`) compiled from Fennel here? */
+  hasSource(source: string): boolean {
+    return source.startsWith("@") && this.chunks.has(shownChunkName(source.slice(1)));
+  }
+
+  /** The Fennel line of Lua line `luaLine` of chunk `source` (`@file`). */
+  lineOfSource(source: string, luaLine: number): number {
+    const chunk = source.startsWith("@") ? this.chunks.get(shownChunkName(source.slice(1))) : undefined;
+    return chunk === undefined ? luaLine : this.fennelLine(chunk, luaLine);
+  }
+
   /** The Fennel line for a Lua line of chunk `file`. */
   fennelLine(chunk: Chunk, luaLine: number): number {
     const lines = chunk.lines;
@@ -42,8 +53,11 @@ export class ChunkMap {
     return luaLine;
   }
 
-  /** Rewrite every `chunk:N:` position of a known chunk; the first is returned too. */
-  rewrite(text: string): { text: string; file?: string; line?: number } {
+  /**
+   * Rewrite every `chunk:N:` position of a known chunk (but chunk `except`,
+   * whose lines are Fennel lines already); the first is returned too.
+   */
+  rewrite(text: string, except?: string): { text: string; file?: string; line?: number } {
     if (this.chunks.size === 0) return { text };
     this.pattern ??= new RegExp(
       `(${[...this.chunks.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|")}):(\\d+):(?!\\d)`,
@@ -52,7 +66,7 @@ export class ChunkMap {
     let first: { file: string; line: number } | undefined;
     const out = text.replace(this.pattern, (_all, name: string, num: string) => {
       const chunk = this.chunks.get(name);
-      if (!chunk) return _all;
+      if (!chunk || chunk.file === except) return _all;
       const line = this.fennelLine(chunk, Number(num));
       first ??= { file: chunk.file, line };
       return `${chunk.file}:${line}:`;

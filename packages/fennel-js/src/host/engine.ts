@@ -9,20 +9,32 @@ import { pushString, rawLua, type RawLua } from "./lua-stack.js";
 // Loaded through require: Node's ESM wrapper would first scan wasmoon's
 // 150 KB UMD bundle for exports, which costs ~25 ms of start-up.
 const wasmoon = createRequire(import.meta.url)("wasmoon") as typeof Wasmoon;
-const { LUA_REGISTRYINDEX, LuaFactory: Factory } = wasmoon;
+const { LUA_REGISTRYINDEX, LuaFactory: Factory, LuaEngine: Engine } = wasmoon;
 
 let factory: LuaFactory | undefined;
+/** The WebAssembly module once compiled: engines can then be made synchronously. */
+let loadedModule: Wasmoon.LuaWasm | undefined;
 
 /** Start compiling the WebAssembly module now; later VMs reuse it. */
 export function warmUp(): Promise<unknown> {
   factory ??= new Factory();
-  return factory.getLuaModule();
+  return factory.getLuaModule().then((mod) => {
+    loadedModule = mod;
+    return mod;
+  });
 }
 
+// Proxies off: JavaScript objects become real Lua tables, not userdata.
+const ENGINE_OPTIONS = { openStandardLibs: true, injectObjects: false, enableProxy: false };
+
 export async function newEngine(): Promise<LuaEngine> {
-  factory ??= new Factory();
-  // Proxies off: JavaScript objects become real Lua tables, not userdata.
-  return factory.createEngine({ openStandardLibs: true, injectObjects: false, enableProxy: false });
+  await warmUp();
+  return new Engine(loadedModule!, ENGINE_OPTIONS);
+}
+
+/** An engine made now, or undefined while the WebAssembly module is not compiled yet. */
+export function newEngineSync(): LuaEngine | undefined {
+  return loadedModule === undefined ? undefined : new Engine(loadedModule, ENGINE_OPTIONS);
 }
 
 /**

@@ -19,11 +19,12 @@ function isFile(p: string): boolean {
   }
 }
 
-/** Search `templates` (`./?.fnl;./?/init.fnl`) for module `name`. */
+/** Search `templates` (`./?.fnl;./?/init.fnl`) for module `name` (on disk, or through `read`). */
 export function searchPath(
   name: string,
   templates: string,
   root: string,
+  read?: (path: string) => string | undefined,
 ): { hit: ModuleHit } | { tried: string } {
   const slashed = name.replaceAll(".", "/");
   const tried: string[] = [];
@@ -31,7 +32,7 @@ export function searchPath(
     if (template === "") continue;
     const shown = template.replaceAll("?", slashed);
     const absolute = path.resolve(root, shown);
-    if (isFile(absolute)) return { hit: { shown, absolute } };
+    if (read !== undefined ? read(shown) !== undefined : isFile(absolute)) return { hit: { shown, absolute } };
     tried.push(`no file '${shown}'`);
   }
   return { tried: tried.join("\n\t") };

@@ -2,7 +2,7 @@
 // and print forms back as Fennel text, or compile and run Fennel on a real
 // Lua 5.4 VM and capture what it prints. Not used by the compiler.
 import { LuaFactory } from "wasmoon";
-import { compileString } from "../compiler/index.js";
+import { compileString } from "../compile-string.js";
 import { FennelError } from "../errors.js";
 import { readAll } from "../reader/reader.js";
 import { List, Sym, type Form } from "../reader/forms.js";

@@ -8,6 +8,8 @@ export interface Pos {
   line: number;
   col: number;
   offset: number;
+  /** Where the form ends: the 1-based offset of its last character, when known. */
+  end?: number;
 }
 
 export const NO_POS: Pos = { file: "unknown", line: 0, col: 0, offset: 0 };
@@ -47,6 +49,8 @@ export class Table {
  */
 export class Sym {
   readonly kind = "sym";
+  /** Written in a macro's quote without `#`: binding it is an error. */
+  quoted?: boolean;
   constructor(
     public name: string,
     public pos: Pos = NO_POS,

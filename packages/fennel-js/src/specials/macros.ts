@@ -1,58 +1,96 @@
 // Macro specials: macro, macros, import-macros, require-macros,
-// eval-compiler, macrodebug. They run code in the compile-time VM
-// (user-macros.ts) and emit nothing at run time.
+// eval-compiler, macrodebug. Their code runs in the compile-time VM
+// (compiler/compile-time.ts) and they emit nothing at run time, except
+// eval-compiler's value and macrodebug's text.
 import { compileMessages as M } from "../diagnostics.js";
+import type { LuaHandle } from "../compiler/compile-time.js";
 import type { Compiler, SpecialFn } from "../compiler/compiler.js";
+import { Chunk, flatten } from "../compiler/emit.js";
 import { Expr, NIL } from "../compiler/expr.js";
 import { luaString } from "../compiler/mangle.js";
-import type { Scope } from "../compiler/scope.js";
-import { userMacrosFor } from "../compiler/user-macros.js";
-import { List, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
-import { printForm } from "../reader/print.js";
+import { Scope } from "../compiler/scope.js";
+import { List, Str, Sym, Table, type Form } from "../reader/forms.js";
+
+/** Compile `forms` as compile-time code for a fresh compiler environment. */
+export function compileForCompileTime(c: Compiler, forms: Form[], at: Form, scope: Scope): { env: LuaHandle; code: string } {
+  const ct = c.ct;
+  const env = ct.newEnv(at, scope);
+  const child = c.childForCompileTime(ct.globalNames(env));
+  const root = new Chunk();
+  const s = new Scope(undefined, { fnBoundary: true, vararg: true });
+  child.compileBody(forms, 0, s, root, { tail: true }, at);
+  return { env, code: flatten(root, { correlate: true }).lua };
+}
+
+/** Run `forms` at compile time; their first value. */
+function evaluate(c: Compiler, forms: Form[], at: Form, scope: Scope, label: string): LuaHandle | undefined {
+  const { env, code } = compileForCompileTime(c, forms, at, scope);
+  return c.ct.run(env, code, `@${c.file}`, at, label);
+}
+
+/** A name a macro may be bound to in `scope`. */
+function checkMacroName(c: Compiler, name: Sym, scope: Scope): void {
+  c.checkBindingValid(name, scope, { macro: true });
+}
+
+function addMacros(c: Compiler, scope: Scope, entries: Array<[string, LuaHandle]>, at: Form): void {
+  for (const [name, value] of entries) {
+    if (!c.ct.isCallable(value)) c.error(at, M.macroNotCallable());
+    checkMacroName(c, new Sym(name, at.pos), scope);
+    scope.setMacro(name, { kind: "user", value, name });
+  }
+}
 
 export const macroSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const name = form.items[1];
   if (!(name instanceof Sym)) return c.error(name ?? form, M.wrongArity("macro", "a name, parameters and body"));
-  const fnForm = new List([new Sym("fn", form.pos), ...form.items.slice(2)], form.pos);
-  const um = userMacrosFor(c);
-  scope.setMacro(name.name, um.define(name.name, fnForm, form));
+  checkMacroName(c, name, scope);
+  // Named after the macro (for tracebacks) when the name is a plain symbol.
+  const fnName = /[.:]/.test(name.name) ? [] : [new Sym(name.name, name.pos)];
+  const fnForm = new List([new Sym("fn", form.pos), ...fnName, ...form.items.slice(2)], form.pos);
+  const value = evaluate(c, [fnForm], form, scope, name.name);
+  if (value === undefined || !c.ct.isCallable(value)) return c.error(form, M.macroNotCallable());
+  scope.setMacro(name.name, { kind: "user", value, name: name.name });
   return done(c, form, parent, opts);
 };
 
 export const macrosSpecial: SpecialFn = (form, scope, parent, opts, c) => {
-  const t = form.items[1];
-  if (t === undefined) return c.error(form, M.wrongArity("macros", "a table of macros"));
-  const um = userMacrosFor(c);
-  const code = um.compileForVM([t], form);
-  for (const m of um.defineAll(`(function(...)\n${code}\nend)()`, form, undefined)) scope.setMacro(m.name, m);
+  if (form.items.length !== 2) return c.error(form, M.macrosOneTable());
+  const t = evaluate(c, [form.items[1]!], form, scope, "macros");
+  if (t === undefined || !c.ct.isTable(t)) return c.error(form, M.macrosOneTable());
+  addMacros(c, scope, c.ct.entries(t), form);
   return done(c, form, parent, opts);
 };
 
-function moduleName(f: Form | undefined, c: Compiler, at: Form): string {
+/** The module name an import-macros or require-macros argument gives. */
+function moduleName(c: Compiler, f: Form | undefined, scope: Scope, at: Form): string {
   if (f instanceof Str) return f.value;
-  if (f instanceof Sym) return f.name;
-  return c.error(f ?? at, M.importMacrosArgs());
+  if (f === undefined) return c.error(at, M.importMacrosArgs());
+  // Any other expression is evaluated, with the module's name and file as `...`.
+  const v = evaluate(c, [f], at, scope, "import-macros");
+  const s = v === undefined ? undefined : c.ct.splice(v, at);
+  if (s?.kind !== "form" || !(s.form instanceof Str)) return c.error(at, M.moduleNameNotString());
+  return s.form.value;
 }
 
 export const importMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;
   if (items.length < 3 || items.length % 2 === 0) return c.error(form, M.importMacrosArgs());
-  const um = userMacrosFor(c);
+  const ct = c.ct;
   for (let i = 1; i < items.length; i += 2) {
     const binding = items[i]!;
-    const mod = um.loadModule(moduleName(items[i + 1], c, form), form);
+    const modName = moduleName(c, items[i + 1], scope, form);
+    const mod = ct.macroModule(modName, form);
     if (binding instanceof Sym) {
-      for (const m of um.defineAll(mod, form, binding.name)) scope.setMacro(m.name, m);
+      checkMacroName(c, binding, scope);
+      scope.setMacro(binding.name, { kind: "user", value: mod, name: binding.name });
     } else if (binding instanceof Table) {
-      const pairs = binding.entries.map(([k, v]) => {
+      for (const [k, v] of binding.entries) {
         if (!(k instanceof Str) || !(v instanceof Sym)) return c.error(k, M.importMacrosArgs());
-        return `{${luaString(k.value)}, ${luaString(v.name)}}`;
-      });
-      const picked = `(function() local m, out = ${mod}, {}\n` +
-        `for _, p in ipairs({${pairs.join(", ")}}) do\n` +
-        `  if m[p[1]] == nil then error("macro " .. p[1] .. " not found in module", 0) end\n` +
-        `  out[p[2]] = m[p[1]] end\nreturn out end)()`;
-      for (const m of um.defineAll(picked, form, undefined)) scope.setMacro(m.name, m);
+        const m = ct.field(mod, k.value);
+        if (m === undefined) return c.error(form, M.macroNotInModule(k.value, modName));
+        addMacros(c, scope, [[v.name, m]], form);
+      }
     } else {
       return c.error(binding, M.importMacrosArgs());
     }
@@ -61,54 +99,31 @@ export const importMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => 
 };
 
 export const requireMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => {
-  const um = userMacrosFor(c);
-  const mod = um.loadModule(moduleName(form.items[1], c, form), form);
-  for (const m of um.defineAll(mod, form, undefined)) scope.setMacro(m.name, m);
+  if (form.items.length !== 2) return c.error(form, M.requireMacrosOne());
+  const modName = moduleName(c, form.items[1], scope, form);
+  addMacros(c, scope, c.ct.entries(c.ct.macroModule(modName, form)), form);
   return done(c, form, parent, opts);
 };
 
-export const evalCompilerSpecial: SpecialFn = (form, _scope, parent, opts, c) => {
-  const um = userMacrosFor(c);
-  const code = um.compileForVM(form.items.slice(1), form);
-  // The value comes back as Lua text the way the reference splices it in: a
-  // number or true as written by tostring, a string as raw Lua, anything else nil.
-  const res = um.run(
-    `local v = (function(...)\n${code}\nend)(...)\n` +
-      `local t = type(v)\n` +
-      `if t == "number" or t == "string" or v == true then return "=" .. tostring(v) end\n` +
-      `return nil`,
-    form,
-    "eval-compiler",
-  );
-  if (res !== null && res.startsWith("=") && res.length > 1) return [new Expr(res.slice(1), "expr")];
+export const evalCompilerSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+  const body = new List([new Sym("do", form.pos), ...form.items.slice(1)], form.pos);
+  const v = evaluate(c, [body], form, scope, "eval-compiler");
+  const s = c.ct.splice(v, form);
+  if (s.kind === "code") return [new Expr(s.code, "expr")];
+  if (s.kind === "form") return c.compile(s.form, scope, parent, opts.nval === 0 ? { nval: 0 } : { nval: 1 });
   return done(c, form, parent, opts);
 };
 
-export const macrodebugSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+export const macrodebugSpecial: SpecialFn = (form, scope, _parent, _opts, c) => {
   const target = form.items[1];
   if (target === undefined) return c.error(form, M.wrongArity("macrodebug", "a form"));
-  const text = printForm(expandDeep(target, scope, c));
-  if (form.items[2] !== undefined) return [new Expr(luaString(text), "lit")];
-  c.compileTimeOutput.push(text + "\n");
-  return done(c, form, parent, opts);
+  const text = c.ct.view(c.macroexpandAll(target, scope));
+  const str = new Expr(luaString(text), "lit");
+  if (form.items[2] !== undefined) return [str];
+  return [new Expr(`print(${str.code})`, "call")];
 };
 
-function expandDeep(f: Form, scope: Scope, c: Compiler): Form {
-  const e = c.macroexpandAll(f, scope);
-  if (e instanceof List) {
-    const h = e.items[0];
-    if (h instanceof Sym && h.name === "quote") return e;
-    return new List(e.items.map((x) => expandDeep(x, scope, c)), e.pos);
-  }
-  if (e instanceof Sequence) return new Sequence(e.items.map((x) => expandDeep(x, scope, c)), e.pos);
-  if (e instanceof Table) return new Table(e.entries.map(([k, v]) => [expandDeep(k, scope, c), expandDeep(v, scope, c)]), e.pos);
-  return e;
-}
-
-function done(c: Compiler, form: Form, parent: Parameters<SpecialFn>[2], opts: Parameters<SpecialFn>[3]) {
-  void c;
-  void form;
-  void parent;
-  void opts;
+/** What a definition special evaluates to: nil (it emits nothing). */
+function done(..._unused: unknown[]): Expr[] {
   return [NIL];
 }

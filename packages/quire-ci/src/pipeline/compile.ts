@@ -16,7 +16,9 @@ export const PIPELINE_GLOBALS = ["runtime", "fennel"];
 
 /** The default compiler: fennel-js, loaded on first use. */
 export async function fennelCompiler(): Promise<CompileFn> {
-  const { compileString } = await import("fennel-js");
+  const { compileString, warmUp } = await import("fennel-js");
+  // Macros in ci.fnl run on fennel-js's Lua engine, which must be loaded first.
+  await warmUp();
   return (source, filename) => {
     const result = compileString(source, { filename, allowedGlobals: PIPELINE_GLOBALS });
     return { lua: result.lua, sourceMap: result.sourceMap };

@@ -3,8 +3,8 @@
 // The VM class that exposes them is in vm.ts.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { compileString } from "../../compiler/index.js";
 import type { CompileResult } from "../../types.js";
+import { compileInVM } from "../compile-time/compile-in-vm.js";
 import { jsToLua, type LuaFunction } from "../convert.js";
 import { loadBytes, readString } from "../lua-stack.js";
 import { decodeSource, encodeLua } from "../source-text.js";
@@ -12,8 +12,12 @@ import type { EvalOptions } from "./options.js";
 import type { VMState } from "./state.js";
 import { runOnThread } from "./threads.js";
 
-/** Compile with the VM's current globals (plus `allowed`) allowed; remembers the chunk's source map. */
-export function compileInVM(vm: VMState, L: number, source: string, filename: string, allowed: string[] | false): CompileResult {
+/**
+ * Compile source this VM is about to run: the VM's current globals (plus
+ * `allowed`) are allowed, macros run in this VM, and the chunk's source map
+ * is remembered.
+ */
+export function compileForVM(vm: VMState, L: number, source: string, filename: string, allowed: string[] | false): CompileResult {
   let allowedGlobals: string[] | false = false;
   if (allowed !== false) {
     vm.reg.push(L, vm.helpers.globalNames);
@@ -22,7 +26,7 @@ export function compileInVM(vm: VMState, L: number, source: string, filename: st
     vm.m._lua_settop(L, -2);
     allowedGlobals = [...names.split("\n"), ...allowed];
   }
-  const result = compileString(source, { filename, allowedGlobals });
+  const result = compileInVM(vm, L, source, { filename, allowedGlobals, optsRef: 0 });
   vm.chunks.register(filename, result.sourceMap);
   return result;
 }
@@ -36,7 +40,7 @@ function adopt(vm: VMState, file: string, compiled: CompileResult): string {
 export function evalString(vm: VMState, source: string, opts: EvalOptions): Promise<unknown[]> {
   const file = opts.filename ?? "unknown";
   return runOnThread(vm, (L) => {
-    const lua = opts.compiled ? adopt(vm, file, opts.compiled) : compileInVM(vm, L, source, file, vm.allowed).lua;
+    const lua = opts.compiled ? adopt(vm, file, opts.compiled) : compileForVM(vm, L, source, file, vm.allowed).lua;
     if (opts.print) vm.reg.push(L, opts.print === "view" ? vm.helpers.viewValues : vm.helpers.printValues);
     loadChunk(vm, L, Buffer.from(lua, "utf8"), file);
     return opts.print ? 1 : 0;
@@ -55,7 +59,7 @@ export function evalFile(vm: VMState, file: string, args: unknown[], opts: Pick<
   }
   const source = decodeSource(bytes);
   return runOnThread(vm, (L) => {
-    const lua = compileInVM(vm, L, source.text, file, vm.allowed).lua;
+    const lua = compileForVM(vm, L, source.text, file, vm.allowed).lua;
     loadChunk(vm, L, encodeLua(lua, source.encoding), file);
     for (const a of args) jsToLua(vm.ctx, L, a);
     return args.length;

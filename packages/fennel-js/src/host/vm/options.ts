@@ -4,7 +4,8 @@
 import type { CompileResult } from "../../types.js";
 import type { OutputSink } from "../node-files.js";
 
-export type VMProfile = "pipeline" | "cli";
+/** `compiler`: the shared compile-time VM (compile-vm.ts); everything kept, no host io. */
+export type VMProfile = "pipeline" | "cli" | "compiler";
 
 export interface VMOptions {
   /**

@@ -1,23 +1,26 @@
-// The host primitives the prelude builds on: output, awaited-call results,
-// compiling and loading Fennel (strings, files, modules found along a path),
-// and loading .lua modules where the VM allows them.
+// The host primitives the fennel module and prelude build on: output,
+// awaited-call results, compiling (text or AST, with the program's options),
+// reading text into forms, files and module search along a path, Fennel
+// line numbers for chunks compiled here, and the macro helpers' view of the
+// compile in progress (gensym, in-scope?, macroexpand, get-scope).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { compileString } from "../../compiler/index.js";
-import { formToLua } from "../../compiler/user-macros.js";
-import { List, Nil, Sequence, Sym, Table, type Form } from "../../reader/forms.js";
-import { readAll } from "../../reader/reader.js";
 import { FennelError, formatFennelErrorInline } from "../../errors.js";
+import { builtinMacros } from "../../macros/index.js";
+import { NO_POS, type Form } from "../../reader/forms.js";
+import { readAll } from "../../reader/reader.js";
+import { specials } from "../../specials/index.js";
+import { compileInVM, readCompileRequest, type VMCompileRequest } from "../compile-time/compile-in-vm.js";
+import { pushForm, readForm } from "../compile-time/lua-forms.js";
 import type { RawHostFunction } from "../engine.js";
 import { errorText } from "../host-calls.js";
 import { LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
 import { searchPath } from "../modules.js";
-import { decodeSource, encodeLua, type SourceText } from "../source-text.js";
-import { compileInVM } from "./eval.js";
+import { decodeSource } from "../source-text.js";
 import type { VMState } from "./state.js";
 
-/** Push the primitives table handed to the prelude onto `L`. */
-export function pushPrimitives(vm: VMState, L: number, viewRef: number): void {
+/** Push the primitives table handed to the fennel module and prelude onto `L`. */
+export function pushPrimitives(vm: VMState, L: number): void {
   const m = vm.m;
   const lua = vm.global.lua;
   const prims: Record<string, RawHostFunction> = {
@@ -30,47 +33,105 @@ export function pushPrimitives(vm: VMState, L: number, viewRef: number): void {
       vm.calls.cancel(m._lua_tonumberx(L2, 1, 0));
       return 0;
     },
-    compile: (L2) => {
-      const src = readString(m, L2, 1);
-      const file = optString(m, L2, 2) ?? "unknown";
-      try {
-        // Like the reference's compile-string: no global checks unless asked for.
-        pushString(m, L2, compileString(src, { filename: file, allowedGlobals: false }).lua);
-        return 1;
-      } catch (e) {
-        return pushFail(m, L2, inlineErrorText(e));
-      }
-    },
+    compile: (L2) => compilePrimitive(vm, L2),
     parse: (L2) => {
       const src = readString(m, L2, 1);
       const file = optString(m, L2, 2) ?? "unknown";
+      let forms: Form[] = [];
+      let err: string | undefined;
       try {
-        // Lua code that builds the forms from the constructors it is given.
-        const forms = readAll(src, file).map((f) => formToLua(nilAsSymbol(f)));
-        pushString(m, L2, `return function(__fnl) return {n = ${forms.length}, ${forms.join(", ")}} end`);
-        return 1;
+        forms = readAll(src, file);
       } catch (e) {
-        return pushFail(m, L2, inlineErrorText(e));
+        err = inlineErrorText(e, {});
       }
+      lua.lua_createtable(L2, forms.length, 2);
+      forms.forEach((f, i) => {
+        pushForm(vm, L2, f, vm.formTypes);
+        lua.lua_rawseti(L2, -2, BigInt(i + 1));
+      });
+      lua.lua_pushinteger(L2, BigInt(forms.length));
+      lua.lua_setfield(L2, -2, "n");
+      if (err !== undefined) {
+        pushString(m, L2, err);
+        lua.lua_setfield(L2, -2, "err");
+      }
+      return 1;
     },
-    load_fennel_string: (L2) => {
-      const src = readString(m, L2, 1);
-      const file = optString(m, L2, 2) ?? "unknown";
-      return loadFennel(vm, L2, { text: src, encoding: "utf8" }, file);
-    },
-    load_fennel_file: (L2) => {
+    read_file: (L2) => {
       const file = readString(m, L2, 1);
-      let bytes: Uint8Array;
+      if (vm.fileAccess !== undefined) {
+        const text = vm.fileAccess(file);
+        if (text === undefined) return pushFail(m, L2, `${file}: No such file or directory`);
+        pushString(m, L2, text);
+        return 1;
+      }
       try {
-        bytes = readFileSync(path.resolve(vm.root, file));
+        pushString(m, L2, decodeSource(readFileSync(path.resolve(vm.root, file))).text);
+        return 1;
       } catch (e) {
         return pushFail(m, L2, `${file}: ${describeFsError(e)}`);
       }
-      return loadFennel(vm, L2, decodeSource(bytes), file);
     },
     find_fennel: (L2) => find(vm, L2),
     map_positions: (L2) => {
       pushString(m, L2, vm.chunks.rewrite(readString(m, L2, 1)).text);
+      return 1;
+    },
+    fennel_source: (L2) => {
+      m._lua_pushboolean(L2, vm.chunks.hasSource(readString(m, L2, 1)) ? 1 : 0);
+      return 1;
+    },
+    fennel_line: (L2) => {
+      lua.lua_pushinteger(L2, BigInt(vm.chunks.lineOfSource(readString(m, L2, 1), m._lua_tonumberx(L2, 2, 0))));
+      return 1;
+    },
+    syntax_names: (L2) => {
+      lua.lua_createtable(L2, 0, 3);
+      pushStrings(vm, L2, [...specials.keys()]);
+      lua.lua_setfield(L2, -2, "specials");
+      pushStrings(vm, L2, [...builtinMacros.keys()]);
+      lua.lua_setfield(L2, -2, "macros");
+      lua.lua_createtable(L2, 0, 0);
+      lua.lua_setfield(L2, -2, "bodies");
+      return 1;
+    },
+    gensym: (L2) => {
+      pushString(m, L2, freshName(vm, optString(m, L2, 1) ?? ""));
+      return 1;
+    },
+    ct_active: (L2) => {
+      const frame = vm.compileStack[vm.compileStack.length - 1];
+      m._lua_pushboolean(L2, frame?.scope !== undefined ? 1 : 0);
+      return 1;
+    },
+    ct_in_scope: (L2) => {
+      const frame = vm.compileStack[vm.compileStack.length - 1];
+      const local = frame?.scope?.lookup(readString(m, L2, 1));
+      if (local === undefined) m._lua_pushnil(L2);
+      else pushString(m, L2, local.lua);
+      return 1;
+    },
+    ct_macroexpand: (L2) => {
+      const frame = vm.compileStack[vm.compileStack.length - 1];
+      if (frame?.scope === undefined) throw new Error("must call from macro");
+      const form = readForm(vm, L2, 1, NO_POS, vm.formTypes);
+      pushForm(vm, L2, frame.compiler.macroexpandAll(form, frame.scope), vm.formTypes);
+      return 1;
+    },
+    ct_get_scope: (L2) => {
+      const frame = vm.compileStack[vm.compileStack.length - 1];
+      lua.lua_createtable(L2, 0, 2);
+      lua.lua_createtable(L2, 0, 0);
+      for (let sc = frame?.scope; sc !== undefined; sc = sc.parent) {
+        for (const [name, info] of sc.locals) {
+          if (lua.lua_getfield(L2, -1, name) === 0) {
+            pushString(m, L2, info.lua);
+            lua.lua_setfield(L2, -3, name);
+          }
+          m._lua_settop(L2, -2);
+        }
+      }
+      lua.lua_setfield(L2, -2, "manglings");
       return 1;
     },
   };
@@ -88,18 +149,55 @@ export function pushPrimitives(vm: VMState, L: number, viewRef: number): void {
       return 1;
     };
   }
-  lua.lua_createtable(L, 0, 12);
+  lua.lua_createtable(L, 0, 24);
   for (const [name, fn] of Object.entries(prims)) {
     vm.raw.push(L, fn);
     lua.lua_setfield(L, -2, name);
   }
-  vm.reg.push(L, viewRef);
-  lua.lua_setfield(L, -2, "view");
+}
+
+/**
+ * host.compile(input, opts, kind): the Lua text (no final newline, as the
+ * reference gives it), or nil and the error message. `kind` is "string" or
+ * "ast" (a form, or a sequence of forms).
+ */
+function compilePrimitive(vm: VMState, L: number): number {
+  const m = vm.m;
+  const kind = optString(m, L, 3) ?? "string";
+  const req = readCompileRequest(vm, L, 2);
+  try {
+    let source: string | Form[];
+    if (kind === "ast") source = [readForm(vm, L, 1, { ...NO_POS, file: req.filename }, vm.formTypes)];
+    else source = readString(m, L, 1);
+    const result = compileInVM(vm, L, source, req);
+    if (req.filename !== "unknown") vm.chunks.register(req.filename, result.sourceMap);
+    pushString(m, L, result.lua.replace(/\n$/, ""));
+    return 1;
+  } catch (e) {
+    return pushFail(m, L, inlineErrorText(e, req));
+  } finally {
+    if (req.optsRef !== 0) vm.reg.unref(req.optsRef);
+  }
+}
+
+/** A name no compile in this VM has used: numbered by the innermost compile, else by the VM. */
+function freshName(vm: VMState, base: string): string {
+  const frame = vm.compileStack[vm.compileStack.length - 1];
+  const n = frame ? frame.compiler.nextGensymId() : ++vm.gensymCount;
+  return `${base}_${n}_`;
+}
+
+function pushStrings(vm: VMState, L: number, names: string[]): void {
+  vm.global.lua.lua_createtable(L, names.length, 0);
+  names.forEach((n, i) => {
+    pushString(vm.m, L, n);
+    vm.global.lua.lua_rawseti(L, -2, BigInt(i + 1));
+  });
 }
 
 function find(vm: VMState, L: number): number {
   const m = vm.m;
-  const r = searchPath(readString(m, L, 1), readString(m, L, 2), vm.root);
+  const r = searchPath(readString(m, L, 1), readString(m, L, 2), vm.root, vm.fileAccess);
   if ("hit" in r) {
     pushString(m, L, r.hit.shown);
     return 1;
@@ -107,36 +205,13 @@ function find(vm: VMState, L: number): number {
   return pushFail(m, L, r.tried);
 }
 
-function loadFennel(vm: VMState, L: number, source: SourceText, file: string): number {
-  const m = vm.m;
-  let lua: string;
-  try {
-    lua = compileInVM(vm, L, source.text, file, vm.allowed).lua;
-  } catch (e) {
-    return pushFail(m, L, inlineErrorText(e));
-  }
-  if (loadBytes(m, L, encodeLua(lua, source.encoding), `@${file}`) !== 0) {
-    return pushFail(m, L, `${file}: compiled Lua did not load (a fennel-js bug): ${readString(m, L, -1)}`);
-  }
-  return 1;
-}
-
 function optString(m: RawLua, L: number, idx: number): string | undefined {
   return m._lua_type(L, idx) === LUA_TSTRING ? readString(m, L, idx) : undefined;
 }
 
-/** The reference's parser reads `nil` as a symbol; only the compiler treats it as nil. */
-function nilAsSymbol(f: Form): Form {
-  if (f instanceof Nil) return new Sym("nil", f.pos);
-  if (f instanceof List) return new List(f.items.map(nilAsSymbol), f.pos);
-  if (f instanceof Sequence) return new Sequence(f.items.map(nilAsSymbol), f.pos);
-  if (f instanceof Table) return new Table(f.entries.map(([k, v]) => [nilAsSymbol(k), nilAsSymbol(v)] as [Form, Form]), f.pos);
-  return f;
-}
-
 /** A compile error as a program sees it from fennel.eval, dofile or require. */
-function inlineErrorText(e: unknown): string {
-  return e instanceof FennelError ? formatFennelErrorInline(e) : errorText(e);
+function inlineErrorText(e: unknown, req: Pick<VMCompileRequest, "pinpoint" | "unfriendly">): string {
+  return e instanceof FennelError ? formatFennelErrorInline(e, req) : errorText(e);
 }
 
 function pushFail(m: RawLua, L: number, message: string): number {

@@ -10,7 +10,25 @@ import { rawLua, RawFunctions, registry, type Registry } from "../engine.js";
 import { HostCalls } from "../host-calls.js";
 import { pushString, type RawLua } from "../lua-stack.js";
 import type { OutputSink } from "../node-files.js";
+import type { CompilerSide } from "../../compiler/compile-time.js";
+import type { Scope } from "../../compiler/scope.js";
 import type { VMOptions } from "./options.js";
+
+/** Registry refs of the AST metatables and the sequence marker of one VM. */
+export interface FormTypes {
+  list: number;
+  sym: number;
+  varg: number;
+  comment: number;
+  sequenceMarker: number;
+  sequenceView: number;
+}
+
+/** A compile running in a VM: the compiler, and the scope a macro runs in. */
+export interface CompileFrame {
+  compiler: CompilerSide;
+  scope: Scope | undefined;
+}
 
 /** Registry refs of the prelude's helpers and the Fennel view. */
 export interface VMHelpers {
@@ -49,6 +67,21 @@ export class VMState {
   readonly awaitToken = AWAIT_TOKEN;
   /** Set by boot.ts once the prelude has run. */
   helpers!: VMHelpers;
+  /** The AST metatables and sequence marker, as forms cross into this VM. */
+  formTypes!: FormTypes;
+  /**
+   * The fennel module's utils, the module itself, the host primitives table,
+   * and what the fennel module keeps of Lua from before the profile (load).
+   */
+  libraryRefs!: { utils: number; fennel: number; host: number; privileged: number };
+  /** The compile-time helpers, once loaded (boot.ts compileTimeLibrary). */
+  compileTimeRefs: { specials: number; ct: number } | undefined;
+  /** Compiles running in this VM, innermost last: what macro helpers act on. */
+  readonly compileStack: CompileFrame[] = [];
+  /** Numbers fresh names when no compile is running (fennel.gensym). */
+  gensymCount = 0;
+  /** Where module search and read_file look instead of the disk, while set (a compile's readFile). */
+  fileAccess: ((path: string) => string | undefined) | undefined;
   /** `package`, kept so modules can be registered when the profile removes the global. */
   packageRef = 0;
   /** The deadline of the run whose thread Lua is executing right now. */

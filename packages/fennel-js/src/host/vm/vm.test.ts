@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LuaRuntimeError } from "../chunks.js";
 import { luaValues, type LuaFunction } from "../convert.js";
-import { compileString } from "../../compiler/index.js";
+import { compileString } from "../../compile-string.js";
 import { createVM, type VM } from "./vm.js";
 
 const open: VM[] = [];

@@ -10,7 +10,7 @@ import { FENNEL_VERSION } from "../../version.js";
 import type { LuaFunction } from "../convert.js";
 import { newEngine } from "../engine.js";
 import { applyProfile, loadPrelude, runSetup, setFennelField } from "./boot.js";
-import { callFunction, compileInVM, evalFile, evalString } from "./eval.js";
+import { callFunction, compileForVM, evalFile, evalString } from "./eval.js";
 import { pushHostFunction, wrapLuaFunction } from "./functions.js";
 import * as globals from "./globals.js";
 import type { EvalOptions, VMOptions } from "./options.js";
@@ -47,7 +47,7 @@ export class VM extends VMState {
 
   /** @internal Compile with the VM's current globals allowed; remembers the chunk's source map. */
   compile(L: number, source: string, filename: string): CompileResult {
-    return compileInVM(this, L, source, filename, this.allowed);
+    return compileForVM(this, L, source, filename, this.allowed);
   }
 
   /** Compile Fennel source and run it on a fresh thread; resolves to its return values. */
@@ -130,6 +130,20 @@ export class VM extends VMState {
   registerModule(name: string, module: Record<string, unknown> | (() => unknown)): void {
     this.assertOpen();
     globals.registerModule(this, name, module);
+  }
+
+  /** @internal Forget every loaded macro module (fennel.macro-loaded). */
+  resetMacroModules(): void {
+    globals.runSnippet(this, "local t = (...)['macro-loaded'] for k in pairs(t) do t[k] = nil end", [this.helpers.fennel], []);
+  }
+
+  /** @internal Serve module search and file reads from `read` until the returned function is called. */
+  useFileAccess(read: ((path: string) => string | undefined) | undefined): () => void {
+    const before = this.fileAccess;
+    this.fileAccess = read;
+    return () => {
+      this.fileAccess = before;
+    };
   }
 
   /** `fennel.view` run inside this VM on a JS value converted to Lua. */

@@ -1,0 +1,303 @@
+// The compile-time side of one compile, on a VM's own Lua state: compiler
+// environments, running compile-time code, calling macros with forms
+// converted both ways, and the macro helpers' view of the compile
+// (gensym, in-scope?, macroexpand). Errors become the compiler's errors.
+import type { CompilerSide, CompileTime, LuaHandle, Splice, UserMacro } from "../../compiler/compile-time.js";
+import type { Scope } from "../../compiler/scope.js";
+import { NO_POS, Num, Sym, type Form, type List, type Pos } from "../../reader/forms.js";
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, pushString, readString } from "../lua-stack.js";
+import { compileTimeLibrary } from "../vm/compile-time-library.js";
+import type { VMState } from "../vm/state.js";
+import { FormConversionError, pushForm, readForm } from "./lua-forms.js";
+
+const LUA_MASKCOUNT = 8;
+/** Instructions between two looks at the clock while compile-time code runs. */
+const HOOK_EVERY = 10_000;
+
+class Handle implements LuaHandle {
+  constructor(readonly ref: number) {}
+}
+
+export class VMCompileTime implements CompileTime {
+  private readonly held: number[] = [];
+  private readonly ct: number;
+
+  /**
+   * `L` is the thread the compile runs on; `optsRef` the registry ref of the
+   * options table the compile was given (or 0), which compiler environments read.
+   */
+  private readonly deadline: number;
+
+  constructor(
+    private readonly s: VMState,
+    private readonly L: number,
+    private readonly optsRef: number,
+    private readonly errors: CompilerSide,
+    private readonly timeoutMs?: number,
+  ) {
+    this.ct = compileTimeLibrary(s).ct;
+    this.deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+  }
+
+  /** Release every Lua value this compile held. */
+  release(): void {
+    for (const r of this.held.splice(0)) this.s.reg.unref(r);
+  }
+
+  private hold(): Handle {
+    const r = this.s.reg.ref(this.L);
+    this.held.push(r);
+    return new Handle(r);
+  }
+
+  /** Push ct[name] onto the stack. */
+  private pushHelper(name: string): void {
+    this.s.reg.push(this.L, this.ct);
+    this.s.global.lua.lua_getfield(this.L, -1, name);
+    this.s.global.lua.lua_rotate(this.L, -2, -1);
+    this.s.m._lua_settop(this.L, -2);
+  }
+
+  /** Call the function below `nargs` arguments; failures of the call itself are fennel-js bugs. */
+  private call(nargs: number, nresults: number): void {
+    if (this.s.global.lua.lua_pcallk(this.L, nargs, nresults, 0, 0, null) !== 0) {
+      const msg = readString(this.s.m, this.L, -1);
+      this.s.m._lua_settop(this.L, -2);
+      throw new Error(`fennel-js compile-time helper failed: ${msg}`);
+    }
+  }
+
+  private pushOpts(): void {
+    if (this.optsRef !== 0) this.s.reg.push(this.L, this.optsRef);
+    else this.s.m._lua_pushnil(this.L);
+  }
+
+  private pushForm(f: Form): void {
+    pushForm(this.s, this.L, f, this.s.formTypes);
+  }
+
+  private readForm(idx: number, pos: Pos): Form {
+    return readForm(this.s, this.L, idx, pos, this.s.formTypes);
+  }
+
+  newEnv(at: Form, scope: Scope): LuaHandle {
+    void scope;
+    this.pushHelper("new_env");
+    this.pushOpts();
+    this.pushForm(at);
+    this.s.m._lua_pushnil(this.L);
+    this.call(3, 1);
+    return this.hold();
+  }
+
+  globalNames(env: LuaHandle): string[] {
+    this.pushHelper("global_names");
+    this.s.reg.push(this.L, env.ref);
+    this.call(1, 1);
+    const names = readString(this.s.m, this.L, -1);
+    this.s.m._lua_settop(this.L, -2);
+    return names === "" ? [] : names.split("\n");
+  }
+
+  /** With the compile frame pushed (macro helpers act on `scope`), run `f`. */
+  private inFrame<T>(scope: Scope | undefined, f: () => T): T {
+    this.s.compileStack.push({ compiler: this.errors, scope });
+    const outer = this.s.activeDeadline;
+    if (this.deadline !== Infinity) {
+      // Compile-time code past the compile's deadline is stopped by the count hook.
+      this.s.global.lua.lua_sethook(this.L, this.s.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
+      this.s.activeDeadline = this.deadline;
+    }
+    try {
+      return f();
+    } finally {
+      this.s.compileStack.pop();
+      if (this.deadline !== Infinity) {
+        this.s.activeDeadline = outer;
+        if (outer === Infinity) this.s.global.lua.lua_sethook(this.L, null, 0, 0);
+      }
+    }
+  }
+
+  /** After a protected call left (ok, value|error): the value, or the error raised at `at`. */
+  private result(at: Form): LuaHandle | undefined {
+    const m = this.s.m;
+    const ok = m._lua_toboolean(this.L, -2) !== 0;
+    if (!ok) this.raise(at);
+    this.s.global.lua.lua_rotate(this.L, -2, -1);
+    m._lua_settop(this.L, -2);
+    if (m._lua_type(this.L, -1) === LUA_TNIL) {
+      m._lua_settop(this.L, -2);
+      return undefined;
+    }
+    return this.hold();
+  }
+
+  /** Raise the error value at the top of the stack as a compile error at `at` (or the form it names). */
+  private raise(at: Form): never {
+    const m = this.s.m;
+    const L = this.L;
+    let message: string;
+    let where: Form = at;
+    if (m._lua_type(L, -1) === LUA_TTABLE && this.s.global.lua.lua_getfield(L, -1, "message") === LUA_TSTRING) {
+      message = readString(m, L, -1);
+      m._lua_settop(L, -2);
+      if (this.s.global.lua.lua_getfield(L, -1, "ast") === LUA_TTABLE) {
+        const p = this.sourceOf(-1);
+        if (p !== undefined) where = new Sym("", p);
+      }
+      m._lua_settop(L, -2);
+    } else {
+      if (m._lua_type(L, -1) === LUA_TTABLE) m._lua_settop(L, -2);
+      message = this.s.chunks.rewrite(this.s.global.lua.luaL_tolstring(L, -1, null), this.errors.file).text;
+      m._lua_settop(L, -2);
+      if (/^timed out\b/.test(message) && this.timeoutMs !== undefined) {
+        message = `compile-time code did not finish within ${this.timeoutMs} ms`;
+      }
+    }
+    m._lua_settop(L, -2);
+    m._lua_settop(L, -2);
+    return this.errors.error(where, message);
+  }
+
+  /** The source position an AST node at `idx` records, if any. */
+  private sourceOf(idx: number): Pos | undefined {
+    let pos: Pos | undefined;
+    try {
+      pos = this.readForm(idx, NO_POS).pos;
+    } catch {
+      return undefined;
+    }
+    return pos.line > 0 ? pos : undefined;
+  }
+
+  run(env: LuaHandle, code: string, chunkName: string, at: Form, label: string): LuaHandle | undefined {
+    void label;
+    return this.inFrame(undefined, () => {
+      this.pushHelper("run");
+      pushString(this.s.m, this.L, code);
+      pushString(this.s.m, this.L, chunkName);
+      this.s.reg.push(this.L, env.ref);
+      this.call(3, 2);
+      return this.result(at);
+    });
+  }
+
+  private predicate(name: string, h: LuaHandle): boolean {
+    this.pushHelper(name);
+    this.s.reg.push(this.L, h.ref);
+    this.call(1, 1);
+    const v = this.s.m._lua_toboolean(this.L, -1) !== 0;
+    this.s.m._lua_settop(this.L, -2);
+    return v;
+  }
+
+  isCallable(h: LuaHandle): boolean {
+    return this.predicate("callable", h);
+  }
+
+  isTable(h: LuaHandle): boolean {
+    return this.predicate("is_table", h);
+  }
+
+  field(h: LuaHandle, key: string): LuaHandle | undefined {
+    this.pushHelper("field");
+    this.s.reg.push(this.L, h.ref);
+    pushString(this.s.m, this.L, key);
+    this.call(2, 1);
+    if (this.s.m._lua_type(this.L, -1) === LUA_TNIL) {
+      this.s.m._lua_settop(this.L, -2);
+      return undefined;
+    }
+    return this.hold();
+  }
+
+  entries(h: LuaHandle): Array<[string, LuaHandle]> {
+    const m = this.s.m;
+    const lua = this.s.global.lua;
+    this.pushHelper("entries");
+    this.s.reg.push(this.L, h.ref);
+    this.call(1, 2);
+    const n = m._lua_rawlen(this.L, -2);
+    const out: Array<[string, LuaHandle]> = [];
+    for (let i = 1; i <= n; i++) {
+      lua.lua_rawgeti(this.L, -2, BigInt(i));
+      const name = readString(m, this.L, -1);
+      m._lua_settop(this.L, -2);
+      lua.lua_rawgeti(this.L, -1, BigInt(i));
+      out.push([name, this.hold()]);
+    }
+    m._lua_settop(this.L, -3);
+    return out;
+  }
+
+  macroModule(name: string, at: Form): LuaHandle {
+    return this.inFrame(undefined, () => {
+      this.pushHelper("module");
+      pushString(this.s.m, this.L, name);
+      this.pushForm(at);
+      this.call(2, 2);
+      const h = this.result(at);
+      if (h === undefined) return this.errors.error(at, `expected macros to be table`);
+      return h;
+    });
+  }
+
+  expand(macro: UserMacro, form: List, scope: Scope): Form {
+    return this.inFrame(scope, () => {
+      const L = this.L;
+      const top = this.s.m._lua_gettop(L);
+      this.pushHelper("call");
+      this.s.reg.push(L, macro.value.ref);
+      const args = form.items.slice(1);
+      try {
+        for (const a of args) this.pushForm(a);
+      } catch (e) {
+        this.s.m._lua_settop(L, top);
+        return this.errors.error(form, e instanceof Error ? e.message : String(e));
+      }
+      this.call(args.length + 1, 2);
+      if (this.s.m._lua_toboolean(L, -2) === 0) return this.raise(form);
+      try {
+        return this.readForm(-1, form.pos);
+      } catch (e) {
+        if (e instanceof FormConversionError) return this.errors.error(form, e.message);
+        throw e;
+      } finally {
+        this.s.m._lua_settop(L, top);
+      }
+    });
+  }
+
+  splice(h: LuaHandle | undefined, at: Form): Splice {
+    if (h === undefined) return { kind: "nil" };
+    const m = this.s.m;
+    const L = this.L;
+    this.s.reg.push(L, h.ref);
+    try {
+      const t = m._lua_type(L, -1);
+      if (t === LUA_TSTRING) return { kind: "code", code: readString(m, L, -1) };
+      if (t === LUA_TBOOLEAN) return m._lua_toboolean(L, -1) !== 0 ? { kind: "code", code: "true" } : { kind: "nil" };
+      if (t === LUA_TNUMBER) {
+        const f = this.readForm(-1, at.pos);
+        return { kind: "code", code: f instanceof Num ? f.text : "nil" };
+      }
+      return { kind: "form", form: this.readForm(-1, at.pos) };
+    } catch (e) {
+      if (e instanceof FormConversionError) return this.errors.error(at, e.message);
+      throw e;
+    } finally {
+      m._lua_settop(L, -2);
+    }
+  }
+
+  view(form: Form): string {
+    const L = this.L;
+    this.s.reg.push(L, this.s.helpers.view);
+    this.pushForm(form);
+    this.call(1, 1);
+    const text = readString(this.s.m, L, -1);
+    this.s.m._lua_settop(L, -2);
+    return text;
+  }
+}
