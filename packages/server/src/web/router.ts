@@ -17,6 +17,7 @@ import { treePage } from "./pages/tree.js";
 import { blobPage } from "./pages/blob.js";
 import { rawPage } from "./pages/raw.js";
 import { blamePage } from "./pages/blame.js";
+import { historyPage } from "./pages/history.js";
 import { GitBusyError } from "./git/command.js";
 import { runsPage } from "./pages/runs.js";
 import { readableRunRepos, runListPage } from "./pages/run-list.js";
@@ -28,6 +29,7 @@ const PAGES: Partial<Record<Action | "home", RepoPage>> = {
   blob: blobPage,
   raw: rawPage,
   blame: blamePage,
+  history: historyPage,
   runs: runsPage,
 };
 

@@ -1,6 +1,7 @@
-// A small history for the blame ladder and line-range history: lines
+// Small histories for the blame ladder and line-range history: lines
 // inserted above, a line rewritten, a rename with a deletion, so climbing
-// from a line must map it through each parent diff. Fixed dates: stable shas.
+// from a line must map it through each parent diff; and a line rewritten
+// over and over, to page through. Fixed dates: stable shas.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -40,4 +41,22 @@ export function buildLadderRepo(parent: string, name = "ladder"): LadderRepo {
   git(parent, ["clone", "-q", "--bare", work, dir]);
   rmSync(work, { recursive: true, force: true });
   return { dir, sha: { c1, c2, c3 } };
+}
+
+/** `churn.txt` (5 lines) whose line 2 is rewritten by each of `n` commits after the first: history to page through. */
+export function buildChurnRepo(parent: string, n: number, name = "churn"): { dir: string; shas: string[] } {
+  const work = path.join(parent, `${name}-work`);
+  mkdirSync(work, { recursive: true });
+  git(work, ["init", "-q", "-b", "main"]);
+  const shas: string[] = [];
+  for (let i = 0; i <= n; i++) {
+    writeFileSync(path.join(work, "churn.txt"), ["first", `second, take ${i}`, "third", "fourth", "fifth"].join("\n") + "\n");
+    git(work, ["add", "-A"], 1);
+    git(work, ["commit", "-q", "-m", `Take ${i}`], 1);
+    shas.push(git(work, ["rev-parse", "HEAD"]));
+  }
+  const dir = path.join(parent, `${name}.git`);
+  git(parent, ["clone", "-q", "--bare", work, dir]);
+  rmSync(work, { recursive: true, force: true });
+  return { dir, shas: shas.reverse() };
 }

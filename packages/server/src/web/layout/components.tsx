@@ -78,3 +78,19 @@ export function PathCrumbs(props: { repo: string; refName: string; path: readonl
     </span>
   );
 }
+
+/** A ref as pages show it: a full sha cut to 8 digits, a name as it is. */
+export function shortRev(rev: string): string {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(rev) ? rev.slice(0, 8) : rev;
+}
+
+/** The head of a file's box: path crumbs, a summary, and links to the file's other views (children). */
+export function FileHead(props: { repo: string; refName: string; path: readonly Buffer[]; summary: Child; children?: Child }) {
+  return (
+    <div class="head">
+      <PathCrumbs repo={props.repo} refName={props.refName} path={props.path} />
+      <span class="muted small">{props.summary}</span>
+      <span class="actions">{props.children}</span>
+    </div>
+  );
+}

@@ -11,18 +11,16 @@ import { blame, blameLine, BlameTimeoutError, type BlameData, type BlameJob } fr
 import { mapToOld, parseHunks } from "../git/line-map.js";
 import { gitPathArg, splitGitPath } from "../git/path-arg.js";
 import { Frame } from "../layout/frame.js";
-import { PathCrumbs } from "../layout/components.js";
+import { FileHead, shortRev } from "../layout/components.js";
 import { blameTable } from "../render/blame-table.js";
 import { highlightLines, languageOf, plainLines } from "../render/highlight.js";
 import { html } from "../respond.js";
+import { WEB_LIMITS } from "../limits.js";
 import { resolveRevPath, type Resolved } from "../resolve.js";
 import { displayPath, links } from "../url.js";
-import { isBinary, MAX_HIGHLIGHT_BYTES, MAX_SHOWN_BYTES } from "./blob.js";
+import { isBinary, lineCount, MAX_HIGHLIGHT_BYTES, MAX_SHOWN_BYTES } from "./blob.js";
 import { extendTrail, parseTrail, rawQueryValues, trailBefore, trailQuery, type Trail } from "./blame-ladder.js";
 import { formatSize, walkOr404 } from "./tree.js";
-
-/** How long one blame may run before it is stopped. */
-export const BLAME_BUDGET_MS = 15_000;
 
 /** Blames just shown, so a climb from one of their lines need not blame again (a commit's blame never changes). */
 const recent = new LRUCache<string, BlameData>({ maxSize: 400_000, sizeCalculation: (d) => Math.max(1, d.lines + d.suspects.length) });
@@ -35,13 +33,6 @@ export function rawSearch(req: RepoRequest): string {
     return q < 0 ? "" : target.slice(q + 1);
   }
   return new URL(req.c.req.url).search.replace(/^\?/, "");
-}
-
-function countLines(bytes: Buffer): number {
-  if (bytes.length === 0) return 0;
-  let n = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
-  return bytes[bytes.length - 1] === 10 ? n : n + 1;
 }
 
 /** Wait for a blame, turning a timeout into a 503 that says what to do instead. */
@@ -61,7 +52,7 @@ async function blameResult(req: RepoRequest, r: Resolved, job: BlameJob, pathTex
 }
 
 function startBlame(req: RepoRequest, r: Resolved, pathText: string): BlameJob {
-  return blame(req.reader, r.commit.oid, pathText, { timeoutMs: BLAME_BUDGET_MS });
+  return blame(req.reader, r.commit.oid, pathText, { timeoutMs: WEB_LIMITS.blameMs });
 }
 
 export async function blamePage(req: RepoRequest): Promise<Response> {
@@ -121,24 +112,16 @@ async function render(req: RepoRequest, r: Resolved, opts: { job: BlameJob; trai
     <Frame title={`Blame ${displayPath(r.path)}`} repo={repo} tab="code" tabRef={r.refName} identity={req.identity}>
       {trail.steps.length > 0 || trail.omitted ? <Crumbs repo={repo} trail={trail} here={r} /> : null}
       <div class="box">
-        <div class="head">
-          <PathCrumbs repo={repo} refName={r.refName} path={r.path} />
-          <span class="muted small">blame at {shortRev(r.refName)} · {summary}</span>
-          <span class="actions">
-            <a href={links.blob(repo, r.refName, r.path)}>file</a>
-            <a href={links.raw(repo, r.refName, r.path)}>raw</a>
-            <a href={links.log(repo, r.refName, r.path)}>history</a>
-          </span>
-        </div>
+        <FileHead repo={repo} refName={r.refName} path={r.path} summary={`blame at ${shortRev(r.refName)} · ${summary}`}>
+          <a href={links.blob(repo, r.refName, r.path)}>file</a>
+          <a href={links.raw(repo, r.refName, r.path)}>raw</a>
+          <a href={links.log(repo, r.refName, r.path)}>history</a>
+        </FileHead>
         {notice === null ? <div class="scroll">{raw(table)}</div> : <div class="body">{notice}</div>}
       </div>
     </Frame>
   );
   return html(c, page, { policy: r.policy, private: req.access.private });
-}
-
-function shortRev(rev: string): string {
-  return /^[0-9a-f]{40,64}$/.test(rev) ? rev.slice(0, 8) : rev;
 }
 
 /** The breadcrumb of the blame ladder: each step climbed from, linked back to its line. */
@@ -204,7 +187,7 @@ async function climb(req: RepoRequest, r: Resolved, opts: { trail: Trail; up: st
       reader.git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", before.oid, after.oid], { timeoutMs: 10_000, maxBytes: 32 * 1024 * 1024 }),
       reader.blob(before.oid),
     ]);
-    line = mapToOld(at.orig, parseHunks(diff.stdout.toString("utf8")), countLines(old ?? Buffer.alloc(0)));
+    line = mapToOld(at.orig, parseHunks(diff.stdout.toString("utf8")), lineCount(old ?? Buffer.alloc(0)));
   }
   const q = trailQuery(extendTrail(trail, { rev: r.refName, line: n, path: r.path }));
   const to = `${links.blame(reader.slug, previous.oid, prevPath)}${q === "" ? "" : `?${q}`}#L${line}`;

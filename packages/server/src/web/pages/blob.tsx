@@ -24,12 +24,22 @@ export function isBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
+/** Lines of a text file: newline-terminated lines, plus a last line without one. */
+export function lineCount(bytes: Buffer): number {
+  if (bytes.length === 0) return 0;
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  return bytes[bytes.length - 1] === 10 ? n : n + 1;
+}
+
 export async function blobPage(req: RepoRequest): Promise<Response> {
   const { reader, c } = req;
   const r = await resolveRevPath(req, req.rest);
   const target = await walkOr404(req, r);
   if (target.kind === "tree") return c.redirect(links.tree(reader.slug, r.refName, r.path), 302);
   const repo = reader.slug;
+  // A range marked with ?lines=A-B: highlighted, and the line history link goes straight to it (the history page offers a form otherwise).
+  const marked = parseLineRange(c.req.query("lines"));
   const name = r.path.length > 0 ? r.path[r.path.length - 1]!.toString("utf8") : "";
   const info = target.kind === "submodule" ? null : await reader.info(target.oid);
   const size = info?.size ?? 0;
@@ -72,7 +82,7 @@ export async function blobPage(req: RepoRequest): Promise<Response> {
         <>
           {tooBig ? <div class="notice small">This file is over {formatSize(MAX_HIGHLIGHT_BYTES)}, so it is shown without highlighting.</div> : null}
           {target.kind === "symlink" ? <div class="notice small">A symbolic link to the path below.</div> : null}
-          <div class="scroll">{raw(codeTable(lines, { marked: parseLineRange(c.req.query("lines")) }))}</div>
+          <div class="scroll">{raw(codeTable(lines, { marked }))}</div>
         </>
       );
     }
@@ -88,7 +98,7 @@ export async function blobPage(req: RepoRequest): Promise<Response> {
             <a href={links.raw(repo, r.refName, r.path)}>raw</a>
             <CostlyLink href={links.blame(repo, r.refName, r.path)}>blame</CostlyLink>
             <a href={links.log(repo, r.refName, r.path)}>history</a>
-            <a href={historyBase} rel="nofollow" data-history={historyBase}>
+            <a href={marked === null ? historyBase : links.history(repo, r.refName, r.path, marked)} rel="nofollow" data-history={historyBase}>
               line history
             </a>
           </span>
