@@ -21,6 +21,9 @@ import { historyPage } from "./pages/history.js";
 import { GitBusyError } from "./git/command.js";
 import { runsPage } from "./pages/runs.js";
 import { readableRunRepos, runListPage } from "./pages/run-list.js";
+import { logPage } from "./pages/log.js";
+import { commitPage } from "./pages/commit.js";
+import { refsPage } from "./pages/refs.js";
 
 /** The page for each action; `home` is `/REPO` itself. */
 const PAGES: Partial<Record<Action | "home", RepoPage>> = {
@@ -31,6 +34,9 @@ const PAGES: Partial<Record<Action | "home", RepoPage>> = {
   blame: blamePage,
   history: historyPage,
   runs: runsPage,
+  log: logPage,
+  commit: commitPage,
+  refs: refsPage,
 };
 
 /** Actions whose pages are CI runs: they need an identity unless the repository sets :public-runs. */

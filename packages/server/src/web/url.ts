@@ -123,6 +123,19 @@ export function segmentText(segment: Buffer): string | undefined {
   return Buffer.from(text, "utf8").equals(segment) ? text : undefined;
 }
 
+/** Split a repository path given as bytes (as git reports it) into segments at `/`. */
+export function splitPath(path: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i === path.length || path[i] === 0x2f) {
+      out.push(path.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 /** A path for display: segments joined with `/`, bytes that are not UTF-8 shown as U+FFFD. */
 export function displayPath(segments: readonly Buffer[]): string {
   return segments.map((s) => s.toString("utf8")).join("/");

@@ -2,7 +2,8 @@
 // reads are pipelined over its stdin and answered in order on its stdout, so a
 // page costs round trips on a pipe, not process starts. Parsing of the object
 // bodies lives in objects.ts.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { startPiped } from "./pipe-process.js";
 
 /** An object's header as cat-file reports it. */
 export interface ObjectInfo {
@@ -75,33 +76,23 @@ export class CatFile {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn("git", ["cat-file", "--batch-command"], {
-      cwd: this.gitDir,
-      env: { ...process.env, GIT_DIR: this.gitDir },
-      stdio: ["pipe", "pipe", "pipe"],
+    const child = startPiped(this.gitDir, ["cat-file", "--batch-command"], {
+      data: (chunk) => {
+        if (this.child !== child) return;
+        this.chunks.push(chunk);
+        this.buffered += chunk.length;
+        this.drain();
+      },
+      gone: (error) => {
+        if (this.child !== child) return;
+        this.child = undefined;
+        this.failAll(error);
+      },
     });
     this.child = child;
     this.chunks = [];
     this.buffered = 0;
     this.needed = 0;
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (this.child !== child) return;
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-      this.drain();
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    const gone = (why: string) => {
-      if (this.child !== child) return;
-      this.child = undefined;
-      this.failAll(new Error(`git cat-file in ${this.gitDir} ${why}${stderr ? `: ${stderr.trim()}` : ""}`));
-    };
-    child.on("error", (e) => gone(`could not run: ${e.message}`));
-    child.on("exit", (code, signal) => gone(`exited (${signal ?? code})`));
-    child.stdin.on("error", () => gone("closed its input"));
     return child;
   }
 

@@ -5,6 +5,7 @@
 import { LRUCache } from "lru-cache";
 import type { HostedRepo } from "../../git/repos.js";
 import { CatFile, type GitObject } from "./cat-file.js";
+import { DiffTreeProcess, type DiffTreeResult } from "./diff-tree.js";
 import { runGitBounded, streamGit, type GitRunOptions, type GitRunResult, type GitStream } from "./command.js";
 import { parseCommit, parseTag, parseTree, type Commit, type TreeEntry } from "./objects.js";
 import { FOR_EACH_REF_ARGS, parseRefs, readHead, splitRef, type RefList, type RefTarget } from "./refs.js";
@@ -22,6 +23,8 @@ export class RepoReader {
   readonly slug: string;
   readonly dir: string;
   private readonly catFile: CatFile;
+  private diffs: DiffTreeProcess | undefined;
+  private readonly idleMs: number | undefined;
   private refList: Promise<RefList> | undefined;
   private readonly commits = new LRUCache<string, Commit>({ max: 5000 });
   private readonly trees = new LRUCache<string, TreeEntry[]>({ max: 2000 });
@@ -33,6 +36,7 @@ export class RepoReader {
     this.slug = repo.name.replace(/\.git$/, "");
     this.dir = repo.dir;
     this.catFile = new CatFile(repo.dir, options);
+    this.idleMs = options.idleMs;
   }
 
   /** The refs and HEAD, read once per generation. */
@@ -124,7 +128,14 @@ export class RepoReader {
     return streamGit(this.dir, args, options);
   }
 
+  /** Diff `commit` against `parent` (null: its first parent, or nothing for a root) through the long-lived diff-tree. */
+  diffTree(commit: string, parent: string | null, limits: { maxBytes: number; timeoutMs: number }): Promise<DiffTreeResult> {
+    this.diffs ??= new DiffTreeProcess(this.dir, { idleMs: this.idleMs });
+    return this.diffs.diff(commit, parent, limits);
+  }
+
   close(): void {
     this.catFile.close();
+    this.diffs?.close();
   }
 }

@@ -19,6 +19,8 @@ export interface Ref {
   time: number;
   /** Annotated tag message subject, when there is one. */
   subject: string;
+  /** Subject of the commit the ref leads to (tags peeled). */
+  tipSubject: string;
 }
 
 export interface RefList {
@@ -29,7 +31,7 @@ export interface RefList {
   byName: Map<string, Ref>;
 }
 
-const FORMAT = ["%(objectname)", "%(objecttype)", "%(*objectname)", "%(refname)", "%(creatordate:unix)", "%(contents:subject)"].join("%00");
+const FORMAT = ["%(objectname)", "%(objecttype)", "%(*objectname)", "%(refname)", "%(creatordate:unix)", "%(contents:subject)", "%(*contents:subject)"].join("%00");
 
 export const FOR_EACH_REF_ARGS = ["for-each-ref", `--format=${FORMAT}`];
 
@@ -38,10 +40,10 @@ export function parseRefs(output: string, head: string): RefList {
   const refs: Ref[] = [];
   for (const line of output.split("\n")) {
     if (line === "") continue;
-    const [oid, type, peeled, name, time, subject] = line.split("\0") as [string, string, string, string, string, string];
+    const [oid, type, peeled, name, time, subject, peeledSubject] = line.split("\0") as [string, string, string, string, string, string, string?];
     const kind = name.startsWith("refs/heads/") ? "branch" : name.startsWith("refs/tags/") ? "tag" : "other";
     const short = kind === "branch" ? name.slice(11) : kind === "tag" ? name.slice(10) : name;
-    refs.push({ name, short, kind, oid, type, commit: peeled || oid, time: Number(time) || 0, subject: type === "tag" ? subject : "" });
+    refs.push({ name, short, kind, oid, type, commit: peeled || oid, time: Number(time) || 0, subject: type === "tag" ? subject : "", tipSubject: type === "tag" ? (peeledSubject ?? "") : subject });
   }
   const byName = new Map<string, Ref>();
   // Short names: a branch wins over a tag of the same name, as git's own lookup does.

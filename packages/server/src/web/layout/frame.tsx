@@ -15,6 +15,8 @@ export interface FrameProps {
   /** A ref the tabs should keep (the page's ref), when not the default branch. */
   tabRef?: string;
   tab?: RepoTab;
+  /** The default branch's short name, for the Log tab when there is no `tabRef` (else `/REPO/log` redirects to it). */
+  defaultBranch?: string;
   identity?: Identity | null;
   /** Extra <head> links (feeds). */
   feeds?: { href: string; title: string }[];
@@ -23,11 +25,12 @@ export interface FrameProps {
   children?: Child;
 }
 
-function Tabs(props: { repo: string; tab?: RepoTab; tabRef?: string }) {
+function Tabs(props: { repo: string; tab?: RepoTab; tabRef?: string; defaultBranch?: string }) {
   const { repo, tab, tabRef } = props;
+  const logRef = tabRef ?? props.defaultBranch;
   const items: [RepoTab, string, string][] = [
     ["code", "Code", tabRef === undefined ? links.repo(repo) : links.tree(repo, tabRef)],
-    ["log", "Log", tabRef === undefined ? `${links.repo(repo)}/log` : links.log(repo, tabRef)],
+    ["log", "Log", logRef === undefined ? `${links.repo(repo)}/log` : links.log(repo, logRef)],
     ["refs", "Refs", links.refs(repo)],
     ["runs", "Runs", links.runs(repo)],
   ];
@@ -79,7 +82,7 @@ export function Frame(props: FrameProps) {
             {props.repo === undefined ? null : <RepoCrumbs repo={props.repo} />}
             {props.identity ? <span class="who">signed in as {props.identity.user}</span> : null}
           </div>
-          {props.repo === undefined ? null : <Tabs repo={props.repo} tab={props.tab} tabRef={props.tabRef} />}
+          {props.repo === undefined ? null : <Tabs repo={props.repo} tab={props.tab} tabRef={props.tabRef} defaultBranch={props.defaultBranch} />}
         </header>
         <main>{props.children}</main>
         <footer class="site">quire</footer>

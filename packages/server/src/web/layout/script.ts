@@ -1,7 +1,7 @@
 // The web view's one script, an enhancement only: every page works without
-// it. It highlights `#L12-L20` line ranges (CSS alone highlights `#L12`) and
-// lets shift-click on a line number extend a range, and keeps run pages and
-// run lists live (the streams of web/live/).
+// it. It highlights `#L12-L20` line ranges (CSS alone highlights `#L12`), lets
+// shift-click on a line number extend a range, shows `time.age` elements as
+// ages ("3 days ago"), and keeps run pages and run lists live (web/live/).
 
 export const APP_JS = `
 (function () {
@@ -122,6 +122,18 @@ export const APP_JS = `
     if (runs) liveList(runs);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", live); else live();
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark); else mark();
+  function ages() {
+    var now = Date.now();
+    document.querySelectorAll("time.age[datetime]").forEach(function (t) {
+      var ms = now - Date.parse(t.getAttribute("datetime"));
+      if (!(ms >= 0)) return;
+      var m = Math.floor(ms / 60000), h = Math.floor(m / 60), d = Math.floor(h / 24);
+      var text = m < 1 ? "just now" : m < 60 ? m + " min ago" : h < 48 ? h + " h ago" : d < 60 ? d + " days ago" : d < 730 ? Math.floor(d / 30) + " months ago" : Math.floor(d / 365) + " years ago";
+      if (!t.title) t.title = t.textContent;
+      t.textContent = text;
+    });
+  }
+  function ready() { mark(); ages(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready); else ready();
 })();
 `;

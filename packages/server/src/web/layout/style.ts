@@ -86,6 +86,23 @@ nav.trail { margin: 0 0 12px; overflow-wrap: anywhere; }
 .hl-kwd { color: var(--kwd); } .hl-str { color: var(--str); } .hl-cmnt { color: var(--cmnt); font-style: italic; }
 .hl-num, .hl-bool { color: var(--num); } .hl-func { color: var(--func); } .hl-type, .hl-class { color: var(--type); }
 .hl-var, .hl-section { color: var(--var); } .hl-esc, .hl-regex { color: var(--str); font-weight: 600; } .hl-err, .hl-deleted { color: var(--bad); } .hl-insert { color: var(--ok); }
+/* Logs, commits and refs. */
+.refs .pill { margin-left: 4px; }
+.pill.ref-branch { color: var(--active); border-color: var(--active); }
+.pill.ref-tag { color: var(--warn); border-color: var(--warn); }
+.pill.ref-head { font-weight: 600; }
+table.list td.subject { overflow-wrap: anywhere; }
+.trail { margin: 0; padding: 8px 12px; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
+h1.subject { margin-bottom: 8px; }
+pre.message { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 12px; font-size: 13px; }
+.people > div { margin: 2px 0; }
+.plus { color: var(--add-fg); } .minus { color: var(--del-fg); }
+table.diffstat td.bar { letter-spacing: -1px; }
+table.code td.src .pfx { user-select: none; color: var(--muted); }
+.box.diff { scroll-margin-top: 8px; }
+details.box > summary { cursor: pointer; list-style-position: inside; }
+details.box:not([open]) > summary.head { border-bottom: 0; }
+p.links { margin: 8px 0 16px; }
 /* Rendered Markdown. */
 .markdown { overflow-wrap: anywhere; }
 .markdown img { max-width: 100%; }
@@ -148,5 +165,10 @@ table.log.output td.src::before { content: "» "; color: var(--muted); }
   table.list .wide { display: none; }
   .box > .body { padding: 10px; }
   table.blame .who, table.blame .when { display: none; }
+  /* Commit and ref lists: the subject on its own line, sha and date below it. */
+  table.commits tr, table.refs tr { display: flex; flex-wrap: wrap; gap: 0 10px; padding: 6px 8px; border-bottom: 1px solid var(--border); }
+  table.commits td, table.refs td { display: block; padding: 0; border: 0; }
+  table.commits td.subject, table.refs td.subject { order: -1; flex-basis: 100%; }
+  table.diffstat td.bar { display: none; }
 }
 `;

@@ -1,12 +1,29 @@
 // `/REPO`: the repository's front page: description, clone URLs (SSH with
-// `:host`, and HTTP), then the default branch's README. An empty repository
+// `:host`, and HTTP), links to log, refs and archives, the default branch's
+// recent commits, the refs (default branch and tags first, jj's `push-*`
+// bookmarks folded into "changes"), then the README. An empty repository
 // says how to push to it.
+import { raw } from "hono/html";
 import type { RepoRequest } from "../context.js";
+import type { RepoReader } from "../git/reader.js";
+import type { RefList } from "../git/refs.js";
+import { readLog } from "../git/log.js";
+import { decorations, groupRefs } from "../git/ref-groups.js";
+import { CostlyLink } from "../layout/components.js";
 import { Frame } from "../layout/frame.js";
 import { html } from "../respond.js";
 import { links } from "../url.js";
 import { findReadme, Readme } from "./readme.js";
 import { repoDescription } from "./repo-list.js";
+import { commitTableHtml } from "../render/commit-table.js";
+import { refTableHtml } from "../render/ref-table.js";
+import { changeRows, ChangesGroup } from "./ref-tables.js";
+
+/** Commits of the default branch the home page lists. */
+export const HOME_COMMITS = 10;
+/** Tags and other branches the home page lists before pointing at the refs page. */
+export const HOME_TAGS = 5;
+export const HOME_BRANCHES = 8;
 
 /** The host clone URLs name: `:host` (without scheme or path), else the request's Host. */
 export function cloneHost(configHost: string | null, requestHost: string | undefined): string {
@@ -36,10 +53,14 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
   const ssh = `git@${cloneHost(web.config.host, c.req.header("Host"))}:${reader.name}`;
   const http = `${web.baseUrl()}${links.clone(repo)}`;
   const commit = head === undefined ? null : await reader.commit(head.commit);
-  const root = commit === null ? [] : ((await reader.tree(commit.tree)) ?? []);
+  const [root, recent, refsBox] = await Promise.all([
+    commit === null ? [] : reader.tree(commit.tree).then((t) => t ?? []),
+    commit === null ? null : readLog(reader, { tip: commit.oid, limit: HOME_COMMITS }),
+    RefsSummary({ reader, refs }),
+  ]);
   const readme = findReadme(root);
   const page = (
-    <Frame title={repo} repo={repo} tab="code" identity={req.identity}>
+    <Frame title={repo} repo={repo} tab="code" defaultBranch={head?.short} identity={req.identity}>
       {description === "" ? null : <p>{description}</p>}
       {req.identity !== null && req.access.problems.length > 0 ? (
         <div class="notice small">
@@ -47,6 +68,26 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
         </div>
       ) : null}
       <CloneUrls ssh={ssh} http={http} />
+      {head === undefined || commit === null ? null : (
+        <p class="small links">
+          <a href={links.log(repo, head.short)}>Log</a> · <a href={links.refs(repo)}>Refs</a> · Snapshot of {head.short}:{" "}
+          <CostlyLink href={links.archive(repo, head.short, "tar.gz")}>tar.gz</CostlyLink> <CostlyLink href={links.archive(repo, head.short, "zip")}>zip</CostlyLink>
+        </p>
+      )}
+      {recent === null || recent.entries.length === 0 ? null : (
+        <div class="box">
+          <div class="head">
+            <strong>Recent commits</strong>
+            <span class="muted small">on {head!.short}</span>
+            <span class="actions">
+              <a href={links.log(repo, head!.short)}>full log</a>
+            </span>
+          </div>
+          {raw(commitTableHtml(repo, recent.entries, { decorations: decorations(refs), head: refs.head }))}
+        </div>
+      )}
+      {refsBox}
+      {/* Mirror status goes here: the mirrors (where pushes are copied, and how the last copy went) sit between the refs and the README. */}
       {commit === null ? (
         <div class="box">
           <div class="body">
@@ -59,4 +100,32 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
     </Frame>
   );
   return html(c, page, { policy: "ref", private: req.access.private });
+}
+
+/** The refs in brief: the default branch, the newest tags and branches, the change bookmarks folded. */
+async function RefsSummary(props: { reader: RepoReader; refs: RefList }) {
+  const { reader, refs } = props;
+  const repo = reader.slug;
+  const groups = groupRefs(refs);
+  const shown = [...(groups.defaultBranch === undefined ? [] : [groups.defaultBranch]), ...groups.tags.slice(0, HOME_TAGS), ...groups.branches.slice(0, HOME_BRANCHES)];
+  if (shown.length === 0 && groups.changes.length === 0) return null;
+  const total = refs.refs.length;
+  const changes = await changeRows(reader, groups.changes);
+  return (
+    <>
+      <div class="box">
+        <div class="head">
+          <strong>Refs</strong>
+          <span class="muted small">
+            {groups.branches.length + (groups.defaultBranch === undefined ? 0 : 1)} branches, {groups.tags.length} tags
+          </span>
+          <span class="actions">
+            <a href={links.refs(repo)}>all {total} refs</a>
+          </span>
+        </div>
+        {raw(refTableHtml(repo, shown, refs.head))}
+      </div>
+      <ChangesGroup repo={repo} rows={changes} />
+    </>
+  );
 }
