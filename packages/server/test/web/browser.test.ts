@@ -23,6 +23,12 @@ function pages(): [string, string][] {
     ["blob-fennel", "/demo/blob/main/src/main.fnl"],
     ["blob-image", "/demo/blob/main/img/logo.png"],
     ["tree-by-sha", `/demo/tree/${fx.sha.head}`],
+    ["log", "/demo/log/main"],
+    ["log-file", "/demo/log/main/now.c"],
+    ["commit", `/demo/commit/${fx.sha.renameOne}`],
+    ["commit-merge", `/demo/commit/${fx.sha.merge}`],
+    ["commit-root", `/demo/commit/${fx.sha.initial}`],
+    ["refs", "/demo/refs"],
   ];
 }
 
@@ -55,6 +61,19 @@ describe.skipIf(skip !== undefined)("pages in Chromium", () => {
       await page.close();
     }
     await context.close();
+  });
+
+  it("shows the change bookmarks' ages as ages where the script runs, as dates where it does not", async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      const { page } = await watchedPage(context);
+      await page.goto(web.base + "/demo/refs");
+      await page.click("details.changes > summary");
+      const age = await page.locator("details.changes time.age").first().textContent();
+      expect(age).toMatch(javaScriptEnabled ? /^\d+ (min|h|days|months|years) ago$|^just now$/ : /^2026-01-\d\d 12:00 UTC$/);
+      if (javaScriptEnabled) await screenshot(page, "web-refs-changes");
+      await context.close();
+    }
   });
 
   it("a missing page is a styled 404 page", async () => {

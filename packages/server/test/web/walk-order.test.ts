@@ -56,7 +56,8 @@ describe("the in-process walk", () => {
     );
   }, 120_000);
 
-  const fennel = path.resolve(serverRoot, "..", "..", "..", "shared", "bench-repos", "fennel.bundle");
+  // The shared material: $QUIRE_SHARED_DIR (set by .ci/run), else beside the repository.
+  const fennel = path.join(process.env.QUIRE_SHARED_DIR ?? path.resolve(serverRoot, "..", "..", "..", "shared"), "bench-repos", "fennel.bundle");
   it.skipIf(!existsSync(fennel))("lists the real Fennel history in git log's order (bench bundle; skipped when absent)", async () => {
     const dir = path.join(tmp, "fennel.git");
     execFileSync("git", ["clone", "-q", "--mirror", fennel, dir], { env: gitEnv() });
