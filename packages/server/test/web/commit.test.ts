@@ -10,6 +10,7 @@ import { buildDagRepo, type DagCommit } from "./dag-repo.js";
 import { startWeb, type WebHarness } from "./harness.js";
 import { gitEnv } from "../git/git-helpers.js";
 import { DIFF_LIMITS } from "../../src/web/pages/commit.js";
+import { WEB_LIMITS } from "../../src/web/limits.js";
 
 let web: WebHarness;
 let fx: FixtureRepo;
@@ -182,6 +183,22 @@ describe("huge diffs", () => {
     const after = await web.get(`/big/commit/${big.shas[0]}`);
     expect(visible(after.text)).toContain("a.txt");
     expect(after.text).not.toContain("larger than a page reads");
+  });
+
+  it("stops a diff at its time budget, says so, keeps the page only until the next push, and recovers", async () => {
+    const saved = WEB_LIMITS.diffMs;
+    WEB_LIMITS.diffMs = 1;
+    try {
+      const r = await web.get(`/big/commit/${big.shas[3]}?slow=1`);
+      expect(r.status).toBe(200);
+      expect(visible(r.text)).toContain("The diff took longer than a page may spend on it, so its end is not shown here.");
+      expect(r.headers["cache-control"]).toBe("no-cache");
+    } finally {
+      WEB_LIMITS.diffMs = saved;
+    }
+    const after = await web.get(`/big/commit/${big.shas[2]}?slow=2`);
+    expect(after.text).not.toContain("took longer");
+    expect(after.text).toContain("line 4999 &lt;tag&gt;");
   });
 
   it("answers many commit pages at once, each with its own diff", async () => {

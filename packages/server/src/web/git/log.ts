@@ -10,6 +10,7 @@ import type { Commit } from "./objects.js";
 import type { RepoReader } from "./reader.js";
 import { parseFollowLog, parseLogLine, LOG_FORMAT, FOLLOW_FORMAT, type LogEntry, type Rename } from "./log-parse.js";
 import { gitSubject, walkCommits } from "./walk.js";
+import { WEB_LIMITS } from "../limits.js";
 
 export type { LogEntry, Rename } from "./log-parse.js";
 
@@ -27,7 +28,7 @@ export interface LogOptions {
   after?: string;
   /** Entries per page. */
   limit: number;
-  /** Time budget of the git process; what arrived by then is kept and the page says so. */
+  /** Time budget of the git process (default WEB_LIMITS.logMs); what arrived by then is kept and the page says so. */
   timeoutMs?: number;
 }
 
@@ -49,8 +50,6 @@ export class AfterNotFoundError extends Error {
   }
 }
 
-/** Default time budget of one log walk. */
-export const LOG_TIMEOUT_MS = 10_000;
 /** Most bytes of `git log` output one walk reads. */
 const MAX_LOG_BYTES = 32 * 1024 * 1024;
 
@@ -142,7 +141,7 @@ async function streamPage(reader: RepoReader, options: LogOptions): Promise<LogP
     const timer = setTimeout(() => {
       cut = "time";
       stop();
-    }, options.timeoutMs ?? LOG_TIMEOUT_MS);
+    }, options.timeoutMs ?? WEB_LIMITS.logMs);
     let finished = false;
     const finish = () => {
       if (finished) return;
@@ -190,7 +189,7 @@ async function followPage(reader: RepoReader, options: LogOptions): Promise<LogP
   let cut: LogPage["cut"] = null;
   if (history === undefined) {
     const args = ["--literal-pathspecs", "log", "--no-color", "--follow", "--name-status", "-z", `--format=${FOLLOW_FORMAT}`, options.tip, ...pathArgs(options.path)];
-    const run = await reader.git(args, { heavy: true, timeoutMs: options.timeoutMs ?? LOG_TIMEOUT_MS, maxBytes: MAX_LOG_BYTES });
+    const run = await reader.git(args, { heavy: true, timeoutMs: options.timeoutMs ?? WEB_LIMITS.logMs, maxBytes: MAX_LOG_BYTES });
     if (!run.timedOut && !run.truncated && run.exitCode !== 0) throw new Error(`git log --follow failed in ${reader.name}: ${run.stderr.trim()}`);
     cut = run.timedOut ? "time" : run.truncated ? "bytes" : null;
     // A cut walk may end inside an entry: parseFollowLog drops what is incomplete.

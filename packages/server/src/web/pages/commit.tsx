@@ -15,11 +15,12 @@ import { diffstatHtml } from "../render/diffstat.js";
 import { html } from "../respond.js";
 import { missingSha } from "../resolve.js";
 import { links, segmentText, splitPath } from "../url.js";
+import { WEB_LIMITS } from "../limits.js";
 
-/** How much of a diff one page shows and reads, by default and with `?full=1`. */
+/** How much of a diff one page shows and reads, by default and with `?full=1` (time budgets: WEB_LIMITS). */
 export const DIFF_LIMITS = {
-  normal: { maxFiles: 200, maxLines: 5_000, maxStat: 1_000, maxBytes: 4 * 1024 * 1024, timeoutMs: 10_000 },
-  full: { maxFiles: 5_000, maxLines: 100_000, maxStat: 100_000, maxBytes: 32 * 1024 * 1024, timeoutMs: 20_000 },
+  normal: { maxFiles: 200, maxLines: 5_000, maxStat: 1_000, maxBytes: 4 * 1024 * 1024 },
+  full: { maxFiles: 5_000, maxLines: 100_000, maxStat: 100_000, maxBytes: 32 * 1024 * 1024 },
 } as const;
 
 /** Shortest sha prefix the commit page resolves. */
@@ -85,7 +86,7 @@ async function showCommit(req: RepoRequest, commit: Commit, full: boolean): Prom
   const repo = reader.slug;
   const limits = full ? DIFF_LIMITS.full : DIFF_LIMITS.normal;
   const [diff, parents] = await Promise.all([
-    readCommitDiff(reader, commit, { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs, heavy: full }),
+    readCommitDiff(reader, commit, { maxBytes: limits.maxBytes, timeoutMs: full ? WEB_LIMITS.fullDiffMs : WEB_LIMITS.diffMs, heavy: full }),
     Promise.all(commit.parents.map((p) => reader.commit(p))),
   ]);
   const fileHref = (f: FileDiff) =>

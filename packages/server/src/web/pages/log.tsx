@@ -4,11 +4,12 @@
 // and shows its rename trail. `/REPO/log` alone goes to the default branch.
 import { HttpError } from "../../errors.js";
 import type { RepoRequest } from "../context.js";
-import { AfterNotFoundError, FULL_SHA, LOG_TIMEOUT_MS, readLog, type LogPage, type Rename } from "../git/log.js";
+import { AfterNotFoundError, FULL_SHA, readLog, type LogPage, type Rename } from "../git/log.js";
+import { WEB_LIMITS } from "../limits.js";
 import { decorations } from "../git/ref-groups.js";
 import { raw } from "hono/html";
 import { commitTableHtml } from "../render/commit-table.js";
-import { PathCrumbs, ShaLink } from "../layout/components.js";
+import { formatDuration, PathCrumbs, ShaLink } from "../layout/components.js";
 import { Frame } from "../layout/frame.js";
 import { html } from "../respond.js";
 import { resolveRevPath } from "../resolve.js";
@@ -38,7 +39,7 @@ function RenameTrail(props: { repo: string; current: Buffer[]; renames: readonly
 
 function CutNotice(props: { cut: LogPage["cut"] }) {
   if (props.cut === null) return null;
-  const why = props.cut === "time" ? `the walk ran out of its time budget (${LOG_TIMEOUT_MS / 1000} s)` : "the walk produced more output than one page may read";
+  const why = props.cut === "time" ? `the walk ran out of its time budget (${formatDuration(WEB_LIMITS.logMs)})` : "the walk produced more output than one page may read";
   return <div class="notice small">This history is partial: {why}. The commits shown are correct, but older ones may be missing.</div>;
 }
 
