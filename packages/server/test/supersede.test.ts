@@ -5,9 +5,10 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { getRun, listJobs } from "../src/db/queries.js";
+import { getRun, listJobs, listShEvents } from "../src/db/queries.js";
 import { cancelRun } from "../src/runs/cancel.js";
 import { createRun } from "../src/runs/create.js";
+import { supersededMessage } from "../src/runs/stop-messages.js";
 import { processIdentity } from "../src/runs/process-identity.js";
 import { runDirs } from "../src/runs/spawn.js";
 import { transitionRun } from "../src/runs/transition.js";
@@ -35,7 +36,7 @@ describe("supersede in the database", () => {
     const other = createRun(db, runInput("demo", "refs/heads/other")).run;
     const otherRepo = createRun(db, runInput("elsewhere", "refs/heads/main")).run;
     const c = createRun(db, runInput("demo", "refs/heads/main"));
-    expect(c.superseded).toEqual([{ id: b.id, from: "active", pid: null }]);
+    expect(c.superseded).toEqual([{ id: b.id, from: "active", pid: null, sinceMs: getRun(db, b.id)!.startedAtMs }]);
     expect(getRun(db, b.id)).toMatchObject({ state: "superseded", supersededBy: c.run.id });
     expect(getRun(db, b.id)!.finishedAtMs).not.toBeNull();
     expect(getRun(db, other.id)!.state).toBe("pending");
@@ -43,11 +44,16 @@ describe("supersede in the database", () => {
     expect(getRun(db, c.run.id)!.state).toBe("pending");
   });
 
-  it("cancelRun stops pending and active runs inside the state machine, leaves terminal ones", () => {
+  it("cancelRun ends pending and active runs as failed/cancelled, its own outcome, and leaves terminal ones", () => {
     db = tempDb();
     const p = createRun(db, runInput("demo", "refs/heads/a")).run;
-    expect(cancelRun(db, p.id).stopped).toEqual({ id: p.id, from: "pending", pid: null });
-    expect(getRun(db, p.id)).toMatchObject({ state: "superseded", supersededBy: null, error: "stopped by the operator (quire ci cancel)" });
+    expect(cancelRun(db, p.id).stopped).toEqual({ id: p.id, from: "pending", pid: null, sinceMs: p.queuedAtMs });
+    expect(getRun(db, p.id)).toMatchObject({
+      state: "failed",
+      failureKind: "cancelled",
+      supersededBy: null,
+      error: "cancelled by the operator (quire ci cancel)",
+    });
     expect(cancelRun(db, p.id).stopped).toBeUndefined();
     expect(() => cancelRun(db!, "nope")).toThrow(/no run with id "nope"/);
   });
@@ -82,9 +88,13 @@ describe("supersede of a running executor", () => {
     const a = q.createRun(runInput()).run;
     const { pgid, pid } = await activeWithGrandchild(q, a.id, a.repo);
     const b = q.createRun(runInput());
-    expect(b.superseded).toEqual([{ id: a.id, from: "active", pid: pgid }]);
-    expect(getRun(q.db, a.id)).toMatchObject({ state: "superseded", supersededBy: b.run.id });
-    expect(listJobs(q.db, a.id)).toMatchObject([{ jobId: "long", state: "aborted" }]);
+    expect(b.superseded).toEqual([{ id: a.id, from: "active", pid: pgid, sinceMs: getRun(q.db, a.id)!.startedAtMs }]);
+    expect(supersededMessage(b.superseded[0]!)).toMatch(new RegExp(`^superseded run ${a.id} \\(active since \\d+s\\)$`));
+    // In the same transaction as the run: the job and its open sh no longer look alive.
+    const ended = getRun(q.db, a.id)!;
+    expect(ended).toMatchObject({ state: "superseded", supersededBy: b.run.id });
+    expect(listJobs(q.db, a.id)).toMatchObject([{ jobId: "long", state: "aborted", finishedAtMs: ended.finishedAtMs }]);
+    expect(listShEvents(q.db, a.id)).toMatchObject([{ n: 1, exitCode: null, finishedAtMs: null, abortedAtMs: ended.finishedAtMs }]);
     await b.stopped;
     await waitFor(() => groupGone(pgid), "the superseded process group to be gone");
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
@@ -98,11 +108,14 @@ describe("supersede of a running executor", () => {
     const a = q.createRun(runInput()).run;
     const { pgid } = await activeWithGrandchild(q, a.id, a.repo);
     const res = cancelRun(q.db, a.id, { killGraceMs: 300 });
-    expect(res.stopped).toEqual({ id: a.id, from: "active", pid: pgid });
+    expect(res.stopped).toEqual({ id: a.id, from: "active", pid: pgid, sinceMs: getRun(q.db, a.id)!.startedAtMs });
+    expect(getRun(q.db, a.id)).toMatchObject({ state: "failed", failureKind: "cancelled" });
+    expect(listJobs(q.db, a.id)).toMatchObject([{ jobId: "long", state: "aborted", error: "the run ended (cancelled) while the job was running" }]);
+    expect(listShEvents(q.db, a.id)[0]!.abortedAtMs).not.toBeNull();
     await res.done;
     await waitFor(() => groupGone(pgid), "the cancelled process group to be gone");
     await waitFor(() => q.queue.running().length === 0, "the queue to let go of the run");
-    expect(getRun(q.db, a.id)).toMatchObject({ state: "superseded", supersededBy: null, pid: null });
+    expect(getRun(q.db, a.id)).toMatchObject({ state: "failed", failureKind: "cancelled", supersededBy: null, pid: null });
     expect(getRun(q.db, a.id)!.exitCode).not.toBeNull();
   });
 });

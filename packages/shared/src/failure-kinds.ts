@@ -9,6 +9,8 @@ export const FAILURE_KINDS = [
   "timed-out",
   "prepare-failed",
   "storage-error",
+  /** Stopped by the operator (`quire ci cancel`); shown as "cancelled". */
+  "cancelled",
 ] as const;
 
 export type KnownFailureKind = (typeof FAILURE_KINDS)[number];

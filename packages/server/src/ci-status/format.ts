@@ -4,6 +4,8 @@ import type { RunRow } from "../db/schema.js";
 import type { LogLine } from "../runs/log-reader.js";
 import { allowedFailure, type RunView, type ViewJob } from "./run-view.js";
 import type { RunLogs } from "./queries.js";
+import type { StoppedRun } from "../runs/supersede.js";
+import { cancelledMessage } from "../runs/stop-messages.js";
 
 function duration(from: number | null, to: number | null, now = Date.now()): string {
   if (from === null) return "-";
@@ -16,8 +18,9 @@ function when(ms: number | null): string {
   return ms === null ? "-" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
 
-/** `failed/pipeline-failure`, `complete`, … */
+/** `failed/pipeline-failure`, `complete`, … and `cancelled` for a run the operator cancelled. */
 export function stateLabel(run: Pick<RunRow, "state" | "failureKind">): string {
+  if (run.state === "failed" && run.failureKind === "cancelled") return "cancelled";
   return run.failureKind ? `${run.state}/${run.failureKind}` : run.state;
 }
 
@@ -98,6 +101,7 @@ export function runDetailJson(d: RunDetail) {
       started_at_ms: s.startedAtMs,
       finished_at_ms: s.finishedAtMs,
       exit_code: s.exitCode,
+      aborted_at_ms: s.abortedAtMs,
       log: d.logs.shLogs.get(`${s.jobId}/${s.n}`) ?? null,
       log_cut: s.logCut,
       log_dropped_bytes: s.logDroppedBytes,
@@ -126,8 +130,8 @@ export function formatRunDetail(d: RunDetail): string {
     lines.push(`job ${j.jobId}  ${jobStateLabel(j)}  ${duration(j.startedAtMs, j.finishedAtMs)}${extra}`);
     for (const out of d.outputs.get(j.jobId) ?? []) lines.push(`  log  ${out.text}`);
     for (const s of d.view.sh.filter((x) => x.jobId === j.jobId)) {
-      const exit = s.exitCode === null ? (s.finishedAtMs === null ? "running" : "no exit code") : `exit ${s.exitCode}`;
-      lines.push(`  sh ${s.n}  ${exit}  ${duration(s.startedAtMs, s.finishedAtMs)}  ${s.cmd}`);
+      const exit = s.exitCode !== null ? `exit ${s.exitCode}` : s.abortedAtMs !== null ? "aborted" : s.finishedAtMs === null ? "running" : "no exit code";
+      lines.push(`  sh ${s.n}  ${exit}  ${duration(s.startedAtMs, s.finishedAtMs ?? s.abortedAtMs)}  ${s.cmd}`);
       const log = d.logs.shLogs.get(`${s.jobId}/${s.n}`);
       if (log) lines.push(`       log ${log}`);
       if (s.logCut) {
@@ -140,8 +144,6 @@ export function formatRunDetail(d: RunDetail): string {
 }
 
 /** What `quire ci cancel` prints, whether the server or the CLI stopped the run. */
-export function cancelMessage(run: Pick<RunRow, "id" | "state" | "failureKind">, stoppedFrom: string | undefined): string {
-  return stoppedFrom === undefined
-    ? `run ${run.id} already finished: ${stateLabel(run)}`
-    : `run ${run.id} cancelled (was ${stoppedFrom}; now superseded)`;
+export function cancelMessage(run: Pick<RunRow, "id" | "state" | "failureKind">, stopped: StoppedRun | undefined): string {
+  return stopped === undefined ? `run ${run.id} already finished: ${stateLabel(run)}` : cancelledMessage(stopped);
 }

@@ -19,6 +19,7 @@ import { sendToServer } from "../push/client.js";
 import { publicBaseUrl, runUrl } from "../push/run-url.js";
 import { cancelRun } from "../runs/cancel.js";
 import { createRun } from "../runs/create.js";
+import { supersededMessage } from "../runs/stop-messages.js";
 import { serverUrlFor } from "../serve/start.js";
 import type { CliContext, CommandRun } from "./context.js";
 
@@ -100,13 +101,13 @@ export const ciCancel: CommandRun = async (ctx) => {
         ctx.stderr.write(`quire ci: the server could not cancel run ${run.id}: ${asked.reply.error}\n`);
         return 1;
       }
-      ctx.stdout.write(`${asked.reply.message ?? cancelMessage(run, "?")}\n`);
+      ctx.stdout.write(`${asked.reply.message ?? `cancelled run ${run.id}`}\n`);
       return 0;
     }
     // No server: the executor's process group is in the row, and stopping it works from here too.
     const { stopped, done } = cancelRun(db, run.id);
     await done;
-    ctx.stdout.write(`${cancelMessage(findRun(db, run.id), stopped?.from)}\n`);
+    ctx.stdout.write(`${cancelMessage(findRun(db, run.id), stopped)}\n`);
     return 0;
   });
 };
@@ -121,7 +122,7 @@ export const ciRetry: CommandRun = async (ctx) => {
     await stopped;
     const up = await poke(ctx, { type: "wake" });
     ctx.stdout.write(`run ${run.id} queued for ${run.ref} at ${run.sha.slice(0, 12)} (retry of ${old.id}): ${url(run.repo, run.id)}\n`);
-    for (const s of superseded) ctx.stdout.write(`run ${s.id} superseded (was ${s.from})\n`);
+    for (const s of superseded) ctx.stdout.write(`${supersededMessage(s)}\n`);
     if (!up) ctx.stderr.write("quire: warning: the server is not running; the run starts when `quire serve` does\n");
     return 0;
   });

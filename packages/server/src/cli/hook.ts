@@ -8,6 +8,7 @@ import path from "node:path";
 import type { PushEvent, RefUpdate } from "@quire/shared";
 import { sendToServer } from "../push/client.js";
 import { spoolPush } from "../push/spool.js";
+import { supersededMessage } from "../runs/stop-messages.js";
 import type { CliContext, CommandRun } from "./context.js";
 
 async function readStdin(): Promise<string> {
@@ -57,7 +58,10 @@ async function notify(ctx: CliContext): Promise<number> {
       warn(`quire: the server refused this push event: ${reply.error}`);
       return 0;
     }
-    for (const run of reply.runs ?? []) ctx.stderr.write(`quire: run ${run.id} queued for ${run.ref}: ${run.url}\n`);
+    for (const run of reply.runs ?? []) {
+      ctx.stderr.write(`quire: run ${run.id} queued for ${run.ref}: ${run.url}\n`);
+      for (const s of run.superseded ?? []) ctx.stderr.write(`quire: ${supersededMessage({ id: s.id, from: s.from, sinceMs: s.since_ms })}\n`);
+    }
     for (const s of reply.skipped ?? []) ctx.stderr.write(`quire: no run for ${s.ref}: ${s.reason}\n`);
     return 0;
   }

@@ -55,6 +55,8 @@ export const shEvents = sqliteTable(
     exitCode: integer("exit_code"),
     logCut: text("log_cut").$type<"sh" | "run">(),
     logDroppedBytes: integer("log_dropped_bytes"),
+    /** When the run ended under this still-open sh (migrations/0005_sh_aborted.sql). */
+    abortedAtMs: integer("aborted_at_ms"),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.jobId, t.n] }),

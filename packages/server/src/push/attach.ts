@@ -7,6 +7,7 @@ import type { PrepareRun } from "../runs/queue.js";
 import { cancelRun } from "../runs/cancel.js";
 import { getRun } from "../db/queries.js";
 import { cancelMessage } from "../ci-status/format.js";
+import { cancelledMessage, supersededMessage } from "../runs/stop-messages.js";
 import { openRepo } from "../git/repos.js";
 import { materializeWorkspace } from "../git/materialize.js";
 import { recordPush } from "./history.js";
@@ -29,9 +30,11 @@ export function workspacePreparer(reposDir: string): PrepareRun {
 export async function attachPushSocket(quire: QuireHandle): Promise<void> {
   const target: PushTarget = {
     reposDir: quire.paths.repos,
-    createRun: (input) => ({
-      id: quire.createRun({ repo: input.repo, ref: input.ref, sha: input.sha, push: input.push, nowMs: input.queuedAtMs }).run.id,
-    }),
+    createRun: (input) => {
+      const created = quire.createRun({ repo: input.repo, ref: input.ref, sha: input.sha, push: input.push, nowMs: input.queuedAtMs });
+      for (const s of created.superseded) quire.log(`${input.repo} ${input.ref}: ${supersededMessage(s)} by run ${created.run.id}`);
+      return { id: created.run.id, superseded: created.superseded };
+    },
     wake: () => quire.queue.wake(),
     runUrl: (repo, id) => runUrl(publicBaseUrl(quire.config.host, quire.url), { repo, id }),
     onPush: (repo, event) => {
@@ -48,8 +51,8 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
       await done;
       quire.queue.wake();
       const run = getRun(quire.db, runId)!;
-      if (stopped !== undefined) quire.log(`run ${runId}: cancelled by the operator (was ${stopped.from})`);
-      return cancelMessage(run, stopped?.from);
+      if (stopped !== undefined) quire.log(`${cancelledMessage(stopped)} by the operator`);
+      return cancelMessage(run, stopped);
     },
   });
   quire.addCloser(() => listener.close());

@@ -9,6 +9,8 @@ export interface QueuedRun {
   ref: string;
   sha: string;
   url: string;
+  /** Older runs of the ref it superseded: their state then, and since when (ms). */
+  superseded?: { id: string; from: string; since_ms: number }[];
 }
 
 /** A ref of a push that started no run, and why. */

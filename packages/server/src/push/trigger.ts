@@ -17,10 +17,16 @@ export interface NewRunInput {
 }
 
 /** The parts of the server a push reaches. */
+/** What creating a run tells the pusher: its id, and the runs of the ref it superseded. */
+export interface CreatedForPush {
+  id: string;
+  superseded?: readonly { id: string; from: string; sinceMs: number }[];
+}
+
 export interface PushTarget {
   reposDir: string;
-  /** Insert a pending run, superseding older runs of (repo, ref); returns its id. */
-  createRun(input: NewRunInput): { id: string } | Promise<{ id: string }>;
+  /** Insert a pending run, superseding older runs of (repo, ref); returns its id and the runs it superseded. */
+  createRun(input: NewRunInput): CreatedForPush | Promise<CreatedForPush>;
   /** Tell the queue that pending runs may be waiting. */
   wake(): void;
   /** The web URL of a run, printed to the pusher. */
@@ -65,8 +71,14 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
       result.skipped.push({ ref: update.ref, reason: push });
       continue;
     }
-    const { id } = await target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs: Date.now() });
-    result.runs.push({ id, ref: update.ref, sha: push.sha, url: target.runUrl(repo.name, id) });
+    const { id, superseded = [] } = await target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs: Date.now() });
+    result.runs.push({
+      id,
+      ref: update.ref,
+      sha: push.sha,
+      url: target.runUrl(repo.name, id),
+      ...(superseded.length > 0 ? { superseded: superseded.map((s) => ({ id: s.id, from: s.from, since_ms: s.sinceMs })) } : {}),
+    });
   }
   if (result.runs.length > 0) target.wake();
   return result;

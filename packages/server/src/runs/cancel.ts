@@ -1,6 +1,7 @@
 // Operator stop (`quire ci cancel RUN`): a pending or active run becomes
-// `superseded` with superseded_by NULL — superseded by the operator, inside
-// the state machine — and its executor's process group is killed.
+// `failed` with failure_kind `cancelled` (its own outcome, not a supersede),
+// its jobs and open sh rows are closed in the same transaction, and its
+// executor's process group is killed.
 import { isTerminalRunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import { getRun } from "../db/queries.js";
@@ -27,8 +28,8 @@ export function cancelRun(db: Db, id: string, options: { killGraceMs?: number; n
       const run = getRun(db, id);
       if (run === undefined) throw new RunNotFoundError(id);
       if (isTerminalRunState(run.state)) return undefined;
-      transitionRun(db, id, run.state, "superseded", { error: "stopped by the operator (quire ci cancel)", nowMs: options.nowMs });
-      return { id, from: run.state, pid: run.pid };
+      transitionRun(db, id, run.state, "failed", { failureKind: "cancelled", error: "cancelled by the operator (quire ci cancel)", nowMs: options.nowMs });
+      return { id, from: run.state, pid: run.pid, sinceMs: run.startedAtMs ?? run.queuedAtMs };
     })
     .immediate();
   if (stopped === undefined) return { stopped, done: Promise.resolve() };

@@ -15,6 +15,8 @@ export interface StoppedRun {
   id: string;
   from: RunState;
   pid: number | null;
+  /** Since when it was in `from`: started_at_ms when active, queued_at_ms when pending. */
+  sinceMs: number;
 }
 
 /**
@@ -25,11 +27,11 @@ export interface StoppedRun {
 export function supersedeOlder(db: Db, newRun: RunRow, nowMs: number): StoppedRun[] {
   const older = stmt(
       db.sqlite,
-      `SELECT id, state, pid FROM runs
+      `SELECT id, state, pid, COALESCE(started_at_ms, queued_at_ms) AS since FROM runs
        WHERE repo = ? AND ref = ? AND id <> ? AND state IN ('pending', 'active')
        ORDER BY queued_at_ms, rowid`,
     )
-    .all(newRun.repo, newRun.ref, newRun.id) as { id: string; state: RunState; pid: number | null }[];
+    .all(newRun.repo, newRun.ref, newRun.id) as { id: string; state: RunState; pid: number | null; since: number }[];
   for (const run of older) {
     transitionRun(db, run.id, run.state, "superseded", {
       supersededBy: newRun.id,
@@ -37,7 +39,7 @@ export function supersedeOlder(db: Db, newRun: RunRow, nowMs: number): StoppedRu
       nowMs,
     });
   }
-  return older.map((r) => ({ id: r.id, from: r.state, pid: r.pid }));
+  return older.map((r) => ({ id: r.id, from: r.state, pid: r.pid, sinceMs: r.since }));
 }
 
 /**

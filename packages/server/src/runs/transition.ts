@@ -20,9 +20,10 @@ export const RUN_EDGES: Readonly<Record<RunState, readonly RunState[]>> = {
 
 /**
  * Failure kinds allowed on `pending → failed`: the run could not be prepared,
- * its executor died before bootstrap, or it never bootstrapped in time.
+ * its executor died before bootstrap, it never bootstrapped in time, or the
+ * operator cancelled it.
  */
-export const PENDING_FAILURE_KINDS: readonly FailureKind[] = ["prepare-failed", "process-crashed", "timed-out"];
+export const PENDING_FAILURE_KINDS: readonly FailureKind[] = ["prepare-failed", "process-crashed", "timed-out", "cancelled"];
 
 export interface TransitionOptions {
   /** Required when `to` is `failed`, refused otherwise. */
@@ -98,7 +99,7 @@ export function transitionRun(db: Db, id: string, from: RunState, to: RunState, 
       throw new InvalidTransitionError(id, from, to, `the run is ${row.state}, not ${from}`, row.state);
     }
     const row = getRun(db, id)!;
-    if (terminal) finalizeJobs(db, id, { runState: to, nowMs: now });
+    if (terminal) finalizeJobs(db, id, { runState: to, nowMs: now, ...(failureKind === undefined ? {} : { failureKind }) });
     return row;
   })();
 }

@@ -26,11 +26,11 @@ export function enforceRunTimeout(db: Db, options: WatchdogOptions): WatchdogRes
   const cutoff = now - options.runTimeoutMs;
   const over = stmt(
       db.sqlite,
-      `SELECT id, state, pid FROM runs
+      `SELECT id, state, pid, COALESCE(started_at_ms, queued_at_ms) AS since FROM runs
        WHERE (state = 'active' AND started_at_ms < @cutoff)
           OR (state = 'pending' AND spawned_at_ms IS NOT NULL AND spawned_at_ms < @cutoff)`,
     )
-    .all({ cutoff }) as { id: string; state: "pending" | "active"; pid: number | null }[];
+    .all({ cutoff }) as { id: string; state: "pending" | "active"; pid: number | null; since: number }[];
   const timedOut: StoppedRun[] = [];
   const seconds = Math.round(options.runTimeoutMs / 1000);
   for (const run of over) {
@@ -43,7 +43,7 @@ export function enforceRunTimeout(db: Db, options: WatchdogOptions): WatchdogRes
             : `quire-ci did not call bootstrap within the run timeout (:run-timeout ${seconds} s)`,
         nowMs: now,
       });
-      timedOut.push({ id: run.id, from: run.state, pid: run.pid });
+      timedOut.push({ id: run.id, from: run.state, pid: run.pid, sinceMs: run.since });
     } catch (e) {
       if (!(e instanceof InvalidTransitionError)) throw e; // resolved meanwhile: nothing to time out
     }

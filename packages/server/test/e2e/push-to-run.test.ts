@@ -137,6 +137,8 @@ describe("push → run", () => {
     const p2 = await gitAsync(work, ["push", "origin", "main", "main:other"]);
     const second = queuedRuns(p2.stderr).get("refs/heads/main")!;
     const other = queuedRuns(p2.stderr).get("refs/heads/other")!;
+    // The pusher is told, with how long the superseded run had been going.
+    expect(p2.stderr).toMatch(new RegExp(`remote: quire: superseded run ${first} \\(active since \\d+s\\) *\n`));
     expect(second).toBeDefined();
     expect(other).toBeDefined();
     const a = await runs.settle(first);
@@ -230,10 +232,16 @@ describe("quire ci", () => {
     const started = Date.now();
     const cancel = quire(data, ["ci", "cancel", id.slice(0, 6)]);
     expect(cancel.status, cancel.stderr).toBe(0);
-    expect(cancel.stdout).toBe(`run ${id} cancelled (was active; now superseded)\n`);
+    expect(cancel.stdout).toMatch(new RegExp(`^cancelled run ${id} \\(active since \\d+s\\)\n$`));
     expect(Date.now() - started).toBeLessThan(10_000);
     const { run } = await runs.settle(id);
-    expect(run.state).toBe("superseded");
+    expect(`${run.state}/${run.failureKind}`).toBe("failed/cancelled");
+    // Shown as cancelled, and nothing under it looks alive.
+    const show = quire(data, ["ci", "show", id]).stdout;
+    expect(show).toMatch(new RegExp(`^run ${id} {2}cancelled\n`));
+    expect(show).toMatch(/\njob slow {2}aborted {2}.*the run ended \(cancelled\) while the job was running\n {2}sh 1 {2}aborted {2}\d/);
+    expect(show).not.toMatch(/ {2}running {2}|…/);
+    expect(quire(data, ["ci", "runs", "ctl"]).stdout.split("\n")[1]).toMatch(new RegExp(`^${id} +cancelled +ctl\.git `));
     // The group is gone once the server has reaped its child (a zombie still answers signal 0).
     const groupGone = async () => {
       for (let i = 0; i < 100; i++) {
@@ -247,7 +255,7 @@ describe("quire ci", () => {
       return false;
     };
     expect(await groupGone()).toBe(true);
-    expect(quire(data, ["ci", "cancel", id]).stdout).toBe(`run ${id} already finished: superseded\n`);
+    expect(quire(data, ["ci", "cancel", id]).stdout).toBe(`run ${id} already finished: cancelled\n`);
 
     const retry = quire(data, ["ci", "retry", id]);
     expect(retry.status, retry.stderr).toBe(0);
@@ -257,7 +265,7 @@ describe("quire ci", () => {
     expect(again![3]).toBe(id);
     await runs.until(again![1]!, (r) => r.state === "active");
     expect(quire(data, ["ci", "cancel", again![1]!]).status).toBe(0);
-    expect((await runs.settle(again![1]!)).run.state).toBe("superseded");
+    expect((await runs.settle(again![1]!)).run.failureKind).toBe("cancelled");
   });
 
   it("runs lists newest first as text and JSON; unknown runs and repos are clear errors", () => {
@@ -338,7 +346,7 @@ describe("push while the server is down", () => {
     const pending = /^run (\S+) queued/.exec(retry.stdout)![1]!;
     const cancel = quire(down, ["ci", "cancel", pending]);
     expect(cancel.status, cancel.stderr).toBe(0);
-    expect(cancel.stdout).toBe(`run ${pending} cancelled (was pending; now superseded)\n`);
+    expect(cancel.stdout).toMatch(new RegExp(`^cancelled run ${pending} \\(pending since \\d+s\\)\n$`));
   });
 });
 
