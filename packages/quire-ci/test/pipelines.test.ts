@@ -33,8 +33,6 @@ interface Expect {
   event_types?: string[];
   /** The jobs of the pipeline_validated event, in declaration order. */
   pipeline?: unknown[];
-  /** What this scenario waits for elsewhere: until it lands, a run that does not reach `outcome` is skipped, saying so. */
-  waits_for?: string;
 }
 
 function jobStates(events: RunEvent[]): Record<string, string> {
@@ -55,17 +53,13 @@ const scenarios = [FIXTURES, UPSTREAM_FIXTURES].flatMap((dir) =>
 );
 
 describe("fixture pipelines", () => {
-  test.for(scenarios)("%s", async ([, scenario], ctx) => {
+  test.for(scenarios)("%s", async ([, scenario]) => {
     const want = JSON.parse(fs.readFileSync(path.join(scenario, "expect.json"), "utf8")) as Expect;
     const run = await runInProcess(workspaceFrom(scenario), {
       ...(want.env ? { env: want.env } : {}),
       ...(want.max_parallel ? { maxParallel: want.max_parallel } : {}),
     });
     const { events } = run;
-    if (want.waits_for !== undefined && run.result.outcome !== want.outcome) {
-      ctx.skip(`waits for ${want.waits_for}: ${run.result.error ?? run.result.outcome}`);
-      return;
-    }
 
     // The record: numbered 1..N, schema-valid on disk, ending in run_finished.
     expect(readEvents(path.join(run.outDir, "events.jsonl"))).toEqual(events);
