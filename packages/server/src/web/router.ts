@@ -18,6 +18,7 @@ import { blobPage } from "./pages/blob.js";
 import { rawPage } from "./pages/raw.js";
 import { blamePage } from "./pages/blame.js";
 import { historyPage } from "./pages/history.js";
+import { archivePage } from "./pages/archive.js";
 import { GitBusyError } from "./git/command.js";
 import { runsPage } from "./pages/runs.js";
 import { readableRunRepos, runListPage } from "./pages/run-list.js";
@@ -33,6 +34,7 @@ const PAGES: Partial<Record<Action | "home", RepoPage>> = {
   raw: rawPage,
   blame: blamePage,
   history: historyPage,
+  archive: archivePage,
   runs: runsPage,
   log: logPage,
   commit: commitPage,

@@ -8,7 +8,7 @@ import path from "node:path";
 import { buildFixtureRepo, type FixtureRepo } from "./fixture-repo.js";
 import { buildLadderRepo, type LadderRepo } from "./ladder-repo.js";
 import { startWeb, type WebHarness } from "./harness.js";
-import { heavyLimiter } from "../../src/web/git/command.js";
+import { whileHeavyWorkIsFull } from "./heavy-limit.js";
 
 let web: WebHarness;
 let fx: FixtureRepo;
@@ -119,23 +119,12 @@ describe("blame page", () => {
   });
 
   it("answers 503 when the server already runs all the expensive work it allows", async () => {
-    const releases: (() => void)[] = [];
-    const waiting: Promise<void>[] = [];
-    for (let i = 0; i < heavyLimiter.max; i++) releases.push(await heavyLimiter.acquire());
-    for (let i = 0; i < heavyLimiter.maxWaiting; i++) waiting.push(heavyLimiter.acquire().then((release) => void releases.push(release)));
-    try {
+    await whileHeavyWorkIsFull(async () => {
       const r = await web.get(`/demo/blame/main/now.c?busy=1`);
       expect(r.status).toBe(503);
       expect(r.headers["retry-after"]).toBe("5");
       expect(r.text).toContain("busy with other expensive pages");
-    } finally {
-      // Each release hands the slot to the next waiter, whose own release then joins the list.
-      while (releases.length > 0) {
-        releases.shift()!();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      await Promise.all(waiting);
-    }
+    });
     expect((await web.get(`/demo/blame/main/now.c?busy=2`)).status).toBe(200);
   });
 });

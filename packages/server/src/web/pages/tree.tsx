@@ -5,7 +5,7 @@ import { HttpError } from "../../errors.js";
 import type { RepoRequest } from "../context.js";
 import type { TreeEntry } from "../git/objects.js";
 import { Frame } from "../layout/frame.js";
-import { PathCrumbs, ShaLink } from "../layout/components.js";
+import { CostlyLink, PathCrumbs, ShaLink } from "../layout/components.js";
 import { html } from "../respond.js";
 import { resolveRevPath, type Resolved } from "../resolve.js";
 import { displayPath, links } from "../url.js";
@@ -63,6 +63,8 @@ export async function treePage(req: RepoRequest): Promise<Response> {
           </span>
           <span class="actions">
             <a href={links.log(repo, r.refName, r.path)}>history</a>
+            {r.path.length === 0 ? <CostlyLink href={links.archive(repo, r.refName, "tar.gz")}>tar.gz</CostlyLink> : null}
+            {r.path.length === 0 ? <CostlyLink href={links.archive(repo, r.refName, "zip")}>zip</CostlyLink> : null}
           </span>
         </div>
         <div class="head small">
