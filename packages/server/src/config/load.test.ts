@@ -32,12 +32,22 @@ describe("loadConfigFile", () => {
     expect(await loadConfigFile(path.join(dir, "missing.fnl"))).toEqual({ config: {}, warnings: [], present: false });
   });
 
+  it("warns, by name and position, about secrets too short to redact, inline or in a file", async () => {
+    await writeFile(path.join(dir, "short.txt"), "1234\n");
+    await writeFile(path.join(dir, "long.txt"), "long-enough-value\n");
+    const { loaded } = await load(`{:port 1\n :secrets {:pin "1234" :ok "twelve-bytes" :pinfile {:file "short.txt"} :longfile {:file "long.txt"} :absent {:file "nope.txt"}}}\n`);
+    expect(loaded.warnings).toEqual([
+      expect.stringMatching(/config\.fnl:2:1: secret "pin" is shorter than 8 bytes, so runs cannot redact it from logs, commands or events; use a longer value$/),
+      expect.stringMatching(/config\.fnl:2:1: secret "pinfile" is shorter than 8 bytes/),
+    ]);
+  });
+
   it("reads every key of SPEC §8, with secrets inline or from a file", async () => {
     const { loaded } = await load(`;; quire config
 {:port 8080
  :bind "0.0.0.0"
  :host "git.example.org"
- :secrets {:deploy "abc" :token {:file "token.txt"}}
+ :secrets {:deploy "abc-long-enough" :token {:file "token.txt"}}
  :max-concurrent-runs 2
  :max-parallel-jobs 4
  :run-timeout 600
@@ -50,7 +60,7 @@ describe("loadConfigFile", () => {
       port: 8080,
       bind: "0.0.0.0",
       host: "git.example.org",
-      secrets: { deploy: "abc", token: { file: path.join(dir, "token.txt") } },
+      secrets: { deploy: "abc-long-enough", token: { file: path.join(dir, "token.txt") } },
       maxConcurrentRuns: 2,
       maxParallelJobs: 4,
       runTimeoutSeconds: 600,

@@ -1,6 +1,7 @@
 // Loading the global <data>/config.fnl (SPEC §8) with fennel-js: evaluate the
 // file in a sandboxed VM, then check the one table it returns against the
 // known keys. Defaults and range checks live in config/types.ts.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createVM, FennelError } from "fennel-js";
@@ -161,6 +162,11 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
         break;
       case "secrets": {
         const secrets = readSecrets(v, file, source, (p) => problems.push(`${at(key)}: ${p}`));
+        for (const short of secrets === undefined ? [] : shortSecrets(secrets)) {
+          warnings.push(
+            `${at(key)}: secret ${JSON.stringify(short)} is shorter than ${REDACTION_MIN_BYTES} bytes, so runs cannot redact it from logs, commands or events; use a longer value`,
+          );
+        }
         if (secrets !== undefined) config.secrets = secrets;
         break;
       }
@@ -179,6 +185,27 @@ function sortBySource<T>(source: string, entries: [string, T][]): [string, T][] 
     .map((e) => ({ e, r: rank(e[0]) }))
     .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.e[0].localeCompare(b.e[0]))
     .map((x) => x.e);
+}
+
+/** Secret values shorter than this are not redacted (quire-ci's runtime/redact.ts uses the same figure). */
+export const REDACTION_MIN_BYTES = 8;
+
+/** Names of secrets whose value (a file's as it reads now, one trailing newline stripped) is too short to redact. */
+function shortSecrets(secrets: Record<string, SecretSource>): string[] {
+  const out: string[] = [];
+  for (const [name, s] of Object.entries(secrets)) {
+    let value: string | undefined;
+    if (typeof s === "string") value = s;
+    else {
+      try {
+        value = readFileSync(s.file, "utf8").replace(/\n$/, "");
+      } catch {
+        value = undefined; // read at use; a missing file is that request's error
+      }
+    }
+    if (value !== undefined && Buffer.byteLength(value) < REDACTION_MIN_BYTES) out.push(name);
+  }
+  return out;
 }
 
 function readSecrets(v: unknown, file: string, source: string, problem: (p: string) => void): Record<string, SecretSource> | undefined {
