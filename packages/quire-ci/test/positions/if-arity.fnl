@@ -1,0 +1,3 @@
+(local ci (require :quire.ci))
+(fn f [a b]
+  (if a))

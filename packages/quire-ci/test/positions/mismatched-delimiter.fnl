@@ -1,0 +1,2 @@
+(local ci (require :quire.ci))
+  (print [1 2 }
