@@ -19,6 +19,7 @@ import { rawPage } from "./pages/raw.js";
 import { blamePage } from "./pages/blame.js";
 import { historyPage } from "./pages/history.js";
 import { archivePage } from "./pages/archive.js";
+import { atomPage } from "./pages/atom.js";
 import { GitBusyError } from "./git/command.js";
 import { runsPage } from "./pages/runs.js";
 import { readableRunRepos, runListPage } from "./pages/run-list.js";
@@ -35,6 +36,7 @@ const PAGES: Partial<Record<Action | "home", RepoPage>> = {
   blame: blamePage,
   history: historyPage,
   archive: archivePage,
+  atom: atomPage,
   runs: runsPage,
   log: logPage,
   commit: commitPage,

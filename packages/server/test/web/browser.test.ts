@@ -29,6 +29,10 @@ function pages(): [string, string][] {
     ["commit-merge", `/demo/commit/${fx.sha.merge}`],
     ["commit-root", `/demo/commit/${fx.sha.initial}`],
     ["refs", "/demo/refs"],
+    ["blame", "/demo/blame/main/now.c#L20"],
+    ["blame-ladder", `/demo/blame/${fx.sha.renameOne}/lib/old.c?t=main:20:now.c#L20`],
+    ["history", "/demo/history/main/now.c?lines=8-12"],
+    ["history-form", "/demo/history/main/now.c"],
   ];
 }
 
@@ -113,6 +117,33 @@ describe.skipIf(skip !== undefined)("pages in Chromium", () => {
     const { page } = await watchedPage(context);
     await page.goto(web.base + "/demo/blob/main/now.c?lines=3-5#L3");
     expect(await page.locator("tr.hl").evaluateAll((rows) => rows.map((r) => r.id))).toEqual(["L3", "L4", "L5"]);
+    await context.close();
+  });
+
+  it("climbs the blame ladder and picks a line range for its history without JavaScript", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(web.base + "/demo/blame/main/now.c");
+    await page.click("#L10 td.up a");
+    expect(new URL(page.url()).pathname).toBe(`/demo/blame/${fx.sha.initial}/old.c`);
+    expect(new URL(page.url()).hash).toBe("#L10");
+    expect(await page.locator("tr:target").getAttribute("id")).toBe("L10");
+    await expect(page.locator("nav.trail").textContent()).resolves.toContain("main now.c:10");
+    await screenshot(page, "web-blame-ladder-nojs");
+    await page.click("nav.trail a");
+    expect(new URL(page.url()).pathname).toBe("/demo/blame/main/now.c");
+    // The file view's link goes to a form; typing a range there shows its history.
+    await page.goto(web.base + "/demo/blob/main/now.c");
+    await page.click("text=line history");
+    await page.fill("input[name=lines]", "8-12");
+    await page.click("button[type=submit]");
+    expect(new URL(page.url()).search).toBe("?lines=8-12");
+    await expect(page.locator("body").textContent()).resolves.toContain("history of lines 8–12");
+    // A range marked on the file view goes straight there.
+    await page.goto(web.base + "/demo/blob/main/now.c?lines=9-11");
+    await page.click("text=line history");
+    expect(new URL(page.url()).search).toBe("?lines=9-11");
+    expect(problems).toEqual([]);
     await context.close();
   });
 

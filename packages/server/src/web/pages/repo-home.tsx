@@ -60,7 +60,7 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
   ]);
   const readme = findReadme(root);
   const page = (
-    <Frame title={repo} repo={repo} tab="code" defaultBranch={head?.short} identity={req.identity}>
+    <Frame title={repo} repo={repo} tab="code" defaultBranch={head?.short} identity={req.identity} feeds={[{ href: links.atom(repo), title: `${repo} commits` }]}>
       {description === "" ? null : <p>{description}</p>}
       {req.identity !== null && req.access.problems.length > 0 ? (
         <div class="notice small">
