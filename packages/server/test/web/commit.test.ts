@@ -1,8 +1,7 @@
-// The commit page against real bare repositories: message, people, parents,
-// jj change id, diffstat and highlighted diff with renames; merges against
-// their first parent; short names redirecting to the full sha; huge diffs
-// cut by files, lines and bytes with a way to the rest; the long-lived
-// diff-tree answering many requests at once; and every rejection.
+// The commit page on real bare repositories: message, people, parents, change
+// id, diffstat and highlighted diff with renames; merges; short names that
+// redirect; huge diffs cut by files, lines, bytes and time; the long-lived
+// diff-tree under concurrent requests; and every rejection.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { buildFixtureRepo, type FixtureRepo } from "./fixture-repo.js";

@@ -1,8 +1,7 @@
-// The log page against real bare repositories: a ref's log in git's order
-// with refs marked, paging by `?after=SHA` that neither skips nor repeats a
-// commit on merge-heavy graphs (also past the in-process walk, where git log
-// takes over), a file's history across renames with its trail, and every
-// rejection (bad `after`, unknown sha, non-UTF-8 path, missing path, private).
+// The log page on real bare repositories: git's order with refs marked, exact
+// `?after=SHA` paging on merge-heavy graphs (also past the in-process walk),
+// a file's history across renames with its trail, and every rejection (bad
+// `after`, unknown sha, non-UTF-8 path, missing path, private repository).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { buildFixtureRepo, type FixtureRepo } from "./fixture-repo.js";

@@ -1,8 +1,7 @@
-// The refs page and the repository home against a real bare repository:
-// branches by recency with the default marked, tags newest first, jj's
-// `push-*` bookmarks folded into "changes" with their change ids (from the
-// commit's header, else the name), other namespaces folded, and the home
-// page's recent commits, refs, links and the Log tab.
+// The refs and home pages on a real bare repository: branches by recency with
+// the default marked, tags newest first, `push-*` bookmarks folded into
+// "changes" with change ids (header, else name), other refs folded, and the
+// home page's recent commits, refs, links and Log tab.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { buildFixtureRepo, type FixtureRepo } from "./fixture-repo.js";

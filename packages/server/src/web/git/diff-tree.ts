@@ -1,8 +1,7 @@
-// One long-lived `git diff-tree --stdin` per repository for commit diffs: a
-// process start costs milliseconds of blocked event loop in a large server,
-// a line on a pipe does not. diff-tree echoes lines that are not object ids,
-// so each request is followed by a random end marker that frames its answer.
-// A request over its byte cap or time budget stops the process (restarted on demand).
+// One long-lived `git diff-tree --stdin` per repository: a process start costs
+// milliseconds of blocked event loop in a large server, a line on a pipe does
+// not. diff-tree echoes lines that are not object ids, so a random end marker
+// frames each answer; one over its cap or budget stops the process (restarted on demand).
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { startPiped } from "./pipe-process.js";
 import { randomBytes } from "node:crypto";

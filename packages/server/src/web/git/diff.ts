@@ -1,8 +1,7 @@
-// A commit's diff for the commit page: `git diff-tree` against the first
-// parent (the empty tree for a root commit), renames and cheap copies found
-// (`-M -C`), bounded in bytes and time. Pages of ordinary size go through
-// the repository's long-lived diff-tree; a whole huge diff (heavy) gets its
-// own process. Parsing is diff-parse.ts's job.
+// A commit's diff for the commit page: `git diff-tree -M -C` against the first
+// parent (the empty tree for a root), bounded in bytes and time; ordinary
+// pages use the repository's long-lived diff-tree, a whole huge diff (heavy)
+// its own process. Parsing is diff-parse.ts's job.
 import type { Commit } from "./objects.js";
 import type { RepoReader } from "./reader.js";
 import { parseDiffTree, type FileDiff } from "./diff-parse.js";

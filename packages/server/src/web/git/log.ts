@@ -1,10 +1,7 @@
-// Commit lists for the log pages and the home page. A ref's log is walked in
-// process over cat-file (walk.ts: git's own order, no process start) and,
-// when the walk runs deep, by `git log` streamed and stopped once the page is
-// full; both give the same order, so `?after=SHA` pages are exact. A path's
-// log is `git log -- PATH`; following a file across renames (`--follow`)
-// walks its whole history once — bounded, counted as expensive — and is kept
-// by (tip, path): it never changes.
+// Commit lists for the log and home pages. A ref's log is walked in process
+// (walk.ts, git's own order) and deep pages by `git log` streamed and stopped
+// once full: the same order, so `?after=SHA` is exact. A path's log is `git log
+// -- PATH`; `--follow` walks a file's history once (expensive), kept by tip and path.
 import { LRUCache } from "lru-cache";
 import type { Commit } from "./objects.js";
 import type { RepoReader } from "./reader.js";

@@ -1,8 +1,7 @@
-// git log's default commit order, walked in process over the repository's
-// cat-file pipe: no process start per page, and commits already read stay in
-// the reader's cache. The order is git's own (revision.c: pop the newest
-// commit by committer date, insert its unseen parents by date after those of
-// equal date), so a walk here and `git log` agree commit for commit.
+// git log's default commit order, walked in process over the cat-file pipe
+// (no process start; commits read stay cached). The order is revision.c's:
+// pop the newest by committer date, insert its unseen parents by date after
+// those of equal date, so this walk and `git log` agree commit for commit.
 import type { Commit } from "./objects.js";
 
 /** Reads one commit by full id (RepoReader.commit); null when missing. */

@@ -1,8 +1,7 @@
-// `/REPO`: the repository's front page: description, clone URLs (SSH with
-// `:host`, and HTTP), links to log, refs and archives, the default branch's
-// recent commits, the refs (default branch and tags first, jj's `push-*`
-// bookmarks folded into "changes"), then the README. An empty repository
-// says how to push to it.
+// `/REPO`: the front page: description, clone URLs (SSH with `:host`, and
+// HTTP), links to log, refs and archives, the default branch's recent
+// commits, the refs in brief with jj's `push-*` bookmarks folded into
+// "changes", then the README; an empty repository says how to push to it.
 import { raw } from "hono/html";
 import type { RepoRequest } from "../context.js";
 import type { RepoReader } from "../git/reader.js";
