@@ -1,7 +1,10 @@
 // The `quire exec` allowlist (SPEC §3), the security boundary behind sshd's
 // ForceCommand: a command string becomes a plan to run, or is refused with a
-// reason. Parsing is shell-words.ts; repository checks are repos.ts.
+// reason. Parsing is shell-words.ts; repository checks are repos.ts. `quire
+// ci` arguments are checked here too: run ids, job ids, repository names and
+// each subcommand's options, nothing else.
 import { ExecRefusedError, RepoNameError, RepoNotFoundError } from "./errors.js";
+import { parseRepoName } from "./names.js";
 import { openRepo, type HostedRepo } from "./repos.js";
 import { parseShellWords, ShellWordsError } from "./shell-words.js";
 
@@ -16,7 +19,7 @@ export type ExecPlan =
   | { kind: "quire"; subcommand: QuireSubcommand; args: string[] };
 
 const ALLOWED_SUMMARY =
-  "allowed: git-receive-pack|git-upload-pack|git-upload-archive REPO, quire repo …, quire ci …, quire mirror push …";
+  "allowed: git-receive-pack|git-upload-pack|git-upload-archive REPO, quire repo …, quire ci runs|show|logs|cancel|retry …, quire mirror push …";
 
 function refuse(command: string, reason: string): never {
   throw new ExecRefusedError(command, reason);
@@ -49,7 +52,71 @@ function planQuire(command: string, args: string[]): ExecPlan {
   const flag = rest.find((a) => a === "--data-dir" || a.startsWith("--data-dir="));
   if (flag !== undefined) refuse(command, `${JSON.stringify(flag)} is not allowed over ssh: the data directory is fixed by the server`);
   if (sub === "mirror" && rest[0] !== "push") refuse(command, "only `quire mirror push REPO REF` is allowed over ssh");
+  if (sub === "ci") checkCi(command, rest);
   return { kind: "quire", subcommand: sub as QuireSubcommand, args: rest };
+}
+
+type CiArg = "run" | "job" | "repo";
+
+/** What each `quire ci` subcommand may take over ssh: its positionals in order, and its options (true: takes a value). */
+const CI_OVER_SSH: Record<string, { positionals: CiArg[]; required: number; options: Record<string, boolean> }> = {
+  runs: { positionals: ["repo"], required: 0, options: { "--json": false, "--limit": true } },
+  show: { positionals: ["run"], required: 1, options: { "--json": false } },
+  logs: { positionals: ["run", "job"], required: 1, options: { "--json": false, "--follow": false, "-f": false } },
+  cancel: { positionals: ["run"], required: 1, options: {} },
+  retry: { positionals: ["run"], required: 1, options: {} },
+};
+
+function checkCiWord(command: string, kind: CiArg, word: string): void {
+  if (kind === "run" && !/^[0-9a-f]{1,64}$/.test(word)) {
+    refuse(command, `quire ci: ${JSON.stringify(word)} is not a run id (hex digits, as \`quire ci runs\` prints them)`);
+  }
+  if (kind === "job" && (word.length > 200 || word.startsWith("-") || /[\/\x00-\x1f\x7f]/.test(word))) {
+    refuse(command, `quire ci logs: ${JSON.stringify(word)} is not a job id (no "/", no control characters, not starting with "-")`);
+  }
+  if (kind === "repo") {
+    try {
+      parseRepoName(word);
+    } catch (e) {
+      if (e instanceof RepoNameError) refuse(command, `quire ci runs: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+/** `quire ci …` over ssh: only the status and control subcommands, with arguments of the right shape. */
+function checkCi(command: string, args: string[]): void {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h") return;
+  const spec = CI_OVER_SSH[name];
+  // Other names are the declaration's to refuse: unknown ones with a suggestion,
+  // local-only ones (validate, run) because they act on the caller's checkout.
+  if (spec === undefined) return;
+  if (rest.length === 1 && (rest[0] === "--help" || rest[0] === "-h")) return;
+  const positionals: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i]!;
+    if (word.startsWith("-")) {
+      const [flag, inline] = word.includes("=") ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : [word, undefined];
+      if (!(flag in spec.options)) {
+        const options = Object.keys(spec.options);
+        refuse(command, `quire ci ${name}: option ${JSON.stringify(flag)} is not allowed over ssh${options.length > 0 ? ` (allowed: ${options.join(", ")})` : ""}`);
+      }
+      if (spec.options[flag] === true) {
+        const value = inline ?? rest[++i];
+        if (value === undefined || !/^\d{1,6}$/.test(value)) refuse(command, `quire ci ${name}: ${flag} takes a number`);
+      } else if (inline !== undefined) {
+        refuse(command, `quire ci ${name}: ${flag} takes no value`);
+      }
+      continue;
+    }
+    positionals.push(word);
+  }
+  if (positionals.length > spec.positionals.length) {
+    refuse(command, `quire ci ${name} takes at most ${spec.positionals.length} argument(s) (${spec.positionals.join(", ")}), got ${positionals.length}`);
+  }
+  if (positionals.length < spec.required) refuse(command, `quire ci ${name} needs ${spec.positionals.slice(0, spec.required).join(" and ")}`);
+  positionals.forEach((word, i) => checkCiWord(command, spec.positionals[i]!, word));
 }
 
 /**

@@ -4,6 +4,7 @@
 // quire-ci), requests as anonymous or as a signed-in reader, and a small
 // Server-Sent Events reader.
 import http from "node:http";
+import { afterAll, beforeAll } from "vitest";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { commitFiles, gitAsync, quire, tempDir, workTree } from "../git/git-helpers.js";
@@ -60,6 +61,19 @@ export async function startForge(config = ""): Promise<Forge> {
       await rm(data, { recursive: true, force: true });
     },
   };
+}
+
+/** The file's forge, started before its tests with one repository "app" (a work tree on main), closed after them. */
+export function useForge(config = ""): { forge: Forge; work: string } {
+  const ctx = {} as { forge: Forge; work: string };
+  beforeAll(async () => {
+    ctx.forge = await startForge(config);
+    ctx.work = await ctx.forge.repo("app");
+  }, 60_000);
+  afterAll(async () => {
+    await ctx.forge?.close();
+  });
+  return ctx;
 }
 
 export interface SseEvent {

@@ -2,25 +2,17 @@
 // cursor, a reconnect with Last-Event-ID resumes with nothing lost and
 // nothing twice, a reader without a cursor gets everything, bad cursors are
 // refused, and the run list streams state changes as they happen.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linesOf, SseReader, srcText, startForge, type Forge, type SseEvent } from "./runs-harness.js";
+import { describe, expect, it } from "vitest";
+import { linesOf, SseReader, srcText, useForge, type SseEvent } from "./runs-harness.js";
 
 const USER = { "Remote-User": "reader" };
-let forge: Forge;
-let work: string;
+const ctx = useForge();
 
 const TICKS = (n: number, gapS: number) => `(local ci (require :quire.ci))
 (ci.job :tick [:quire/push] (fn [{: sh}] (sh "for i in $(seq 1 ${n}); do echo \\"line $i\\"; sleep ${gapS}; done")))
 (ci.job :after [:tick] (fn [{: sh}] (sh "echo after")))
 `;
 
-beforeAll(async () => {
-  forge = await startForge();
-  work = await forge.repo("app");
-}, 60_000);
-afterAll(async () => {
-  await forge?.close();
-});
 
 function pageLines(html: string, anchor: string): [number, string][] {
   return [...html.matchAll(new RegExp(`<tr id="${anchor}-L(\\d+)"[^>]*>.*?</tr>`, "g"))].map((m) => [Number(m[1]), srcText(m[0])]);
@@ -30,12 +22,12 @@ const states = (events: SseEvent[]) => events.filter((e) => e.event === "run").m
 
 describe("the run stream", () => {
   it("goes on from the page's cursor, and a reconnect with Last-Event-ID loses nothing and doubles nothing", async () => {
-    const { id } = await forge.push(work, { ".quire/ci.fnl": TICKS(40, 0.1) });
+    const { id } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": TICKS(40, 0.1) });
     // Load the page once a few lines are out.
     const deadline = Date.now() + 30_000;
     let html = "";
     for (;;) {
-      html = (await forge.get(`/app/runs/${id}`, "reader")).text;
+      html = (await ctx.forge.get(`/app/runs/${id}`, "reader")).text;
       if (pageLines(html, "log-tick-1").length >= 3) break;
       if (Date.now() > deadline) throw new Error("the job printed nothing");
       await new Promise((r) => setTimeout(r, 50));
@@ -45,7 +37,7 @@ describe("the run stream", () => {
     expect(live).toBe(`/app/runs/${id}/live`);
     const fromPage = pageLines(html, "log-tick-1");
 
-    const first = await SseReader.open(forge.base, `${live}?cursor=${encodeURIComponent(cursor)}`, USER);
+    const first = await SseReader.open(ctx.forge.base, `${live}?cursor=${encodeURIComponent(cursor)}`, USER);
     expect(first.status).toBe(200);
     await first.until((es) => linesOf(es, "log-tick-1").length >= 5);
     first.close();
@@ -53,7 +45,7 @@ describe("the run stream", () => {
 
     // Lines keep coming while nobody listens; the reconnect asks for what came after its last id.
     await new Promise((r) => setTimeout(r, 400));
-    const second = await SseReader.open(forge.base, live, { ...USER, "Last-Event-ID": lastId });
+    const second = await SseReader.open(ctx.forge.base, live, { ...USER, "Last-Event-ID": lastId });
     const events = await second.end(60_000);
     const all = [...fromPage, ...linesOf(first.events, "log-tick-1"), ...linesOf(events, "log-tick-1")];
     expect(all).toEqual(Array.from({ length: 40 }, (_, i) => [i + 1, `line ${i + 1}`]));
@@ -70,34 +62,34 @@ describe("the run stream", () => {
   }, 90_000);
 
   it("a reader without a cursor gets the whole run, then the end", async () => {
-    const id = (forge.runs.db.sqlite.prepare("SELECT id FROM runs ORDER BY rowid LIMIT 1").get() as { id: string }).id;
-    const r = await SseReader.open(forge.base, `/app/runs/${id}/live`, USER);
+    const id = (ctx.forge.runs.db.sqlite.prepare("SELECT id FROM runs ORDER BY rowid LIMIT 1").get() as { id: string }).id;
+    const r = await SseReader.open(ctx.forge.base, `/app/runs/${id}/live`, USER);
     const events = await r.end();
     expect(events.map((e) => e.event)).toEqual(["run", "log", "log", "end"]);
     expect(linesOf(events, "log-tick-1")).toHaveLength(40);
     // Every id is a cursor that picks up exactly there: from the last one, nothing is left but the end.
-    const again = await SseReader.open(forge.base, `/app/runs/${id}/live`, { ...USER, "Last-Event-ID": events.at(-1)!.id! });
+    const again = await SseReader.open(ctx.forge.base, `/app/runs/${id}/live`, { ...USER, "Last-Event-ID": events.at(-1)!.id! });
     expect((await again.end()).map((e) => e.event)).toEqual(["end"]);
   });
 
   it("refuses cursors it did not write, and asks a reader ahead of it to reload", async () => {
-    const id = (forge.runs.db.sqlite.prepare("SELECT id FROM runs ORDER BY rowid LIMIT 1").get() as { id: string }).id;
+    const id = (ctx.forge.runs.db.sqlite.prepare("SELECT id FROM runs ORDER BY rowid LIMIT 1").get() as { id: string }).id;
     for (const headers of [{ "Last-Event-ID": "garbage" }, { "Last-Event-ID": "v1~complete~x~" }]) {
-      const r = await forge.get(`/app/runs/${id}/live`, "reader", headers);
+      const r = await ctx.forge.get(`/app/runs/${id}/live`, "reader", headers);
       expect(r.status).toBe(400);
       expect(r.text).toContain("reload the run page");
     }
-    expect((await forge.get(`/app/runs/${id}/live?cursor=v9`, "reader")).status).toBe(400);
-    const ahead = await SseReader.open(forge.base, `/app/runs/${id}/live?cursor=${encodeURIComponent("v1~complete~9~1.1:999")}`, USER);
+    expect((await ctx.forge.get(`/app/runs/${id}/live?cursor=v9`, "reader")).status).toBe(400);
+    const ahead = await SseReader.open(ctx.forge.base, `/app/runs/${id}/live?cursor=${encodeURIComponent("v1~complete~9~1.1:999")}`, USER);
     expect((await ahead.end()).map((e) => e.event)).toEqual(["reload"]);
   });
 });
 
 describe("the run list stream", () => {
   it("sends each row as its run is queued, starts and ends", async () => {
-    const list = await SseReader.open(forge.base, `/app/runs/live?since=${Date.now()}`, USER);
+    const list = await SseReader.open(ctx.forge.base, `/app/runs/live?since=${Date.now()}`, USER);
     try {
-      const { id } = await forge.push(work, { ".quire/ci.fnl": TICKS(3, 0.2) }, { ref: "listed" });
+      const { id } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": TICKS(3, 0.2) }, { ref: "listed" });
       const seen = (es: SseEvent[]) => es.filter((e) => e.event === "row" && (e.data as { id: string }).id === id).map((e) => (e.data as { state: string }).state);
       await list.until((es) => seen(es).includes("complete"));
       const order = seen(list.events);
@@ -114,6 +106,6 @@ describe("the run list stream", () => {
   });
 
   it("refuses a position that is not a time", async () => {
-    expect((await forge.get("/app/runs/live?since=yesterday", "reader")).status).toBe(400);
+    expect((await ctx.forge.get("/app/runs/live?since=yesterday", "reader")).status).toBe(400);
   });
 });

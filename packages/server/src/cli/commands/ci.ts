@@ -9,7 +9,7 @@ const runId = { name: "run", summary: "a run id or a unique prefix of one (see `
 
 export const ciCommand: CommandSpec<CommandRun> = {
   name: "ci",
-  summary: "CI runs: list, show, cancel, retry; validate and run a checkout's pipeline",
+  summary: "CI runs: list, show, logs, cancel, retry; validate and run a checkout's pipeline",
   subcommands: [
     {
       name: "runs",
@@ -26,6 +26,19 @@ export const ciCommand: CommandSpec<CommandRun> = {
       options: { json },
       examples: ["quire ci show 1fe1", "quire ci show 1fe1 --json"],
       load: async () => (await import("../ci.js")).ciShow,
+    },
+    {
+      name: "logs",
+      summary: "print a run's logs, each line prefixed by its job and sh; --follow streams them as the run goes",
+      description:
+        "Lines read `JOB/N | text` (a job's (log …) output: `JOB/log | text`), with each sh's command and exit code and each job's end. Exits with the run's outcome: 0 complete, 1 failed, 3 superseded, 4 not finished (without --follow).",
+      positionals: [runId, { name: "job", summary: "only this job's logs" }],
+      options: {
+        follow: { kind: "boolean", short: "f", summary: "keep printing as the run goes; exit when it is over" },
+        json: { kind: "boolean", summary: "print one JSON object per line instead of text (shapes in docs/CLI.md)" },
+      },
+      examples: ["quire ci logs 1fe1", "quire ci logs 1fe1 test --follow", "quire ci logs 1fe1 --json | jq -r 'select(.type == \"line\") | .text'"],
+      load: async () => (await import("../ci-logs.js")).ciLogs,
     },
     {
       name: "cancel",

@@ -5,6 +5,7 @@
 // streams through one bounded cache. Files are read with runs/log-reader.ts.
 import { open, stat } from "node:fs/promises";
 import { LRUCache } from "lru-cache";
+import { LogFollower } from "../../runs/log-follow.js";
 import { LogParser, type LogLine, type LogStream } from "../../runs/log-reader.js";
 import { AnsiRenderer } from "../render/ansi.js";
 
@@ -24,17 +25,20 @@ const READ_BLOCK = 256 * 1024;
 export class LogView {
   /** Lines read so far. */
   count = 0;
-  /** Bytes of the file consumed so far. */
-  offset = 0;
-  /** The file's end was seen after its writer finished: its unterminated last line is out too. */
-  ended = false;
-  private parser = new LogParser();
+  private readonly follower: LogFollower;
   private ansi = new AnsiRenderer();
   private tail: RenderedLine[] = [];
   private tailBytes = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.follower = new LogFollower(file);
+  }
+
+  /** The file's end was seen after its writer finished: its unterminated last line is out too. */
+  get ended(): boolean {
+    return this.follower.ended;
+  }
 
   /** Read what the file gained; `final` (its writer is done) also takes an unterminated last line. Returns the new lines. */
   refresh(final = false): Promise<RenderedLine[]> {
@@ -56,36 +60,18 @@ export class LogView {
   }
 
   private async read(final: boolean): Promise<RenderedLine[]> {
-    if (this.ended) return [];
-    const out: RenderedLine[] = [];
-    let handle;
-    try {
-      handle = await open(this.file, "r");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return out;
-      throw e;
+    const { lines, restarted } = await this.follower.read(final);
+    if (restarted) {
+      this.count = 0;
+      this.ansi = new AnsiRenderer();
+      this.tail = [];
+      this.tailBytes = 0;
     }
-    try {
-      const { size } = await handle.stat();
-      if (size < this.offset) this.reset(); // replaced by a shorter file: read it again
-      const block = Buffer.alloc(Math.min(READ_BLOCK, Math.max(1, size - this.offset)));
-      while (this.offset < size) {
-        const { bytesRead } = await handle.read(block, 0, Math.min(block.length, size - this.offset), this.offset);
-        if (bytesRead === 0) break;
-        this.offset += bytesRead;
-        this.take(this.parser.feed(block.subarray(0, bytesRead)), out);
-      }
-      if (final) {
-        this.take(this.parser.end(), out);
-        this.ended = true;
-      }
-    } finally {
-      await handle.close();
-    }
-    return out;
+    return this.take(lines);
   }
 
-  private take(lines: LogLine[], out: RenderedLine[]): void {
+  private take(lines: LogLine[]): RenderedLine[] {
+    const out: RenderedLine[] = [];
     for (const line of lines) {
       const rendered = { n: ++this.count, stream: line.stream, html: this.ansi.line(line.text) };
       out.push(rendered);
@@ -98,15 +84,7 @@ export class LogView {
       drop++;
     }
     if (drop > 0) this.tail = this.tail.slice(drop);
-  }
-
-  private reset(): void {
-    this.count = 0;
-    this.offset = 0;
-    this.parser = new LogParser();
-    this.ansi = new AnsiRenderer();
-    this.tail = [];
-    this.tailBytes = 0;
+    return out;
   }
 }
 
