@@ -106,9 +106,9 @@ export const ciLogs: CommandRun = async (ctx) => {
             if (f === undefined) followers.set(key, (f = new LogFollower(file)));
             for (const line of (await f.read(done)).lines) out.line(job.jobId, n, line);
           }
-          if (sh !== undefined && !finished.has(key) && (sh.finishedAtMs !== null || done)) {
+          if (sh !== undefined && !finished.has(key) && (sh.finishedAtMs !== null || sh.abortedAtMs !== null || done)) {
             finished.add(key);
-            out.shFinished(job.jobId, n, sh.exitCode, seconds(sh.startedAtMs, sh.finishedAtMs));
+            out.shFinished(job.jobId, n, sh.exitCode, seconds(sh.startedAtMs, sh.finishedAtMs ?? sh.abortedAtMs));
           }
         }
         const terminal = job.state !== "pending" && job.state !== "active";

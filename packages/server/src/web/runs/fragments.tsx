@@ -68,7 +68,7 @@ export function RunHead(props: { view: RunView }) {
       {run.state === "superseded" ? (
         <p class="notice">
           {run.supersededBy === null ? (
-            "Stopped by the operator (quire ci cancel)."
+            "Stopped before it finished."
           ) : (
             <>
               Superseded by <a href={links.run(slug, run.supersededBy)}>run {run.supersededBy}</a>, a newer push to the same ref.
@@ -146,9 +146,10 @@ export interface ShLinks {
 /** An sh's head: the redacted command, exit code, duration, links to the whole log. */
 export function ShHead(props: { sh: ShEventRow; links: ShLinks; nowMs: number }) {
   const { sh } = props;
-  const exit = sh.exitCode === null ? (sh.finishedAtMs === null ? "running" : "no exit code") : `exit ${sh.exitCode}`;
-  const state = sh.exitCode === null ? (sh.finishedAtMs === null ? "active" : "aborted") : sh.exitCode === 0 ? "complete" : "failed";
-  const duration = sh.finishedAtMs === null ? `${formatDuration(Math.max(0, props.nowMs - sh.startedAtMs))}…` : formatDuration(sh.finishedAtMs - sh.startedAtMs);
+  const end = sh.finishedAtMs ?? sh.abortedAtMs;
+  const exit = sh.exitCode !== null ? `exit ${sh.exitCode}` : sh.abortedAtMs !== null ? "aborted" : sh.finishedAtMs === null ? "running" : "no exit code";
+  const state = sh.exitCode !== null ? (sh.exitCode === 0 ? "complete" : "failed") : end === null ? "active" : "aborted";
+  const duration = end === null ? `${formatDuration(Math.max(0, props.nowMs - sh.startedAtMs))}…` : formatDuration(end - sh.startedAtMs);
   return (
     <>
       <code class="cmd">
