@@ -4,7 +4,7 @@
 // ingest), and run create→active latency (createRun → spawn → bootstrap).
 // The executor is this same script in executor mode (a real child process).
 // Usage: node bench/runs-bench.mjs [LIVE_EVENTS] [FILE_EVENTS] [RUNS]
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,7 +34,8 @@ if (process.argv[2] === "--executor") {
   const outDir = process.argv[process.argv.indexOf("--out-dir") + 1];
   const eventsFile = process.argv[process.argv.indexOf("--events") + 1];
   const url = process.env.QUIRE__SERVER_URL;
-  const headers = { authorization: `Bearer ${process.env.QUIRE__RUN_TOKEN}`, "content-type": "application/json" };
+  const token = readFileSync(Number(process.env.QUIRE__TOKEN_FD), "utf8").trim(); // as quire-ci reads it
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const boot = await fetch(`${url}/api/run/bootstrap`, { headers });
   if (boot.status !== 200) throw new Error(`bootstrap ${boot.status}`);
   await boot.json();

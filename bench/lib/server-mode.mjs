@@ -54,10 +54,12 @@ export async function runServerMode(api, ws) {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "quire-ci-bench-run-"));
   const events = path.join(runDir, "events.jsonl");
   const spawnedAt = performance.now();
+  // As `quire serve` starts it: the server URL in the environment, the token on fd 3.
   const child = spawn(process.execPath, [BIN, "--events", events, "--out-dir", runDir], {
-    cwd: ws, stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, QUIRE__SERVER_URL: api.url, QUIRE__RUN_TOKEN: TOKEN },
+    cwd: ws, stdio: ["ignore", "ignore", "pipe", "pipe"],
+    env: { ...process.env, QUIRE__SERVER_URL: api.url, QUIRE__TOKEN_FD: "3" },
   });
+  child.stdio[3].end(TOKEN + "\n");
   let stderr = "";
   child.stderr.on("data", (c) => (stderr += c));
   const code = await new Promise((r) => child.on("close", r));

@@ -7,7 +7,7 @@ import { LOG_MARKS } from "./runtime/log-file.js";
 describe("wire copies", () => {
   it("match @quire/shared", () => {
     expect(wire.ENV_SERVER_URL).toBe(shared.ENV_SERVER_URL);
-    expect(wire.ENV_RUN_TOKEN).toBe(shared.ENV_RUN_TOKEN);
+    expect(wire.ENV_TOKEN_FD).toBe(shared.ENV_TOKEN_FD);
     expect(wire.ENV_INTERNAL_PREFIX).toBe(shared.ENV_INTERNAL_PREFIX);
     expect(wire.EXIT_STORAGE_ERROR).toBe(shared.EXIT_STORAGE_ERROR);
     expect(LOG_MARKS).toEqual(shared.LOG_MARKS);

@@ -4,8 +4,8 @@
 
 /** Environment variable with the server's base URL. */
 export const ENV_SERVER_URL = "QUIRE__SERVER_URL";
-/** Environment variable with the run's bearer token. */
-export const ENV_RUN_TOKEN = "QUIRE__RUN_TOKEN";
+/** Environment variable naming the file descriptor that carries the run's bearer token. */
+export const ENV_TOKEN_FD = "QUIRE__TOKEN_FD";
 /** Every variable with this prefix is stripped from what `sh` commands inherit. */
 export const ENV_INTERNAL_PREFIX = "QUIRE__";
 

@@ -1,6 +1,7 @@
 // quire-ci in server mode, as `quire serve` spawns it: the built program, a
 // real HTTP server on 127.0.0.1, real pipelines. Live events, retries, the
 // server going away mid-run, compile errors judged with exit 0.
+import type { Writable } from "node:stream";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -28,25 +29,29 @@ interface Spawned {
   eventsFile: string;
 }
 
-function runQuireCi(workspace: string, env: Record<string, string>, args?: string[]): Promise<Spawned> {
+/** quire-ci in server mode as `quire serve` starts it: `token` (when given) on fd 3, as QUIRE__TOKEN_FD says. */
+function runQuireCi(workspace: string, env: Record<string, string>, args?: string[], token: string | undefined = TOKEN): Promise<Spawned> {
   const runDir = tempDir("quire-ci-run-");
   const eventsFile = path.join(runDir, "events.jsonl");
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...(args ?? ["--events", eventsFile, "--out-dir", runDir])], {
       cwd: workspace,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
     });
+    const tokenPipe = child.stdio[3] as Writable;
+    tokenPipe.on("error", () => undefined);
+    tokenPipe.end(token === undefined ? "" : token + "\n");
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("close", (code) => resolve({ code, stdout, stderr, runDir, eventsFile }));
   });
 }
 
 function serverEnv(server: ApiServer): Record<string, string> {
-  return { QUIRE__SERVER_URL: server.url, QUIRE__RUN_TOKEN: TOKEN };
+  return { QUIRE__SERVER_URL: server.url, QUIRE__TOKEN_FD: "3" };
 }
 
 describe("server mode", () => {
@@ -173,8 +178,9 @@ describe("server mode", () => {
     const child = spawn(process.execPath, [BIN, "--events", path.join(runDir, "events.jsonl"), "--out-dir", runDir], {
       cwd: ws,
       env: { PATH: process.env.PATH ?? "", ...serverEnv(server) },
-      stdio: "ignore",
+      stdio: ["ignore", "ignore", "ignore", "pipe"],
     });
+    (child.stdio[3] as Writable).end(TOKEN + "\n");
     const pidFile = path.join(ws, "sleeper.pid");
     for (let i = 0; i < 200 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 100));
@@ -211,6 +217,6 @@ describe("server mode", () => {
 
     const r3 = await runQuireCi(ws, {});
     expect(r3.code).toBe(2);
-    expect(r3.stderr).toContain("QUIRE__SERVER_URL and QUIRE__RUN_TOKEN must be set");
+    expect(r3.stderr).toContain("QUIRE__SERVER_URL and QUIRE__TOKEN_FD must be set");
   });
 });

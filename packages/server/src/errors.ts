@@ -13,6 +13,7 @@ export const HTTP_ERROR_CODES = {
   already_bootstrapped: 409,
   run_not_active: 409,
   seq_out_of_order: 409,
+  secret_already_revealed: 409,
   payload_too_large: 413,
   secret_unreadable: 500,
   busy: 503,
@@ -78,5 +79,22 @@ export class ConfigError extends Error {
     super(`config :${key}: ${message}`);
     this.name = "ConfigError";
     this.key = key;
+  }
+}
+
+/** quire.db cannot be written (read-only, full, failing disk): `quire serve` refuses to start. */
+export class DatabaseUnwritableError extends Error {
+  readonly file: string;
+  /** SQLite's code, e.g. SQLITE_READONLY, SQLITE_FULL. */
+  readonly code: string;
+  constructor(file: string, code: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `cannot write the database ${file} (${code}: ${detail}); ` +
+        "make sure the file and its directory are writable by this user, the file system is not read-only, and the disk is not full",
+      options,
+    );
+    this.name = "DatabaseUnwritableError";
+    this.file = file;
+    this.code = code;
   }
 }

@@ -18,6 +18,7 @@ import { runInput, tempDb } from "./helpers.js";
 let db: ReturnType<typeof tempDb>;
 let server: Server;
 let base: string;
+const logged: string[] = [];
 
 beforeEach(async () => {
   db = tempDb();
@@ -26,8 +27,9 @@ beforeEach(async () => {
   const app = createApp({
     db,
     config: { secrets: { token: "abc", deploy: { file: secretFile }, gone: { file: path.join(db.dir, "missing") } }, maxParallelJobs: 3 },
-    log: () => {},
+    log: (line) => logged.push(line),
   });
+  logged.length = 0;
   server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -180,6 +182,37 @@ describe("run API", () => {
     expect(await r.json()).toMatchObject({ error: { code: "secret_unreadable" } });
     r = await get("/api/run/secret/token");
     expect(r.status).toBe(401);
+  });
+
+  it("reveals each secret once per run, records which job asked, and logs every reveal and refusal", async () => {
+    const { id, token } = spawnedRun();
+    await get("/api/run/bootstrap", token);
+    const ask = (name: string, job?: string) =>
+      fetch(`${base}/api/run/secret/${name}`, { headers: { authorization: `Bearer ${token}`, ...(job ? { "x-quire-job": job } : {}) } });
+    let r = await ask("token", "deploy");
+    expect(await r.json()).toEqual({ name: "token", value: "abc" });
+    r = await ask("token", "other");
+    expect(r.status).toBe(409);
+    expect(await r.json()).toMatchObject({ error: { code: "secret_already_revealed", message: expect.stringContaining("each secret is revealed once per run") } });
+    // A name never asked for is still answered once; a failed read does not use it up.
+    expect((await ask("gone")).status).toBe(500);
+    expect((await ask("deploy")).status).toBe(200);
+    expect((await ask("deploy")).status).toBe(409);
+    expect(db.sqlite.prepare("SELECT name, job_id FROM run_secrets WHERE run_id = ? ORDER BY name").all(id)).toEqual([
+      { name: "deploy", job_id: null },
+      { name: "token", job_id: "deploy" },
+    ]);
+    expect(logged).toEqual([
+      `run ${id}: revealed secret "token" to job "deploy"`,
+      `run ${id}: refused secret "token" to job "other": it was already revealed to this run`,
+      `run ${id}: revealed secret "deploy"`,
+      `run ${id}: refused secret "deploy": it was already revealed to this run`,
+    ]);
+    // Another run has its own once.
+    const other = spawnedRun();
+    await get("/api/run/bootstrap", other.token);
+    r = await fetch(`${base}/api/run/secret/token`, { headers: { authorization: `Bearer ${other.token}` } });
+    expect(r.status).toBe(200);
   });
 
   it("refuses a body over the size limit with 413", async () => {

@@ -1,6 +1,6 @@
 // Shared setup for server process-level tests: temp data directories, real
 // database files, push outputs, the stand-in executor, polling.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,5 +73,32 @@ export function groupGone(pgid: number): boolean {
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Live (non-zombie) processes whose command line starts with `marker`, by host pid. */
+export function processesMatching(marker: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (!cmdline.startsWith(marker)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+      if (state !== "Z" && state !== "X") found.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+/** Host pids of the children of `pid` (from /proc). */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }

@@ -50,11 +50,15 @@ describe("run queue with a stand-in executor", () => {
     const done = await finished(q, run.id);
     expect(done).toMatchObject({ state: "complete", failureKind: null, exitCode: 0, reportedOutcome: "success" });
     expect(done.startedAtMs).not.toBeNull();
-    const dirs = runDirs(q.paths.runs, run.repo, run.id);
+    const dirs = runDirs(q.paths.runs, run.repo, run.id, q.workspacesDir);
     const env = JSON.parse(readFileSync(path.join(dirs.runDir, "env.json"), "utf8"));
     expect(env.url).toBe(q.url);
     expect(env.hasToken).toBe(true);
+    // The token came on a pipe: it is in neither the environment nor argv.
+    expect(JSON.stringify(env.env)).not.toContain(`${run.id}.`);
+    expect(env.env.QUIRE__TOKEN_FD).toBe("3");
     expect(env.cwd).toBe(dirs.workspace);
+    expect(path.relative(q.paths.dataDir, dirs.workspace)).toMatch(/^\.\.\//); // outside the data directory
     expect(env.argv.slice(-4)).toEqual(["--events", dirs.eventsFile, "--out-dir", dirs.runDir]);
     expect(env.argv.join(" ")).not.toMatch(new RegExp(`${run.id}\\.`)); // the token is never on the command line
     const boot = JSON.parse(readFileSync(path.join(dirs.runDir, "bootstrap.json"), "utf8"));
@@ -179,7 +183,7 @@ describe("run queue with a stand-in executor", () => {
   });
 
   it("the watchdog times out a run past :run-timeout and kills its process group", async () => {
-    const q = await start("hang", { config: { port: 0, runTimeoutSeconds: 0.6 } });
+    const q = await start("hang", { config: { port: 0, runTimeoutSeconds: 2 } });
     const { run } = q.createRun(runInput());
     const done = await finished(q, run.id);
     expect(done).toMatchObject({ state: "failed", failureKind: "timed-out" });

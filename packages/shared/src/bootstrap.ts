@@ -36,6 +36,11 @@ export function parseBootstrapPayload(value: unknown): BootstrapPayload {
 
 /** Environment variable names of the server ↔ quire-ci contract. */
 export const ENV_SERVER_URL = "QUIRE__SERVER_URL";
-export const ENV_RUN_TOKEN = "QUIRE__RUN_TOKEN";
+/**
+ * The number of the file descriptor on which the executor reads its run
+ * token (one line, then end of file). The token itself is never in the
+ * environment or argv, where the run's own processes could read it.
+ */
+export const ENV_TOKEN_FD = "QUIRE__TOKEN_FD";
 /** Every variable with this prefix is stripped from what `sh` commands inherit. */
 export const ENV_INTERNAL_PREFIX = "QUIRE__";

@@ -3,7 +3,7 @@
 // and `check`. Parsing, help, suggestions and completion read this table.
 // A command's `load` names its mode; bin/quire-ci-main.ts runs it.
 import type { ProgramSpec } from "@quire/cli-kit";
-import { ENV_RUN_TOKEN, ENV_SERVER_URL } from "../wire.js";
+import { ENV_SERVER_URL, ENV_TOKEN_FD } from "../wire.js";
 
 export type Mode = "server" | "run" | "check";
 
@@ -16,7 +16,7 @@ export function quireCiProgram(version: string): ProgramSpec<Mode> {
     name: "quire-ci",
     version,
     summary: "runs one pipeline (.quire/ci.fnl)",
-    description: `With no command, server mode: how \`quire serve\` runs a pipeline (cwd is the workspace; needs ${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} in the environment).`,
+    description: `With no command, server mode: how \`quire serve\` runs a pipeline (cwd is the workspace; needs ${ENV_SERVER_URL} in the environment, and the run token on the file descriptor ${ENV_TOKEN_FD} names).`,
     options: {
       events: { kind: "string", value: "FILE", complete: "file", summary: "server mode: append every event to FILE" },
       "out-dir": { kind: "string", value: "DIR", complete: "dir", summary: "server mode: the run directory (logs)" },

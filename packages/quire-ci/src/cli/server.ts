@@ -1,12 +1,13 @@
-// Server mode: how `quire serve` runs a pipeline. QUIRE__SERVER_URL and
-// QUIRE__RUN_TOKEN from the environment, --events FILE, --out-dir DIR, cwd the
-// workspace. This part starts the bootstrap request (which makes the run
+// Server mode: how `quire serve` runs a pipeline. QUIRE__SERVER_URL from the
+// environment, the run token from the fd QUIRE__TOKEN_FD names, --events FILE,
+// --out-dir DIR, cwd the workspace. This part starts the bootstrap request (which makes the run
 // active); it is all the program's entry loads before that request is out.
 // server-run.ts, in the main bundle, does the rest. Exit 0 whenever the
 // pipeline was judged; non-zero only when quire-ci failed.
 import { QuireCiError, ServerApiError } from "../errors.js";
 import { HttpClient } from "../events/http-client.js";
-import { ENV_RUN_TOKEN, ENV_SERVER_URL } from "../wire.js";
+import { ENV_SERVER_URL, ENV_TOKEN_FD } from "../wire.js";
+import { readRunToken } from "./run-token.js";
 import type { CommandInput } from "@quire/cli-kit";
 
 /** A server-mode run whose bootstrap request is in flight: what server-run.ts takes over. */
@@ -51,8 +52,12 @@ async function bootstrap(client: HttpClient, onSent: () => void): Promise<unknow
  */
 export async function startServerRun(input: CommandInput): Promise<ServerRun> {
   const url = process.env[ENV_SERVER_URL];
-  const token = process.env[ENV_RUN_TOKEN];
-  if (!url || !token) throw new QuireCiError(`${ENV_SERVER_URL} and ${ENV_RUN_TOKEN} must be set: server mode is how \`quire serve\` runs a pipeline; to run one yourself, use \`quire-ci run\``);
+  if (!url || !process.env[ENV_TOKEN_FD]) {
+    throw new QuireCiError(
+      `${ENV_SERVER_URL} and ${ENV_TOKEN_FD} must be set: server mode is how \`quire serve\` runs a pipeline; to run one yourself, use \`quire-ci run\``,
+    );
+  }
+  const token = readRunToken(process.env);
   const eventsFile = input.string("events");
   const outDir = input.string("out-dir");
   if (!eventsFile || !outDir) throw new QuireCiError("server mode needs --events FILE and --out-dir DIR (see `quire-ci --help`)");

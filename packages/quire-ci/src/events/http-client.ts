@@ -20,11 +20,18 @@ export class HttpClient {
     }
   }
 
-  /** `onSent` is called once the request has been handed to the OS. */
-  request(method: "GET" | "POST", apiPath: string, body?: string, timeoutMs = 10_000, onSent?: () => void): Promise<HttpResponse> {
+  /** `onSent` is called once the request has been handed to the OS; `extra` headers go with it. */
+  request(
+    method: "GET" | "POST",
+    apiPath: string,
+    body?: string,
+    timeoutMs = 10_000,
+    onSent?: () => void,
+    extra: Record<string, string> = {},
+  ): Promise<HttpResponse> {
     const url = new URL(apiPath.replace(/^\//, ""), this.base);
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { authorization: `Bearer ${this.token}`, accept: "application/json" };
+      const headers: Record<string, string | number> = { ...extra, authorization: `Bearer ${this.token}`, accept: "application/json" };
       if (body !== undefined) {
         headers["content-type"] = "application/json";
         headers["content-length"] = Buffer.byteLength(body);

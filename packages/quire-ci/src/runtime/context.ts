@@ -9,8 +9,8 @@ import type { RunStop } from "./run-stop.js";
 
 /** Where secrets come from: the server (GET /api/run/secret/:name) or QUIRE_SECRET_* locally. */
 export interface SecretSource {
-  /** The value, or undefined when no secret has that name. */
-  reveal(name: string): Promise<string | undefined>;
+  /** The value, or undefined when no secret has that name; `jobId` is the job whose (secret …) asked. */
+  reveal(name: string, jobId?: string): Promise<string | undefined>;
   /** Known names, for error messages. */
   names(): string[];
   /** How to provide a secret this source lacks (local runs: which variable to set). */

@@ -12,7 +12,7 @@ export async function secretPrimitive(ctx: RuntimeContext, jobId: string, name: 
   }
   let value: string | undefined;
   try {
-    value = await ctx.secrets.reveal(name);
+    value = await ctx.secrets.reveal(name, jobId);
   } catch (e) {
     return fail(`secret: could not fetch ${JSON.stringify(name)}: ${(e as Error).message}`);
   }

@@ -6,6 +6,7 @@ import { ConfigFileError, loadConfigFile } from "../config/load.js";
 import { attachPushSocket, workspacePreparer } from "../push/attach.js";
 import { socketAlive } from "../push/listener.js";
 import type { CommandRun } from "./context.js";
+import { DatabaseUnwritableError } from "../errors.js";
 
 /** `quire serve [--port N] [--bind ADDR]`. */
 export const serve: CommandRun = async (ctx) => {
@@ -30,13 +31,20 @@ export const serve: CommandRun = async (ctx) => {
     ctx.stderr.write(`quire serve: another quire serve is running on ${ctx.paths.dataDir} (it answers on ${ctx.paths.socket}); stop it first\n`);
     return 1;
   }
-  const quire = await startQuire({
-    dataDir: ctx.paths.dataDir,
-    // Flags override the file (SPEC §8).
-    config: { ...fromFile, ...overrides },
-    prepare: workspacePreparer(ctx.paths.repos),
-    log: (line) => ctx.stderr.write(`quire: ${line}\n`),
-  });
+  let quire;
+  try {
+    quire = await startQuire({
+      dataDir: ctx.paths.dataDir,
+      // Flags override the file (SPEC §8).
+      config: { ...fromFile, ...overrides },
+      prepare: workspacePreparer(ctx.paths.repos),
+      log: (line) => ctx.stderr.write(`quire: ${line}\n`),
+    });
+  } catch (e) {
+    if (!(e instanceof DatabaseUnwritableError)) throw e;
+    ctx.stderr.write(`quire serve: ${e.message}; not started\n`);
+    return 1;
+  }
   try {
     await attachPushSocket(quire);
   } catch (e) {

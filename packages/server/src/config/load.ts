@@ -42,6 +42,7 @@ const KEYS: Record<string, keyof ServerConfig | null> = {
   "http-socket": "httpSocket",
   "sh-log-cap": "shLogCapBytes",
   "run-log-cap": "runLogCapBytes",
+  workspaces: "workspacesDir",
   smtp: null,
   sendmail: null,
   notifications: null,
@@ -140,6 +141,11 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
       case "run-log-cap":
         if (Number.isSafeInteger(v) && (v as number) >= 0) config[KEYS[key] as "shLogCapBytes" | "runLogCapBytes"] = v as number;
         else bad("a whole number of bytes ≥ 0, e.g. (* 64 1024 1024)");
+        break;
+      case "workspaces":
+        // A relative path is relative to config.fnl, like secret files; start.ts refuses one inside the data directory.
+        if (typeof v === "string" && v !== "") config.workspacesDir = path.resolve(path.dirname(file), v);
+        else bad('a directory path such as "/var/cache/quire-workspaces"');
         break;
       case "run-timeout":
         if (typeof v === "number" && v > 0) config.runTimeoutSeconds = v;

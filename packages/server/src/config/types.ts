@@ -30,6 +30,8 @@ export interface ServerConfig {
   shLogCapBytes: number;
   /** Most bytes all logs of one run may hold together (:run-log-cap). */
   runLogCapBytes: number;
+  /** Where runs' workspaces go (:workspaces), outside the data directory; null = a private directory under the system's temporary directory. */
+  workspacesDir: string | null;
 }
 
 export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -44,6 +46,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   httpSocket: null,
   shLogCapBytes: 64 * 1024 * 1024,
   runLogCapBytes: 256 * 1024 * 1024,
+  workspacesDir: null,
 });
 
 /** `partial` over the defaults, checked; throws ConfigError naming the key. */

@@ -47,7 +47,7 @@ export function createApp(options: AppOptions): Hono {
   api.route("/bootstrap", bootstrapRoute(db, config));
   // Live pages look at the run as soon as its events are applied.
   api.route("/events", eventsRoute(db, () => options.web?.deps.live.poke()));
-  api.route("/secret", secretRoute(config));
+  api.route("/secret", secretRoute(db, config, options.log ?? ((line) => process.stderr.write(line + "\n"))));
   app.route("/api/run", api);
   if (options.web !== undefined) app.route("/", options.web.routes as unknown as Hono);
   return app;

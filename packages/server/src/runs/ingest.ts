@@ -21,6 +21,8 @@ export interface IngestReport {
   problems: IngestProblem[];
   /** False when the file did not exist. */
   fileFound: boolean;
+  /** Seqs missing from the file (it skipped over them): the record is not whole. */
+  missingSeqs: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface IngestReport {
  * skipped, a later one is applied and the missing seqs are reported.
  */
 export function ingestEventsFile(db: Db, runId: string, file: string): IngestReport {
-  const report: IngestReport = { applied: 0, alreadyApplied: 0, problems: [], fileFound: true };
+  const report: IngestReport = { applied: 0, alreadyApplied: 0, problems: [], fileFound: true, missingSeqs: 0 };
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -56,6 +58,7 @@ export function ingestEventsFile(db: Db, runId: string, file: string): IngestRep
           report.applied++;
           if (result.gapFrom !== undefined) {
             const to = parsed.event.seq - 1;
+            report.missingSeqs += to - result.gapFrom + 1;
             report.problems.push({ line: lineNo, message: `seq ${result.gapFrom}${to > result.gapFrom ? `–${to}` : ""} missing before seq ${parsed.event.seq}` });
           }
           break;

@@ -3,7 +3,7 @@
 // run_finished outcome. A run already terminal (superseded, timed out) only
 // gets its exit code recorded.
 import { stmt } from "../db/statements.js";
-import { isTerminalRunState, type FailureKind, type RunState } from "@quire/shared";
+import { EXIT_STORAGE_ERROR, isTerminalRunState, type FailureKind, type RunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
 import { getRun } from "../db/queries.js";
 import { InvalidTransitionError } from "../errors.js";
@@ -40,11 +40,36 @@ function describeExit(status: ExitStatus): string {
   return status.signal !== null ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
 }
 
+/** Where an active run goes, from its executor's exit status and the outcome its run_finished reported. */
+export function outcomeRule(
+  status: ExitStatus,
+  reported: string | null,
+): { to: "complete" | "failed"; failureKind?: FailureKind; error?: string } {
+  if (status.code === 0 && reported === "success") return { to: "complete" };
+  if (status.code === 0 && reported === "pipeline-failure") return { to: "failed", failureKind: "pipeline-failure" };
+  if (status.code === 0 && reported === "timed-out") return { to: "failed", failureKind: "timed-out" };
+  if (status.code === EXIT_STORAGE_ERROR) {
+    // quire-ci stopped the run itself: a run file could not be written. The failed job says which.
+    return {
+      to: "failed",
+      failureKind: "storage-error",
+      error: "quire-ci could not write the run's files (disk full, read-only or failing) and stopped the run; see the failed job and quire-ci.log",
+    };
+  }
+  return {
+    to: "failed",
+    failureKind: "process-crashed",
+    error:
+      status.code === 0 ? "quire-ci exited 0 without a run_finished event; see quire-ci.log" : `quire-ci ${describeExit(status)}; see quire-ci.log`,
+  };
+}
+
 /**
  * Resolve run `runId` after its executor exited with `status`:
  * exit 0 + run_finished success → complete; exit 0 + pipeline-failure →
- * failed/pipeline-failure; exit 0 + timed-out → failed/timed-out; anything
- * else → failed/process-crashed. A run still pending (never bootstrapped)
+ * failed/pipeline-failure; exit 0 + timed-out → failed/timed-out; exit 74
+ * (EXIT_STORAGE_ERROR) → failed/storage-error; anything else →
+ * failed/process-crashed (outcomeRule). A run still pending (never bootstrapped)
  * → failed/process-crashed. Unfinished jobs are finalized by transitionRun.
  */
 export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, options: { eventsFile: string; nowMs?: number }): Resolution {
@@ -65,21 +90,7 @@ export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, opti
       return { state: row.state, failureKind: row.failureKind, resolvedNow: true, ingest: undefined };
     }
     const ingest = ingestEventsFile(db, runId, options.eventsFile);
-    const run = getRun(db, runId)!;
-    const reported = run.reportedOutcome;
-    let to: "complete" | "failed" = "failed";
-    let failureKind: FailureKind | undefined;
-    let error: string | undefined;
-    if (status.code === 0 && reported === "success") to = "complete";
-    else if (status.code === 0 && reported === "pipeline-failure") failureKind = "pipeline-failure";
-    else if (status.code === 0 && reported === "timed-out") failureKind = "timed-out";
-    else {
-      failureKind = "process-crashed";
-      error =
-        status.code === 0
-          ? "quire-ci exited 0 without a run_finished event; see quire-ci.log"
-          : `quire-ci ${describeExit(status)}; see quire-ci.log`;
-    }
+    const { to, failureKind, error } = outcomeRule(status, getRun(db, runId)!.reportedOutcome);
     const row = transitionRun(db, runId, "active", to, { failureKind, error, nowMs });
     return { state: row.state, failureKind: row.failureKind, resolvedNow: true, ingest };
   } catch (e) {

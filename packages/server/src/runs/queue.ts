@@ -13,10 +13,12 @@ import { InvalidTransitionError } from "../errors.js";
 import { killProcessGroup } from "./process-group.js";
 import { processIdentity } from "./process-identity.js";
 import { resolveAfterExit, type ExitStatus, type Resolution } from "./outcome.js";
+import { probeContainment, type Containment } from "./containment.js";
 import { defaultExecutor, runDirs, spawnExecutor, type ExecutorCommand, type RunDirs } from "./spawn.js";
 import { hashRunToken, newRunToken } from "./tokens.js";
 import { transitionRun } from "./transition.js";
 import { enforceRunTimeout } from "./watchdog.js";
+import { retryWhileUnwritable, storageErrorCode } from "../db/writable.js";
 
 /** Fills `dirs.workspace` for `run` (e.g. `git archive`); throwing fails the run as prepare-failed. */
 export type PrepareRun = (run: RunRow, dirs: RunDirs) => Promise<void>;
@@ -25,6 +27,10 @@ export interface RunQueueOptions {
   db: Db;
   /** `<data>/runs`. */
   runsDir: string;
+  /** Where workspaces go (`<dir>/<run-id>`); default `<run dir>/workspace`. */
+  workspacesDir?: string;
+  /** What holds a run's processes together; default: the best this machine allows (containment.ts). */
+  containment?: Containment;
   /** Base URL quire-ci reaches the HTTP API at; a function when the port is known late. */
   serverUrl: string | (() => string);
   /** Default: the real quire-ci (see defaultExecutor). */
@@ -85,12 +91,22 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
   const max = options.maxConcurrentRuns ?? 1;
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxConcurrentRuns must be a whole number ≥ 1, got ${max}`);
   const executor = options.executor ?? defaultExecutor();
+  const containment = options.containment ?? probeContainment();
   const runTimeoutMs = options.runTimeoutMs ?? 3_600_000;
   const killGraceMs = options.killGraceMs ?? 5000;
   const log = options.log ?? (() => {});
   const slots = new Map<string, Slot>();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
+  /** While the database cannot be written, new runs wait until this time (ms). */
+  let holdUntil = 0;
+  const holdForStorage = (e: unknown): boolean => {
+    const code = storageErrorCode(e);
+    if (code === undefined) return false;
+    if (Date.now() >= holdUntil) log(`the database cannot be written (${code}); new runs wait until it can`);
+    holdUntil = Date.now() + 2000;
+    return true;
+  };
 
   const serverUrl = () => (typeof options.serverUrl === "function" ? options.serverUrl() : options.serverUrl);
 
@@ -103,7 +119,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
   }
 
   function tick(): void {
-    if (stopping || !db.sqlite.open) return;
+    if (stopping || !db.sqlite.open || Date.now() < holdUntil) return;
     const free = max - slots.size;
     if (free > 0) {
       const candidates = nextPendingRuns(db, free + slots.size).filter((r) => !slots.has(r.id));
@@ -111,7 +127,9 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
         const slot: Slot = { runId: run.id, done: Promise.resolve() };
         slots.set(run.id, slot);
         slot.done = execute(run, slot)
-          .catch((e: unknown) => log(`run ${run.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
+          .catch((e: unknown) => {
+            if (!holdForStorage(e)) log(`run ${run.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          })
           .finally(() => {
             slots.delete(run.id);
             tick();
@@ -122,7 +140,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
   }
 
   async function execute(run: RunRow, slot: Slot): Promise<void> {
-    const dirs = runDirs(options.runsDir, run.repo, run.id);
+    const dirs = runDirs(options.runsDir, run.repo, run.id, options.workspacesDir);
     try {
       mkdirSync(dirs.workspace, { recursive: true });
       if (options.prepare !== undefined) await options.prepare(run, dirs);
@@ -135,7 +153,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     const token = newRunToken(run.id);
     let child: ChildProcess;
     try {
-      child = spawnExecutor({ executor, dirs, serverUrl: serverUrl(), token });
+      child = spawnExecutor({ executor, dirs, serverUrl: serverUrl(), token, containment });
     } catch (e) {
       failPending(run.id, "process-crashed", `could not start quire-ci: ${(e as Error).message}`);
       return removeWorkspace(dirs);
@@ -153,7 +171,16 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     slot.child = child;
     slot.pid = pid;
     // Same tick as the spawn: the child cannot reach bootstrap before its token is stored.
-    if (!recordSpawn(db, run.id, pid, token)) void killProcessGroup(pid, { graceMs: 0 });
+    let recorded: boolean;
+    try {
+      recorded = recordSpawn(db, run.id, pid, token);
+    } catch (e) {
+      // Not recorded, so not ours to run: stop it; the run stays pending for a later try.
+      await killProcessGroup(pid, { graceMs: 0 });
+      removeWorkspace(dirs);
+      throw e;
+    }
+    if (!recorded) void killProcessGroup(pid, { graceMs: 0 });
     log(`run ${run.id}: started quire-ci (pid ${pid}) for ${run.repo} ${run.ref} ${run.sha.slice(0, 12)}`);
 
     let status = await exited;
@@ -164,7 +191,15 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     if (stopping) {
       onStopped(run.id, pid);
     } else {
-      const resolution = resolveAfterExit(db, run.id, status, { eventsFile: dirs.eventsFile });
+      const exit = status;
+      // A full or read-only database: keep trying, so the run resolves as soon as it can be written.
+      const resolution = await retryWhileUnwritable(() => resolveAfterExit(db, run.id, exit, { eventsFile: dirs.eventsFile }), {
+        onWait: (code, attempt) => {
+          if (attempt === 1) log(`run ${run.id}: cannot record how it ended yet (${code}); trying again until the database can be written`);
+        },
+        shouldStop: () => stopping,
+      });
+      if (resolution === undefined) return removeWorkspace(dirs); // the next start resolves it from events.jsonl
       const problems = (resolution.ingest?.problems ?? []).map((p) => `events.jsonl line ${p.line}: ${p.message}`);
       for (const p of problems) log(`run ${run.id}: ${p}`);
       // Also in the run's own log, where `quire ci show` and the web view look.
@@ -208,9 +243,14 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
 
   function watchdog(): void {
     if (stopping || !db.sqlite.open) return;
-    const { timedOut, stopped } = enforceRunTimeout(db, { runTimeoutMs, killGraceMs });
-    for (const r of timedOut) log(`run ${r.id}: failed/timed-out`);
-    void stopped;
+    try {
+      const { timedOut, stopped } = enforceRunTimeout(db, { runTimeoutMs, killGraceMs });
+      for (const r of timedOut) log(`run ${r.id}: failed/timed-out`);
+      void stopped;
+    } catch (e) {
+      // The next tick tries again; a database that cannot be written must not take the server down.
+      if (!holdForStorage(e)) log(`watchdog: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   const pollTimer = setInterval(tick, options.pollMs ?? 1000);

@@ -1,11 +1,15 @@
 // The Process executor (SPEC §6): spawns the pipeline program for one run in
-// its own process group, with the server URL and run token in the
-// environment only, events and logs in the run directory, cwd the workspace.
+// its own process group (and PID namespace, see containment.ts), the server
+// URL in the environment, the run token on a pipe (fd 3: never in the
+// environment or argv, where the run's processes could read it), events and
+// logs in the run directory, cwd the workspace (outside the data directory).
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { ENV_INTERNAL_PREFIX, ENV_RUN_TOKEN, ENV_SERVER_URL } from "@quire/shared";
+import type { Writable } from "node:stream";
+import { ENV_INTERNAL_PREFIX, ENV_SERVER_URL, ENV_TOKEN_FD } from "@quire/shared";
+import type { Containment } from "./containment.js";
 
 /** The program a run executes; the server appends `--events FILE --out-dir DIR`. */
 export interface ExecutorCommand {
@@ -21,7 +25,11 @@ export interface RunDirs {
   logFile: string;
 }
 
-export function runDirs(runsDir: string, repo: string, runId: string): RunDirs {
+/**
+ * The files of run `runId`: under `<runs>/<repo>/<run-id>/`, except the
+ * workspace, which is `<workspacesDir>/<run-id>` when given.
+ */
+export function runDirs(runsDir: string, repo: string, runId: string, workspacesDir?: string): RunDirs {
   const runDir = path.join(runsDir, repo, runId);
   const rel = path.relative(runsDir, runDir);
   if (rel.startsWith("..") || path.isAbsolute(rel) || repo.split(/[\\/]/).includes("..")) {
@@ -29,7 +37,7 @@ export function runDirs(runsDir: string, repo: string, runId: string): RunDirs {
   }
   return {
     runDir,
-    workspace: path.join(runDir, "workspace"),
+    workspace: workspacesDir === undefined ? path.join(runDir, "workspace") : path.join(workspacesDir, runId),
     eventsFile: path.join(runDir, "events.jsonl"),
     logFile: path.join(runDir, "quire-ci.log"),
   };
@@ -51,28 +59,68 @@ export interface SpawnExecutorOptions {
   token: string;
   /** Base environment (default process.env); QUIRE__* entries in it are dropped. */
   env?: NodeJS.ProcessEnv;
+  /** What holds the run's processes together (default: a process group only). */
+  containment?: Containment;
+}
+
+/** The fd on which the executor reads its run token. */
+const TOKEN_FD = 3;
+
+/** Not passed to the executor: QUIRE__* (the contract's own) and where the data directory is. */
+function executorEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!k.startsWith(ENV_INTERNAL_PREFIX) && k !== "QUIRE_DATA_DIR") env[k] = v;
+  return env;
+}
+
+/** Throw ENOENT when `command` names no executable file (the containment wrapper would only say so in the log). */
+function checkCommand(command: string, env: NodeJS.ProcessEnv): void {
+  const candidates = command.includes("/") ? [command] : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, command));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return;
+    } catch {
+      // Try the next.
+    }
+  }
+  throw Object.assign(new Error(`spawn ${command} ENOENT: no such executable`), { code: "ENOENT" });
 }
 
 /**
  * Start the executor detached (its pid is its process group id), stdout and
- * stderr appended to quire-ci.log. Errors such as a missing command arrive
- * as the child's `error` event.
+ * stderr appended to quire-ci.log, the token written to its fd 3 and the
+ * pipe closed. Errors such as a missing command arrive as the child's
+ * `error` event.
  */
 export function spawnExecutor(options: SpawnExecutorOptions): ChildProcess {
   const { dirs } = options;
+  mkdirSync(dirs.runDir, { recursive: true });
   mkdirSync(dirs.workspace, { recursive: true });
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(options.env ?? process.env)) if (!k.startsWith(ENV_INTERNAL_PREFIX)) env[k] = v;
+  const env = executorEnv(options.env ?? process.env);
   env[ENV_SERVER_URL] = options.serverUrl;
-  env[ENV_RUN_TOKEN] = options.token;
+  env[ENV_TOKEN_FD] = String(TOKEN_FD);
+  const argv = [
+    ...(options.containment?.prefix ?? []),
+    options.executor.command,
+    ...(options.executor.args ?? []),
+    "--events",
+    dirs.eventsFile,
+    "--out-dir",
+    dirs.runDir,
+  ];
+  if (options.containment?.prefix.length) checkCommand(options.executor.command, env);
   const log = openSync(dirs.logFile, "a");
+  let child: ChildProcess;
   try {
-    return spawn(
-      options.executor.command,
-      [...(options.executor.args ?? []), "--events", dirs.eventsFile, "--out-dir", dirs.runDir],
-      { cwd: dirs.workspace, env, detached: true, stdio: ["ignore", log, log] },
-    );
+    child = spawn(argv[0]!, argv.slice(1), { cwd: dirs.workspace, env, detached: true, stdio: ["ignore", log, log, "pipe"] });
   } finally {
     closeSync(log); // the child holds its own copy
   }
+  const tokenPipe = child.stdio[TOKEN_FD] as Writable | null;
+  if (tokenPipe) {
+    tokenPipe.on("error", () => undefined); // the executor never started or exited early: its exit says so
+    tokenPipe.end(options.token + "\n");
+  }
+  return child;
 }

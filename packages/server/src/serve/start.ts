@@ -12,6 +12,10 @@ import { openDatabase, type Db } from "../db/open.js";
 import { createApp } from "../http/app.js";
 import { createRun, type CreateRunInput, type CreatedRun } from "../runs/create.js";
 import { reconcileOrphans, type OrphanReport } from "../runs/orphans.js";
+import { probeContainment, type Containment } from "../runs/containment.js";
+import { defaultWorkspacesDir, ensureWorkspacesDir } from "../runs/workspaces.js";
+import { recordServeStart, storageErrorCode } from "../db/writable.js";
+import { DatabaseUnwritableError } from "../errors.js";
 import { startRunQueue, type PrepareRun, type RunQueue } from "../runs/queue.js";
 import type { ExecutorCommand } from "../runs/spawn.js";
 import { PushBus } from "../push/bus.js";
@@ -52,6 +56,8 @@ export interface StartQuireOptions {
   pollMs?: number;
   watchdogMs?: number;
   keepWorkspaces?: boolean;
+  /** What holds each run's processes together (default: probed, see runs/containment.ts). */
+  containment?: Containment;
   log?: (line: string) => void;
 }
 
@@ -60,6 +66,9 @@ export interface QuireHandle extends QuireContext {
   port: number;
   queue: RunQueue;
   orphans: OrphanReport;
+  /** Where runs' workspaces are made (`<dir>/<run-id>`). */
+  workspacesDir: string;
+  containment: Containment;
   /** Register a resource to release on close (runs before the queue and database are closed). */
   addCloser(closer: Closer): void;
   /** Stop listeners, HTTP, the queue (killing running executors), close the database. */
@@ -80,12 +89,27 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
   const log = options.log ?? ((line: string) => process.stderr.write(`quire: ${line}\n`));
   mkdirSync(paths.runs, { recursive: true });
   mkdirSync(paths.repos, { recursive: true });
-  const db = openDatabase(paths.db);
+  const workspacesDir = ensureWorkspacesDir(config.workspacesDir ?? defaultWorkspacesDir(), paths.dataDir);
+  let db: Db;
+  try {
+    db = openDatabase(paths.db);
+  } catch (e) {
+    const code = storageErrorCode(e);
+    if (code === undefined) throw e;
+    throw new DatabaseUnwritableError(paths.db, code, (e as Error).message, { cause: e });
+  }
   const closers: Closer[] = [];
   let queue: RunQueue | undefined;
   let server: Server | undefined;
   try {
-    const orphans = await reconcileOrphans(db, { killGraceMs: options.killGraceMs });
+    // A database that cannot take a write stops the server here, before it listens.
+    recordServeStart(db);
+    const containment = options.containment ?? probeContainment();
+    log(`runs: ${containment.description}; workspaces in ${workspacesDir}`);
+    const orphans = await reconcileOrphans(db, { killGraceMs: options.killGraceMs, runsDir: paths.runs });
+    for (const r of orphans.resolvedFromEvents) {
+      log(`run ${r.id}: ${r.failureKind ? `${r.state}/${r.failureKind}` : r.state} (quire-ci finished while the server was down; resolved from events.jsonl)`);
+    }
     for (const id of orphans.orphaned) log(`run ${id}: failed/orphaned (found active at startup)`);
     for (const id of orphans.requeued) log(`run ${id}: re-queued (its executor had not bootstrapped)`);
 
@@ -110,6 +134,8 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
     queue = startRunQueue({
       db,
       runsDir: paths.runs,
+      workspacesDir,
+      containment,
       serverUrl: url,
       executor: options.executor,
       maxConcurrentRuns: config.maxConcurrentRuns,
@@ -145,6 +171,8 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
       port,
       queue: q,
       orphans,
+      workspacesDir,
+      containment,
       addCloser: (closer) => void closers.push(closer),
       close: () =>
         (closed ??= (async () => {

@@ -15,11 +15,11 @@ export interface Serve {
   stop(): Promise<void>;
 }
 
-/** Start `quire serve --port 0` on `dataDir` (writing `configFnl` first when given). */
-export async function startServe(dataDir: string, configFnl?: string): Promise<Serve> {
+/** Start `quire serve --port 0` on `dataDir` (writing `configFnl` first when given; `env` added to its environment). */
+export async function startServe(dataDir: string, configFnl?: string, env: NodeJS.ProcessEnv = {}): Promise<Serve> {
   if (configFnl !== undefined) await writeFile(path.join(dataDir, "config.fnl"), configFnl);
   const proc = spawn(process.execPath, [quireBin, "--data-dir", dataDir, "serve", "--port", "0"], {
-    env: gitEnv(),
+    env: gitEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
