@@ -43,13 +43,15 @@ export const APP_JS = `
   }
   function lastLine(body) {
     var last = body.lastElementChild;
-    var m = last ? /-?L(\d+)$/.exec(last.id) : null;
+    var m = last ? /-?L(\\d+)$/.exec(last.id) : null;
     return m ? Number(m[1]) : 0;
   }
   function liveRun(root) {
     var url = root.getAttribute("data-live");
     if (!url || !window.EventSource) return;
     var es = new EventSource(url + "?cursor=" + encodeURIComponent(root.getAttribute("data-cursor") || ""));
+    // The page and the stream disagree: stop rather than show lines out of place.
+    function behind() { es.close(); note("This page fell behind the run: reload it to see the rest.", "live-off"); }
     note("Live: this page follows the run as it goes.");
     es.addEventListener("open", function () { note("Live: this page follows the run as it goes."); });
     es.addEventListener("error", function () { if (es.readyState !== 2) note("Reconnecting…", "live-off"); });
@@ -85,15 +87,15 @@ export const APP_JS = `
     es.addEventListener("log", function (e) {
       var d = JSON.parse(e.data);
       var table = document.querySelector('table[data-log="' + d.log + '"]');
-      if (!table) { es.close(); location.reload(); return; }
+      if (!table) { behind(); return; }
       var body = table.tBodies[0];
       var have = lastLine(body);
-      if (d.from > have + 1) { es.close(); location.reload(); return; }
+      if (d.from > have + 1) { behind(); return; }
       var rows = d.rows.slice(have + 1 - d.from);
       if (rows.length > 0) body.insertAdjacentHTML("beforeend", rows.join(""));
     });
     es.addEventListener("end", function () { es.close(); note("This run is over: the page shows all of it.", "live-done"); });
-    es.addEventListener("reload", function () { es.close(); location.reload(); });
+    es.addEventListener("reload", behind);
   }
   function liveList(table) {
     var url = table.getAttribute("data-live");

@@ -1,0 +1,125 @@
+// A run page in real headless Chromium: a real push of a pipeline whose job
+// prints a line every 300 ms, the URL the push printed opened in the browser,
+// lines arriving while the job runs, the job graph turning green, no console
+// error; then the same kind of page with JavaScript off: everything as of the
+// load and a note to reload. Screenshots land in test-artifacts/.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { browserUnavailable, launchChromium, screenshot, watchedPage } from "./browser.js";
+import { useForge } from "./runs-harness.js";
+
+const skip = browserUnavailable();
+const ctx = useForge();
+let browser: Browser;
+
+const TICKER = `(local ci (require :quire.ci))
+(ci.job :tick [:quire/push] (fn [{: sh}] (sh "for i in $(seq 1 12); do echo \\"tick $i\\"; sleep 0.3; done")))
+(ci.job :after [:tick] (fn [{: sh}] (sh "printf '\\\\033[32mall green\\\\033[0m\\\\n'")))
+`;
+
+beforeAll(async () => {
+  if (!skip) browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Problems but the stream the page itself closed once the run was over (Chromium reports it as aborted). */
+const real = (problems: string[]) => problems.filter((p) => !/^request failed: .*\/live\?cursor=.* \(net::ERR_ABORTED\)$/.test(p));
+
+const nodeClass = (page: Page, job: string) => page.locator(`svg.graph a[data-job="${job}"]`).getAttribute("class");
+const rows = (page: Page, log: string) => page.locator(`table[data-log="${log}"] tbody tr`).count();
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(skip !== undefined)("a live run page in Chromium", () => {
+  it("shows lines as they are printed and the graph turning green", async () => {
+    const { url } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": TICKER });
+    const context = await browser.newContext({ extraHTTPHeaders: { "Remote-User": "reader" }, viewport: { width: 1100, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(url);
+    expect(await page.locator("#live-note").textContent()).toContain("Live: this page follows the run");
+
+    // A line shows while the job is still running: more lines than before, fewer than all, graph still active.
+    const during = await poll("a line while the job runs", async () => {
+      const n = await rows(page, "log-tick-1");
+      const cls = await nodeClass(page, "tick");
+      return n >= 2 && n < 12 && cls?.includes("s-active") ? n : undefined;
+    });
+    expect(during).toBeLessThan(12);
+    const midway = await screenshot(page, "run-live-midway");
+    expect(await page.locator("table[data-log=log-tick-1] tbody tr").last().textContent()).toMatch(/tick \d+/);
+
+    // The graph turns green once both jobs complete; the note says the run is over.
+    await poll("the graph to turn green", async () =>
+      (await nodeClass(page, "tick"))?.includes("s-complete") && (await nodeClass(page, "after"))?.includes("s-complete") ? true : undefined,
+    );
+    await poll("the end", async () => ((await page.locator("#live-note").textContent())?.includes("This run is over") ? true : undefined));
+    const stroke = (await page.evaluate(`getComputedStyle(document.querySelector('svg.graph a[data-job="tick"] rect')).stroke`)) as string;
+    expect(stroke).toMatch(/^rgb\((26, 127, 55|63, 185, 80)\)$/);
+    expect(await rows(page, "log-tick-1")).toBe(12);
+    // Every line came once, in order, each with its anchor.
+    const texts = await page.locator("table[data-log=log-tick-1] tbody td.src").allTextContents();
+    expect(texts).toEqual(Array.from({ length: 12 }, (_, i) => `tick ${i + 1}`));
+    const ids = await page.locator("table[data-log=log-tick-1] tbody tr").evaluateAll((trs) => trs.map((tr) => (tr as unknown as { id: string }).id));
+    expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `log-tick-1-L${i + 1}`));
+    // The second job's section arrived live, with its ANSI colour.
+    expect(await page.locator('#job-after table[data-log="log-after-1"] span.a-f2').textContent()).toBe("all green");
+    expect(await page.locator("#run-head .pill").first().textContent()).toBe("complete");
+    await screenshot(page, "run-live-done");
+    expect(real(problems)).toEqual([]);
+    expect(midway).toMatch(/run-live-midway\.png$/);
+    await context.close();
+  }, 90_000);
+
+  it("without JavaScript shows the run as of the load, with a note to reload", async () => {
+    const { url, id } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": TICKER, "nojs.txt": "again" }, { ref: "nojs" });
+    const context = await browser.newContext({ extraHTTPHeaders: { "Remote-User": "reader" }, javaScriptEnabled: false, viewport: { width: 1100, height: 900 } });
+    const { page, problems } = await watchedPage(context);
+    // Load it once the job has printed something.
+    let shown = 0;
+    await poll("a page with some lines", async () => {
+      await page.goto(url);
+      shown = await rows(page, "log-tick-1");
+      return shown >= 1 && shown < 12 ? true : undefined;
+    });
+    const note = await page.locator("#live-note").textContent();
+    expect(note).toMatch(/This run is in progress\. This page shows it as of .* UTC: reload it to see what has happened since\./);
+    expect(await nodeClass(page, "tick")).toContain("s-active");
+    await screenshot(page, "run-nojs-active");
+    // Nothing changes by itself.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await rows(page, "log-tick-1")).toBe(shown);
+    // Once over, a reload shows all of it and no note.
+    await ctx.forge.runs.settle(id);
+    await ctx.forge.runs.until(id, (r) => r.pid === null);
+    await page.goto(url);
+    expect(await rows(page, "log-tick-1")).toBe(12);
+    expect(await page.locator("#live-note").count()).toBe(0);
+    expect(await nodeClass(page, "after")).toContain("s-complete");
+    await screenshot(page, "run-nojs-done");
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it("the run list updates without a reload", async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { "Remote-User": "reader" }, viewport: { width: 1100, height: 700 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${ctx.forge.base}/app/runs`);
+    expect(await page.locator("#live-note").textContent()).toContain("Live: new runs and state changes");
+    const { id } = await ctx.forge.push(ctx.work, { "x.txt": "x" }, { ref: "listed" });
+    await poll("the new run's row", async () => ((await page.locator(`#run-${id}`).count()) > 0 ? true : undefined));
+    await poll("its completion", async () => ((await page.locator(`#run-${id}`).getAttribute("data-state")) === "complete" ? true : undefined));
+    await screenshot(page, "run-list-live");
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
