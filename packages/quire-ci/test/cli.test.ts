@@ -103,6 +103,17 @@ describe("quire-ci run", () => {
     expect(missing.stderr).toContain('--sha "no-such-rev" names no commit in');
   });
 
+  test("a pipeline that registers no jobs succeeds with a visible note, in run and check", () => {
+    const ws = workspaceWith(`(local {: job} (require :quire.ci))\n; (job :test [:quire/push] (fn [{: sh}] (sh "make test")))\n`);
+    gitCommitAll(ws);
+    const r = quireCi(["run"], { cwd: ws });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/run success: 0 jobs, 0 complete, 0 failed, 0 skipped \([\d.]+s\)\n {2}no jobs registered \(\.quire\/ci\.fnl calls no ci\.job\)\n/);
+    const c = quireCi(["check"], { cwd: ws });
+    expect(c.code).toBe(0);
+    expect(c.stdout).toBe(".quire/ci.fnl: no jobs registered (.quire/ci.fnl calls no ci.job)\n");
+  });
+
   test("a missing secret says which variable provides it; a short one is warned about at first use", () => {
     const ws = workspaceWith(`(local ci (require :quire.ci))
 (ci.job :short [:quire/push] (fn [{: secret : sh}] (secret :pin) (secret :pin) (sh "true")))
