@@ -85,7 +85,8 @@ export class PipelineRegistry {
       if (typeof opts !== "object" || Array.isArray(opts)) {
         this.problem(pos, `${label}: options (fourth argument) must be a table such as {:timeout 60}, got ${describe(opts)}`);
       } else {
-        for (const [key, value] of Object.entries(opts as Record<string, unknown>)) {
+        // Lua tables have no order (and each VM hashes differently): report by key, the same every time.
+        for (const [key, value] of Object.entries(opts as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           if (key === "allow-failure") {
             if (typeof value === "boolean") allowFailure = value;
             else this.problem(pos, `${label}: :allow-failure must be true or false, got ${describe(value)}`);
