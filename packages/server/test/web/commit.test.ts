@@ -55,8 +55,9 @@ describe("a commit", () => {
     expect(text).toContain("renamed (97% similar)");
     expect(text).toContain("1 file changed+1−1");
     // The changed line, highlighted, escaped, with old and new numbers.
-    expect(r.text).toMatch(/<tr class="del"><td class="ln">10<\/td><td class="ln"><\/td><td class="src"><span class="pfx">-<\/span>.*line 10.*<\/td><\/tr>/);
-    expect(r.text).toMatch(/<tr class="add"><td class="ln"><\/td><td class="ln">10<\/td>/);
+    expect(r.text).toMatch(/<tr class="del"><td>10<\/td><td><\/td><td>.*line 10.*<\/td><\/tr>/);
+    expect(r.text).toMatch(/<tr class="add"><td><\/td><td>10<\/td><td>.*line ten.*<\/td><\/tr>/);
+    expect(r.text).toMatch(/<tr><td>9<\/td><td>9<\/td><td>.*line 9.*<\/td><\/tr>/);
     expect(r.text).toContain("&lt;b&gt;");
     expect(r.text).toMatch(/class="hl-(str|cmnt|func)"/);
     expect(r.text).toContain(`href="/demo/blob/${fx.sha.renameOne}/lib/old.c"`);

@@ -98,7 +98,15 @@ pre.message { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0 0 12px; 
 .people > div { margin: 2px 0; }
 .plus { color: var(--add-fg); } .minus { color: var(--del-fg); }
 table.diffstat td.bar { letter-spacing: -1px; }
-table.code td.src .pfx { user-select: none; color: var(--muted); }
+/* Diff rows: old and new line numbers, then the line; its +/− is drawn here so it is not copied with the code. */
+table.diff td:nth-child(-n+2) { width: 1%; text-align: right; user-select: none; white-space: nowrap; color: var(--muted); }
+table.diff td:nth-child(3) { white-space: pre; }
+table.diff td:nth-child(3)::before { content: " "; color: var(--muted); padding-right: 6px; }
+table.diff tr.add td:nth-child(3)::before { content: "+"; }
+table.diff tr.del td:nth-child(3)::before { content: "-"; }
+table.diff tr.hunk td:nth-child(3)::before, table.diff tr.note td:nth-child(3)::before { content: none; }
+table.diff tr.note td { color: var(--muted); }
+.wrap table.diff td:nth-child(3) { white-space: pre-wrap; overflow-wrap: anywhere; }
 .box.diff { scroll-margin-top: 8px; }
 details.box > summary { cursor: pointer; list-style-position: inside; }
 details.box:not([open]) > summary.head { border-bottom: 0; }

@@ -76,7 +76,8 @@ function highlightBlock(file: FileDiff, index: number, lang: string | null): str
   return lines.length === source.length ? lines : source.map(escapeHtml);
 }
 
-const PREFIX: Record<string, [string, string]> = { "+": ["add", "+"], "-": ["del", "-"], " ": ["", " "] };
+/** Row openings by patch prefix; the +/− itself is drawn by the stylesheet (table.diff), so it is not copied with the code. */
+const ROW: Record<string, string> = { "+": '<tr class="add"><td></td><td>', "-": '<tr class="del"><td>', " ": "<tr><td>" };
 
 /** Render `files` within the limits. */
 export function renderDiffs(files: readonly FileDiff[], options: DiffRenderOptions): RenderedDiff {
@@ -115,13 +116,13 @@ export function renderDiffs(files: readonly FileDiff[], options: DiffRenderOptio
           stopped = true;
           break;
         }
-        rows.push(`<tr class="hunk"><td class="ln"></td><td class="ln"></td><td class="src">${escapeHtml(h.header)}</td></tr>`);
+        rows.push(`<tr class="hunk"><td></td><td></td><td>${escapeHtml(h.header)}</td></tr>`);
         let oldN = h.oldStart;
         let newN = h.newStart;
         for (const line of h.lines) {
           const c = line.charAt(0);
           if (c === "\\") {
-            rows.push(`<tr><td class="ln"></td><td class="ln"></td><td class="src muted">${escapeHtml(line)}</td></tr>`);
+            rows.push(`<tr class="note"><td></td><td></td><td>${escapeHtml(line)}</td></tr>`);
             continue;
           }
           if (linesLeft <= 0) {
@@ -129,10 +130,10 @@ export function renderDiffs(files: readonly FileDiff[], options: DiffRenderOptio
             break;
           }
           linesLeft--;
-          const [cls, pfx] = PREFIX[c] ?? ["", " "];
-          const o = c === "+" ? "" : String(oldN++);
-          const n = c === "-" ? "" : String(newN++);
-          rows.push(`<tr${cls ? ` class="${cls}"` : ""}><td class="ln">${o}</td><td class="ln">${n}</td><td class="src"><span class="pfx">${pfx}</span>${html[k++] ?? ""}</td></tr>`);
+          // Markup kept short: a big diff is mostly these rows.
+          if (c === "+") rows.push(`${ROW["+"]}${newN++}</td><td>${html[k++] ?? ""}</td></tr>`);
+          else if (c === "-") rows.push(`${ROW["-"]}${oldN++}</td><td></td><td>${html[k++] ?? ""}</td></tr>`);
+          else rows.push(`${ROW[" "]}${oldN++}</td><td>${newN++}</td><td>${html[k++] ?? ""}</td></tr>`);
         }
       }
       if (stopped) {
