@@ -11,9 +11,12 @@ export function isAction(s: string): s is Action {
 }
 
 const UNRESERVED = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
+const SAFE_SEGMENT = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/;
 
 /** Percent-encode one path segment given as bytes or text; `/` is always encoded. */
 export function encodeSegment(segment: Buffer | string): string {
+  // Most names need no escape at all: pages build thousands of links.
+  if (typeof segment === "string" && SAFE_SEGMENT.test(segment)) return segment;
   const bytes = typeof segment === "string" ? Buffer.from(segment, "utf8") : segment;
   let out = "";
   for (const b of bytes) {

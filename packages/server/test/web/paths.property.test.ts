@@ -66,6 +66,14 @@ describe("URL encoding of paths", () => {
     );
   });
 
+  it("a segment given as text encodes as its UTF-8 bytes do (the fast path for plain names agrees)", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 20 }), fc.stringMatching(/^[A-Za-z0-9._~-]{0,20}$/)), (s) => {
+        expect(encodeSegment(s)).toBe(encodeSegment(Buffer.from(s, "utf8")));
+      }),
+    );
+  });
+
   it("encoded segments hold no character that ends a path, query or attribute", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 20 }), (s) => {

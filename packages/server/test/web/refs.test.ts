@@ -69,7 +69,7 @@ describe("the refs page", () => {
   it("folds refs outside branches and tags at the end", async () => {
     const r = await web.get("/demo/refs");
     const other = section(r.text, "<strong>Other refs</strong>");
-    expect(other).toContain('<a href="/demo/tree/refs/pull/7/head">refs/pull/7/head</a>');
+    expect(other).toContain(`<li><a href="/demo/tree/refs/pull/7/head" title="${fx.sha.feature}">refs/pull/7/head</a></li>`);
   });
 
   it("is absent for a private repository", async () => {

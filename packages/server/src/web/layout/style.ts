@@ -109,6 +109,7 @@ table.diff tr.note td { color: var(--muted); }
 .wrap table.diff td:nth-child(3) { white-space: pre-wrap; overflow-wrap: anywhere; }
 .box.diff { scroll-margin-top: 8px; }
 details.box > summary { cursor: pointer; list-style-position: inside; }
+ul.ref-names { columns: 16em; margin: 0; padding: 8px 12px 8px 28px; }
 details.box:not([open]) > summary.head { border-bottom: 0; }
 p.links { margin: 8px 0 16px; }
 /* Rendered Markdown. */

@@ -6,7 +6,7 @@ import type { RepoRequest } from "../context.js";
 import { groupRefs } from "../git/ref-groups.js";
 import { Frame } from "../layout/frame.js";
 import { html } from "../respond.js";
-import { refTableHtml } from "../render/ref-table.js";
+import { refNamesHtml, refTableHtml } from "../render/ref-table.js";
 import { changeRows, ChangesGroup } from "./ref-tables.js";
 
 export async function refsPage(req: RepoRequest): Promise<Response> {
@@ -39,7 +39,7 @@ export async function refsPage(req: RepoRequest): Promise<Response> {
             <strong>Other refs</strong>
             <span class="muted small">{groups.other.length} outside branches and tags</span>
           </summary>
-          {raw(refTableHtml(repo, groups.other))}
+          {raw(refNamesHtml(repo, groups.other))}
         </details>
       )}
     </Frame>

@@ -22,6 +22,14 @@ export function refTableHtml(repo: string, refs: readonly Ref[], head?: string):
   return out.join("");
 }
 
+/** Refs by name only, each linking to its files: for namespaces outside branches and tags (`refs/pull/*`), often hundreds. */
+export function refNamesHtml(repo: string, refs: readonly Ref[]): string {
+  const out: string[] = ['<ul class="ref-names mono small">'];
+  for (const r of refs) out.push(`<li><a href="${escapeHtml(links.tree(repo, r.short))}" title="${r.commit}">${escapeHtml(r.short)}</a></li>`);
+  out.push("</ul>");
+  return out.join("");
+}
+
 export interface ChangeRow {
   ref: Ref;
   /** The change id: from the commit's header when it carries one, else the prefix in the ref name. */
