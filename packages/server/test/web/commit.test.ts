@@ -10,6 +10,7 @@ import { startWeb, type WebHarness } from "./harness.js";
 import { gitEnv } from "../git/git-helpers.js";
 import { DIFF_LIMITS } from "../../src/web/pages/commit.js";
 import { WEB_LIMITS } from "../../src/web/limits.js";
+import { whileHeavyWorkIsFull } from "./heavy-limit.js";
 
 let web: WebHarness;
 let fx: FixtureRepo;
@@ -162,6 +163,15 @@ describe("huge diffs", () => {
     expect(full.status).toBe(200);
     expect(full.text).not.toContain("The diff is cut");
     expect(full.text).toContain(`id="d${DIFF_LIMITS.normal.maxFiles + 50}"`);
+  });
+
+  it("counts the whole diff as expensive work: 503 when that is full, while the ordinary page still answers", async () => {
+    await whileHeavyWorkIsFull(async () => {
+      const r = await web.get(`/big/commit/${big.shas[1]}?full=1&busy=1`);
+      expect(r.status).toBe(503);
+      expect(r.headers["retry-after"]).toBeDefined();
+      expect((await web.get(`/big/commit/${big.shas[1]}?busy=1`)).status).toBe(200);
+    });
   });
 
   it("cuts a long file after a number of lines", async () => {

@@ -10,6 +10,7 @@ import { startWeb, type WebHarness } from "./harness.js";
 import { gitEnv } from "../git/git-helpers.js";
 import { RepoReader } from "../../src/web/git/reader.js";
 import { readLog, WALK_MAX } from "../../src/web/git/log.js";
+import { whileHeavyWorkIsFull } from "./heavy-limit.js";
 
 let web: WebHarness;
 let fx: FixtureRepo;
@@ -145,6 +146,17 @@ describe("a path's log", () => {
     expect(shas).toEqual(gitLogOrder(edits.dir, tip, ["--follow"], ["third.txt"]));
     const r = await web.get("/edits/log/main/third.txt");
     expect(r.text).toMatch(/third\.txt ← .*dir\/second\.txt.* ← .*first\.txt/);
+  });
+
+  it("answers 503 with Retry-After when expensive work is full, and the history once it is free", async () => {
+    await whileHeavyWorkIsFull(async () => {
+      const r = await web.get("/demo/log/main/src/main.fnl");
+      expect(r.status).toBe(503);
+      expect(r.headers["retry-after"]).toBeDefined();
+      // A ref's log is not expensive work: it is still answered.
+      expect((await web.get("/demo/log/main?busy=1")).status).toBe(200);
+    });
+    expect((await web.get("/demo/log/main/src/main.fnl")).status).toBe(200);
   });
 
   it("lists a directory's history without following", async () => {
