@@ -153,6 +153,18 @@ describe("run pages", () => {
     expect((await forge.runs.settle(c.id)).run.state).toBe("complete");
   });
 
+  it("a cancelled run says cancelled, and its sh is aborted, not running", async () => {
+    const { id } = await forge.push(app, { ".quire/ci.fnl": ci(`(ci.job :hold [:quire/push] (fn [{: sh}] (sh "sleep 20")))`) }, { ref: "cancel-me" });
+    await forge.runs.until(id, (r) => r.state === "active" && forge.runs.sh(id).length > 0);
+    expect(quire(forge.data, ["ci", "cancel", id]).status).toBe(0);
+    expect((await forge.runs.settle(id)).run).toMatchObject({ state: "failed", failureKind: "cancelled" });
+    const html = await page(id);
+    expect(html).toContain('<span class="pill state-failed">cancelled</span>');
+    expect(html).not.toContain("failed · cancelled");
+    expect(html).toContain("aborted");
+    expect(html).not.toMatch(/>running</);
+  });
+
   it("a job past its :timeout: failed, timed out", async () => {
     const { id } = await forge.push(app, { ".quire/ci.fnl": ci(`(ci.job :slow [:quire/push] (fn [{: sh}] (sh "sleep 20")) {:timeout 0.5})`) }, { ref: "timeout" });
     expect((await forge.runs.settle(id)).run).toMatchObject({ state: "failed", failureKind: "timed-out" });

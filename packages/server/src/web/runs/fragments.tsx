@@ -53,7 +53,7 @@ export function RunHead(props: { view: RunView }) {
   return (
     <>
       <h1>
-        Run <span class="mono">{run.id}</span> <StatePill state={run.state} label={run.failureKind === null ? run.state : `${run.state} · ${run.failureKind}`} />
+        Run <span class="mono">{run.id}</span> <StatePill state={run.state} label={run.failureKind === null ? run.state : run.failureKind === "cancelled" ? "cancelled" : `${run.state} · ${run.failureKind}`} />
       </h1>
       {props.view.invalidPipeline ? (
         <div class="notice run-error">
