@@ -127,14 +127,15 @@ async function waitFor(url) {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function get(url) {
+/** GET with a kept-alive socket; a socket the server closed while idle is retried once on a new one. */
+function get(url, retried = false) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent }, (res) => {
       let bytes = 0;
       res.on("data", (c) => (bytes += c.length));
       res.on("end", () => resolve({ status: res.statusCode, bytes }));
     });
-    req.on("error", reject);
+    req.on("error", (e) => (!retried && e.code === "ECONNRESET" ? get(url, true).then(resolve, reject) : reject(e)));
   });
 }
 

@@ -20,6 +20,11 @@ export const SECURITY_HEADERS: Record<string, string> = {
 /** A year: the longest max-age worth sending with `immutable`. */
 const FOREVER = 31_536_000;
 
+/** A Buffer as a response body (a Buffer is a Uint8Array over an ArrayBuffer; the DOM typings want that said). */
+export function responseBody(bytes: Buffer): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
+}
+
 export function etagOf(body: Buffer | string): string {
   return `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
 }
@@ -54,7 +59,7 @@ export function send(c: WebContext, body: Buffer | string, options: SendOptions)
   };
   const status = options.status ?? 200;
   if (status === 200 && ifNoneMatch(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
-  return new Response(bytes, { status, headers });
+  return new Response(responseBody(bytes), { status, headers });
 }
 
 /** A rendered JSX element as a string; async components are awaited. */

@@ -10,6 +10,7 @@ import { trustedProxyList } from "../config/trusted-proxies.js";
 import type { RepoPage, RepoRequest, WebDeps, WebEnv, WebContext } from "./context.js";
 import { ASSETS } from "./layout/assets.js";
 import { BadPathError, displayPath, isAction, parsePath, segmentText, type Action } from "./url.js";
+import { responseBody } from "./respond.js";
 import type { RepoReader } from "./git/reader.js";
 import { repoListPage } from "./pages/repo-list.js";
 import { repoHomePage } from "./pages/repo-home.js";
@@ -133,7 +134,7 @@ async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
     if (etag !== undefined && inm !== undefined && inm.split(",").some((t) => t.trim() === etag)) {
       return new Response(null, { status: 304, headers: cached.headers });
     }
-    return new Response(cached.body, { status: cached.status, headers: cached.headers });
+    return new Response(responseBody(cached.body), { status: cached.status, headers: cached.headers });
   }
   const response = await page(req).catch((e: unknown) => {
     // Expensive work (blame, line history, archives) is limited server-wide: beyond it, ask to retry.

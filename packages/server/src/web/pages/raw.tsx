@@ -3,7 +3,7 @@
 // octet-stream, always nosniff and a sandboxing CSP (HTML is served as text).
 import { HttpError } from "../../errors.js";
 import type { RepoRequest } from "../context.js";
-import { cacheControl } from "../respond.js";
+import { cacheControl, responseBody } from "../respond.js";
 import { resolveRevPath } from "../resolve.js";
 import { isBinary } from "./blob.js";
 import { walkOr404 } from "./tree.js";
@@ -47,5 +47,5 @@ export async function rawPage(req: RepoRequest): Promise<Response> {
     ETag: etag,
   };
   if (c.req.header("If-None-Match")?.split(",").some((t) => t.trim() === etag)) return new Response(null, { status: 304, headers });
-  return new Response(bytes, { status: 200, headers });
+  return new Response(responseBody(bytes), { status: 200, headers });
 }
