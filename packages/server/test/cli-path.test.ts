@@ -41,4 +41,13 @@ describe("getting quire on PATH", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe("[]\n");
   });
+
+  it("pnpm quire … --json prints only the JSON even without -s (the workspace settings silence pnpm's header)", () => {
+    const r = spawnSync("npx", ["-y", "pnpm@10.34.8", "quire", "--data-dir", path.join(dir, "data"), "ci", "runs", "--json"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
 });
