@@ -182,8 +182,9 @@ describe("run queue with a stand-in executor", () => {
     }
   });
 
+  // The timeout leaves room for the stand-in to start its job first, even on a loaded machine.
   it("the watchdog times out a run past :run-timeout and kills its process group", async () => {
-    const q = await start("hang", { config: { port: 0, runTimeoutSeconds: 2 } });
+    const q = await start("hang", { config: { port: 0, runTimeoutSeconds: 4 } });
     const { run } = q.createRun(runInput());
     const done = await finished(q, run.id);
     expect(done).toMatchObject({ state: "failed", failureKind: "timed-out" });
