@@ -3,7 +3,7 @@
 // (ANSI colours carry from line to line), the last lines kept for the run
 // page's tail and for live clients. Views are shared by pages and live
 // streams through one bounded cache. Files are read with runs/log-reader.ts.
-import { open, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { LRUCache } from "lru-cache";
 import { LogFollower } from "../../runs/log-follow.js";
 import { LogParser, type LogLine, type LogStream } from "../../runs/log-reader.js";
@@ -121,16 +121,6 @@ export async function readLogRange(file: string, from: number, to: number): Prom
     await handle.close();
   }
   return { lines, total: n };
-}
-
-/** Size and modification time of a file, or null when it does not exist. */
-export async function fileStamp(file: string): Promise<{ size: number; mtimeMs: number } | null> {
-  try {
-    const s = await stat(file);
-    return { size: s.size, mtimeMs: s.mtimeMs };
-  } catch {
-    return null;
-  }
 }
 
 /** The shared views, by file path; the least recently used are dropped past 256 (each holds at most TAIL_BYTES). */
