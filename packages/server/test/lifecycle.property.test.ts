@@ -44,7 +44,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("event" as const),
       pick: fc.nat(),
-      kind: fc.nat(5),
+      kind: fc.nat(6),
       job: fc.nat(1),
       flaw: fc.constantFrom("none", "none", "none", "repeat", "gap", "file-only"),
       anyRun: fc.constantFrom(false, false, false, true),
@@ -124,8 +124,18 @@ function eventFor(e: Exec, kind: number, job: number): RunEvent {
       return { ...base, type: "job_finished", job_id, outcome: job === 0 ? "complete" : "failed" };
     case 4:
       return { ...base, type: "job_skipped", job_id, reason: "dependency failed" };
-    default:
+    case 5:
       return { ...base, type: "run_finished", outcome: job === 0 ? "success" : "pipeline-failure" };
+    default:
+      // The job graph: both jobs pending until they start (ignored once one has).
+      return {
+        ...base,
+        type: "pipeline_validated",
+        jobs: [
+          { job_id: "build", inputs: ["quire/push"], allow_failure: false },
+          { job_id: "test", inputs: ["build"], allow_failure: job === 1 },
+        ],
+      };
   }
 }
 
