@@ -4,10 +4,10 @@ import type { Child } from "hono/jsx";
 import { links } from "../url.js";
 
 /** A moment as `2026-12-02 05:20 UTC`, machine-readable in `datetime`. Absolute, so cached pages stay true. */
-export function Time(props: { ms: number | null | undefined }) {
+export function Time(props: { ms: number | null | undefined; seconds?: boolean }) {
   if (props.ms === null || props.ms === undefined) return <span class="muted">—</span>;
   const iso = new Date(props.ms).toISOString();
-  return <time datetime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`}</time>;
+  return <time datetime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, props.seconds ? 19 : 16)} UTC`}</time>;
 }
 
 /** A duration such as `1m 05s`, `312ms`, `2h 03m`. */

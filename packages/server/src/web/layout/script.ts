@@ -117,6 +117,21 @@ export const APP_JS = `
       }
     });
   }
+  // Durations of what is still running (data-since, ms) grow once a second.
+  function dur(ms) {
+    if (ms < 1000) return Math.max(0, Math.round(ms)) + "ms";
+    var s = Math.floor(ms / 1000);
+    if (s < 60) return (ms / 1000).toFixed(1) + "s";
+    var m = Math.floor(s / 60);
+    if (m < 60) return m + "m " + String(s % 60).padStart(2, "0") + "s";
+    return Math.floor(m / 60) + "h " + String(m % 60).padStart(2, "0") + "m";
+  }
+  setInterval(function () {
+    var now = Date.now();
+    document.querySelectorAll(".running[data-since]").forEach(function (el) {
+      el.textContent = dur(now - Number(el.getAttribute("data-since"))) + "…";
+    });
+  }, 1000);
   function live() {
     var run = document.getElementById("run");
     if (run) liveRun(run);

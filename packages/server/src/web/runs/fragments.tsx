@@ -91,15 +91,15 @@ export function RunHead(props: { view: RunView }) {
         ) : null}
         <dt>Queued</dt>
         <dd>
-          <Time ms={run.queuedAtMs} />
+          <Time ms={run.queuedAtMs} seconds />
         </dd>
         <dt>Started</dt>
         <dd>
-          <Time ms={run.startedAtMs} />
+          <Time ms={run.startedAtMs} seconds />
         </dd>
         <dt>Finished</dt>
         <dd>
-          <Time ms={run.finishedAtMs} /> {run.finishedAtMs !== null && run.startedAtMs !== null ? <span class="muted">took {took(run.startedAtMs, run.finishedAtMs)}</span> : null}
+          <Time ms={run.finishedAtMs} seconds /> {run.finishedAtMs !== null && run.startedAtMs !== null ? <span class="muted">took {took(run.startedAtMs, run.finishedAtMs)}</span> : null}
         </dd>
       </dl>
     </>
@@ -122,6 +122,15 @@ export function RunGraph(props: { view: RunView; nowMs: number }) {
   return raw(jobGraphSvg(view.jobs, view.run.sha.slice(0, 7), props.nowMs));
 }
 
+/** A duration still growing: the script keeps it current (`data-since`); without it, as of the page. */
+export function Running(props: { since: number; nowMs: number }) {
+  return (
+    <span class="running" data-since={String(props.since)}>
+      {formatDuration(Math.max(0, props.nowMs - props.since))}…
+    </span>
+  );
+}
+
 /** A job's head: name, state (allowed failures marked), duration, error or skip reason. */
 export function JobHead(props: { job: ViewJob; nowMs: number }) {
   const { job } = props;
@@ -131,7 +140,9 @@ export function JobHead(props: { job: ViewJob; nowMs: number }) {
         {job.jobId}
       </a>
       <StatePill state={job.state} label={allowedFailure(job) ? "failed · allowed" : job.state} />
-      <span class="muted small">{jobDetails(job, props.nowMs).join(" · ")}</span>
+      <span class="muted small">
+        {job.state === "active" && job.startedAtMs !== null ? <Running since={job.startedAtMs} nowMs={props.nowMs} /> : jobDetails(job, props.nowMs).join(" · ")}
+      </span>
       {job.skipReason !== null ? <span class="muted small">skipped: {job.skipReason}</span> : null}
       {job.error !== null && job.state !== "skipped" ? <code class="job-error">{job.error.split("\n")[0]}</code> : null}
     </>
@@ -149,7 +160,7 @@ export function ShHead(props: { sh: ShEventRow; links: ShLinks; nowMs: number })
   const end = sh.finishedAtMs ?? sh.abortedAtMs;
   const exit = sh.exitCode !== null ? `exit ${sh.exitCode}` : sh.abortedAtMs !== null ? "aborted" : sh.finishedAtMs === null ? "running" : "no exit code";
   const state = sh.exitCode !== null ? (sh.exitCode === 0 ? "complete" : "failed") : end === null ? "active" : "aborted";
-  const duration = end === null ? `${formatDuration(Math.max(0, props.nowMs - sh.startedAtMs))}…` : formatDuration(end - sh.startedAtMs);
+  const duration = end === null ? <Running since={sh.startedAtMs} nowMs={props.nowMs} /> : formatDuration(end - sh.startedAtMs);
   return (
     <>
       <code class="cmd">
