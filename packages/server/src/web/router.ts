@@ -22,6 +22,7 @@ import { historyPage } from "./pages/history.js";
 import { archivePage } from "./pages/archive.js";
 import { atomPage } from "./pages/atom.js";
 import { GitBusyError } from "./git/command.js";
+import { serveSmartHttp, smartHttpTarget } from "./smart-http.js";
 import { runsPage } from "./pages/runs.js";
 import { readableRunRepos, runListPage } from "./pages/run-list.js";
 import { logPage } from "./pages/log.js";
@@ -95,6 +96,12 @@ async function findRepo(web: WebDeps, segments: Buffer[]): Promise<{ reader: Rep
   return null;
 }
 
+/** Expensive work (blame, line history, archives, packs) is limited server-wide: beyond it, ask to retry. */
+function busy(e: unknown): never {
+  if (e instanceof GitBusyError) throw new HttpError(503, "busy", e.message);
+  throw e;
+}
+
 async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
   const url = new URL(c.req.url);
   // The request target as sent: URL parsing would fold "..", ".%2e" and the like before they could be refused.
@@ -107,13 +114,16 @@ async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
     throw e;
   }
   const notFound = () => new HttpError(404, "not_found", `nothing at /${displayPath(segments)}: no such repository or page`);
-  const found = await findRepo(web, segments);
+  // `/REPO.git/…` is git's smart HTTP (clone and fetch); `/REPO.git` alone is the repository's home.
+  const smart = smartHttpTarget(segments);
+  const found = smart === null ? await findRepo(web, segments) : await web.git.open(smart.repo).then((r) => (r === null ? null : { reader: r, used: smart.used }));
   if (found === null) throw notFound();
   const { reader, used } = found;
   const identity = c.get("identity");
   const access = await web.access.access(reader);
   // Private means absent: the same 404 a missing repository gets, on every path.
   if (access.private && identity === null) throw notFound();
+  if (smart !== null) return serveSmartHttp({ c, web, reader, access, identity, rest: segments.slice(used) }).catch(busy);
   const action = segments.length > used ? segmentText(segments[used]!)! : "home";
   const page = PAGES[action as Action | "home"];
   if (page === undefined) throw notFound();
@@ -136,11 +146,7 @@ async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
     }
     return new Response(responseBody(cached.body), { status: cached.status, headers: cached.headers });
   }
-  const response = await page(req).catch((e: unknown) => {
-    // Expensive work (blame, line history, archives) is limited server-wide: beyond it, ask to retry.
-    if (e instanceof GitBusyError) throw new HttpError(503, "busy", e.message);
-    throw e;
-  });
+  const response = await page(req).catch(busy);
   const policy = c.get("cachePolicy");
   if (policy !== "none" && response.status === 200 && response.body !== null) {
     const body = Buffer.from(await response.arrayBuffer());
