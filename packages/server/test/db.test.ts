@@ -7,7 +7,7 @@ import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../src/db/open.js";
 import { MIGRATIONS_DIR } from "../src/db/migrate.js";
-import { jobs, pipelineJobs, refUpdates, runPipelines, runs, shEvents } from "../src/db/schema.js";
+import { jobs, mirrorStatus, notifications, pipelineJobs, refUpdates, runPipelines, runs, shEvents } from "../src/db/schema.js";
 import { MigrationError } from "../src/errors.js";
 import { nextSha, tempDb, tempDir } from "./helpers.js";
 
@@ -74,7 +74,7 @@ describe("migrations", () => {
 
   it("Drizzle schema columns match the SQL tables", () => {
     db = tempDb();
-    for (const table of [runs, jobs, shEvents, refUpdates, pipelineJobs, runPipelines]) {
+    for (const table of [runs, jobs, shEvents, refUpdates, pipelineJobs, runPipelines, mirrorStatus, notifications]) {
       const cfg = getTableConfig(table);
       const sqlCols = (db.sqlite.prepare(`PRAGMA table_info(${cfg.name})`).all() as { name: string; notnull: number }[]).map(
         (c) => `${c.name}:${c.notnull}`,

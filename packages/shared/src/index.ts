@@ -1,4 +1,5 @@
-// Public API of @quire/shared: wire types and their schemas. No I/O.
+// Public API of @quire/shared: wire types and their schemas, and secret
+// redaction. No I/O.
 export * from "./run-states.js";
 export * from "./failure-kinds.js";
 export * from "./events.js";
@@ -7,3 +8,4 @@ export * from "./bootstrap.js";
 export * from "./schema-errors.js";
 export * from "./exit-codes.js";
 export * from "./log-format.js";
+export * from "./redact.js";

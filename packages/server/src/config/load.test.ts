@@ -65,6 +65,8 @@ describe("loadConfigFile", () => {
       maxParallelJobs: 4,
       runTimeoutSeconds: 600,
       trustedProxies: ["127.0.0.1"],
+      sendmail: ["/usr/sbin/sendmail"],
+      notifications: { to: ["me@example.org"] },
     });
     expect(resolveServerConfig(loaded.config).port).toBe(8080);
   });
@@ -114,5 +116,86 @@ describe("loadConfigFile", () => {
       expect.stringMatching(/config\.fnl:3:1: secret "b" must be a string or \{:file "\/path"\}, got a table/),
       expect.stringMatching(/config\.fnl:4:1: :trusted-proxies must be a sequence of addresses/),
     ]);
+  });
+
+  it("reads mirrors, notifications, smtp, retention and retry delays", async () => {
+    const { loaded } = await load(`{:secrets {:gh "tok-123456789" :mail-pw "pw" :hook "h-secret"}
+ :mirrors {"https://github.com/me/{repo}.git" :gh
+           "file:///srv/backup/{name}.git" true
+           "ssh://git@example.org/{repo}.git" {:secret :gh :refs ["refs/heads/main" "refs/tags/*"] :deletions true}}
+ :notifications {:to ["ops@example.org"] :on [:ci-failed] :from "quire@example.org"
+                 :webhook {:url "https://hooks.example.org/quire" :secret :hook}}
+ :smtp {:host "smtp.example.org" :user "me" :password :mail-pw}
+ :retention {:keep-days 30}
+ :retry-delays [1 2.5]}
+`);
+    expect(loaded.warnings).toEqual([]);
+    const c = resolveServerConfig(loaded.config);
+    expect(c.mirrors).toEqual([
+      { url: "https://github.com/me/{repo}.git", secret: "gh", refs: null, deletions: false },
+      { url: "file:///srv/backup/{name}.git", secret: null, refs: null, deletions: false },
+      { url: "ssh://git@example.org/{repo}.git", secret: "gh", refs: ["refs/heads/main", "refs/tags/*"], deletions: true },
+    ]);
+    expect(c.notifications).toEqual({
+      to: ["ops@example.org"],
+      on: ["ci-failed"],
+      from: "quire@example.org",
+      webhook: { url: "https://hooks.example.org/quire", secret: "hook" },
+    });
+    expect(c.smtp).toEqual({ host: "smtp.example.org", port: 587, user: "me", password: "mail-pw", from: null, secure: false });
+    expect(c.retention).toEqual({ keepRunsPerRef: 50, keepDays: 30 });
+    expect(c.retryDelaysSeconds).toEqual([1, 2.5]);
+  });
+
+  it("has defaults for the notification, mirror and retention keys", () => {
+    const c = resolveServerConfig({});
+    expect(c).toMatchObject({ mirrors: [], notifications: {}, smtp: null, sendmail: null, retention: { keepRunsPerRef: 50, keepDays: 90 } });
+    expect(c.retryDelaysSeconds.length).toBeGreaterThan(0);
+  });
+
+  it("refuses credentials in a mirror URL and names what to do", async () => {
+    const e = await refusal(`{:secrets {:gh "tok-123456789"}\n :mirrors {"https://me:tok-123456789@github.com/me/x.git" :gh}}\n`);
+    expect(e.problems).toHaveLength(1);
+    expect(e.problems[0]).toMatch(/config\.fnl:2:\d+: mirror URL "https:\/\/…@github\.com\/me\/x\.git" carries credentials: remove them from the URL, put the token in :secrets/);
+    expect(e.message).not.toContain("tok-123456789@");
+  });
+
+  it("collects every bad mirror, notification, mail and retention value with its position", async () => {
+    const e = await refusal(`{:secrets {:gh "tok-123456789"}
+ :mirrors {"ftp://example.org/x.git" :gh
+           "https://example.org/{owner}.git" :gh
+           "https://example.org/y.git" {:secret :gh :refs ["heads/main"] :force true}}
+ :notifications {:to ["not an address"] :on [:ci-broken]}
+ :smtp {:host "smtp.example.org" :password "hunter2"}
+ :sendmail "sendmail -t; rm -rf /"
+ :retention {:keep-runs-per-ref 0 :keep-days -1}
+ :retry-delays "soon"}
+`);
+    const text = e.problems.join("\n");
+    expect(text).toMatch(/:2:\d+: mirror URL "ftp:\/\/example\.org\/x\.git" is not https:\/\/, http:\/\/, ssh:\/\/, file:\/\/ or user@host:path/);
+    expect(text).toMatch(/:3:\d+: mirror URL .* holds \{owner\}: the placeholders are \{repo\} and \{name\}/);
+    expect(text).toMatch(/:4:\d+: mirror "https:\/\/example\.org\/y\.git": unknown key :force/);
+    expect(text).toMatch(/:4:\d+: mirror .*ref pattern "heads\/main" must start with "refs\/"/);
+    expect(text).toMatch(/:5:\d+: :notifications :to must be mail addresses .*got "not an address"/);
+    expect(text).toMatch(/:5:\d+: :notifications :on must list events of :ci-failed :ci-fixed, got "ci-broken"/);
+    expect(text).toMatch(/:6:\d+: :smtp :password needs :user/);
+    expect(text).toMatch(/:7:\d+: :sendmail "sendmail -t; rm -rf \/" cannot be read at character 12: ";" is a command separator/);
+    expect(text).toMatch(/:8:\d+: :retention :keep-runs-per-ref must be a whole number ≥ 1/);
+    expect(text).toMatch(/:8:\d+: :retention :keep-days must be a number of days ≥ 0, got number -1/);
+    expect(text).toMatch(/:9:\d+: :retry-delays must be a sequence of seconds/);
+  });
+
+  it("refuses a secret name that :secrets does not declare", async () => {
+    const e = await refusal(`{:secrets {:gh "tok-123456789"}\n :mirrors {"https://example.org/z.git" :missing}\n :notifications {:webhook {:url "https://h.example.org/" :secret :nope}}}\n`);
+    expect(e.problems).toEqual([
+      expect.stringMatching(/:2:\d+: mirror "https:\/\/example\.org\/z\.git" names the secret "missing", which :secrets does not declare \(declared: gh\)/),
+      expect.stringMatching(/:3:\d+: :notifications :webhook :secret names the secret "nope"/),
+    ]);
+  });
+
+  it("refuses :smtp together with :sendmail and warns about :to without a transport", async () => {
+    expect((await refusal(`{:smtp {:host "h"} :sendmail "/usr/sbin/sendmail -t"}\n`)).message).toMatch(/set :smtp or :sendmail, not both/);
+    const { loaded } = await load(`{:notifications {:to ["me@example.org"]}}\n`);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/:1:1: :notifications :to is set but neither :smtp nor :sendmail is/)]);
   });
 });

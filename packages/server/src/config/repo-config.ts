@@ -1,8 +1,14 @@
 // A repository's own `.quire/config.fnl` (SPEC §8), read from a commit by
-// whoever needs it (the web view's privacy rule, mirrors, notifications):
-// evaluate the Fennel in a sandboxed VM with a time limit, then check the
-// table. Features that own a key read its raw value from `raw`.
-import { createVM, FennelError } from "fennel-js";
+// whoever needs it: the web view's privacy rule (`:private`, `:public-runs`),
+// mirrors, notifications, retention. Evaluated like config.fnl (sandboxed, no
+// modules, a time limit); a file with any problem cannot be used, and each
+// feature falls back its own way (privacy closes, mirroring stops).
+import path from "node:path";
+import { runGit } from "../git/run-git.js";
+import { ConfigFileError, ConfigReport, evaluateConfig, isTable, typeName } from "./fennel-table.js";
+import { readMirrors, type MirrorTarget } from "./mirrors.js";
+import { readNotifications, type NotificationSettings } from "./notifications.js";
+import { readRetention, type RetentionPolicy } from "./retention.js";
 
 /** Where a repository keeps its settings, inside its tree. */
 export const REPO_CONFIG_PATH = ".quire/config.fnl";
@@ -12,13 +18,19 @@ export interface RepoConfig {
   private: boolean;
   /** `:public-runs true`: CI pages are readable without an identity. */
   publicRuns: boolean;
-  /** Every key the file set, as evaluated (kebab-case keys). */
+  /** Replaces the global default targets when set (`{}` turns mirroring off). */
+  mirrors?: MirrorTarget[];
+  /** Laid over the global :notifications, key by key. */
+  notifications?: NotificationSettings;
+  /** Laid over the global :retention, key by key. */
+  retention?: Partial<RetentionPolicy>;
+  /** Every key the file set, as evaluated (kebab-case keys), for features that read their own. */
   raw: Record<string, unknown>;
 }
 
 export interface RepoConfigResult {
   config: RepoConfig;
-  /** Problems that make the file unusable or a key ignored, as `file:line:col: message`. */
+  /** Problems that make the file unusable, as `file:line:col: message`. */
   problems: string[];
   /** Unknown keys, as `file:line:col: message`. */
   warnings: string[];
@@ -32,60 +44,98 @@ export const DEFAULT_REPO_CONFIG: Readonly<RepoConfig> = Object.freeze({ private
 /** Longest a repository config may take to evaluate. */
 const EVAL_TIMEOUT_MS = 2000;
 
-function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Where `:key` first appears in `source`, as line:col (col 0-based, as fennel-js counts). */
-function positionOf(source: string, key: string): string {
-  const at = source.search(new RegExp(`:${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[\\s)}\\]]|$)`));
-  if (at < 0) return "1:0";
-  const before = source.slice(0, at);
-  return `${before.split("\n").length}:${at - (before.lastIndexOf("\n") + 1)}`;
-}
+/** A root that does not exist: a repository config has no modules to require. */
+const NO_MODULES = path.join(path.sep, "nonexistent", "quire-repo-config");
 
 /**
  * Evaluate a repository config's source. Never throws: a file that does not
- * evaluate or is not a table yields `problems` and the defaults, and callers
- * decide how to fail (the privacy rule fails closed).
+ * evaluate, is not a table or sets a key wrongly yields `problems` (and the
+ * defaults for what it could not read); callers decide how to fail.
  */
 export async function parseRepoConfig(source: string, file = REPO_CONFIG_PATH): Promise<RepoConfigResult> {
-  const problems: string[] = [];
-  const warnings: string[] = [];
+  const config: RepoConfig = { ...DEFAULT_REPO_CONFIG };
   // An empty file (or only comments) sets nothing.
-  if (source.replace(/;[^\n]*/g, "").trim() === "") return { config: { ...DEFAULT_REPO_CONFIG }, problems, warnings };
+  if (source.replace(/;[^\n]*/g, "").trim() === "") return { config, problems: [], warnings: [] };
   let value: unknown;
   try {
-    const vm = await createVM({ profile: "pipeline" });
-    try {
-      value = (await vm.evalString(source, { filename: file, timeoutMs: EVAL_TIMEOUT_MS }))[0];
-    } finally {
-      vm.close();
-    }
+    value = await evaluateConfig(source, file, { root: NO_MODULES, timeoutMs: EVAL_TIMEOUT_MS });
   } catch (e) {
-    const message = e instanceof FennelError ? e.message.split("\n")[0]! : e instanceof Error ? e.message : String(e);
-    problems.push(/^[^\s:]+:\d+/.test(message) ? message : `${file}:1:0: ${message}`);
-    return { config: { ...DEFAULT_REPO_CONFIG }, problems, warnings };
+    if (!(e instanceof ConfigFileError)) throw e;
+    return { config, problems: e.problems, warnings: [] };
   }
-  if (Array.isArray(value) && value.length === 0) value = {};
-  if (!isTable(value)) {
-    problems.push(`${file}:1:0: the file must end with one table such as {:private true}`);
-    return { config: { ...DEFAULT_REPO_CONFIG }, problems, warnings };
-  }
-  const config: RepoConfig = { private: false, publicRuns: false, raw: value };
-  const flag = (key: string): boolean => {
-    const v = value[key];
-    if (v === undefined) return false;
-    if (typeof v === "boolean") return v;
-    problems.push(`${file}:${positionOf(source, key)}: :${key} must be true or false, got ${JSON.stringify(v)}`);
-    return false;
-  };
-  config.private = flag("private");
-  config.publicRuns = flag("public-runs");
-  for (const key of Object.keys(value)) {
-    if (!(REPO_CONFIG_KEYS as readonly string[]).includes(key)) {
-      warnings.push(`${file}:${positionOf(source, key)}: unknown key :${key} is ignored (known keys: ${REPO_CONFIG_KEYS.map((k) => `:${k}`).join(" ")})`);
+  if (!isTable(value)) return { config, problems: [`${file}:1:0: the file must end with one table such as {:private true}; it gave ${typeName(value)}`], warnings: [] };
+  const report = new ConfigReport(file, source);
+  config.raw = value;
+  for (const [key, v] of report.entries(value)) {
+    switch (key) {
+      case "private":
+      case "public-runs":
+        if (typeof v === "boolean") config[key === "private" ? "private" : "publicRuns"] = v;
+        else report.problem(key, `:${key} must be true or false, got ${typeName(v)}`);
+        break;
+      case "mirrors": {
+        const mirrors = readMirrors(v, report, { allowPlaceholders: false });
+        if (mirrors !== undefined) config.mirrors = mirrors;
+        break;
+      }
+      case "notifications": {
+        const notifications = readNotifications(v, report, { global: false });
+        if (notifications !== undefined) config.notifications = notifications;
+        break;
+      }
+      case "retention": {
+        const retention = readRetention(v, report);
+        if (retention !== undefined) config.retention = retention;
+        break;
+      }
+      default:
+        if (!(REPO_CONFIG_KEYS as readonly string[]).includes(key)) {
+          report.warn(key, `unknown key :${key} is ignored (known keys: ${REPO_CONFIG_KEYS.map((k) => `:${k}`).join(" ")})`);
+        }
     }
   }
-  return { config, problems, warnings };
+  return { config, problems: report.problems, warnings: report.warnings };
+}
+
+export interface LoadedRepoConfig {
+  config: RepoConfig;
+  warnings: string[];
+  /** The commit the file was read at, or null when neither the sha nor HEAD has one. */
+  readAt: string | null;
+}
+
+const cache = new Map<string, Promise<RepoConfigResult>>();
+const CACHE_ENTRIES = 256;
+
+async function blobAt(gitDir: string, rev: string): Promise<{ blob: string; commit: string } | undefined> {
+  if (rev.startsWith("-")) return undefined;
+  try {
+    const out = await runGit(["rev-parse", `${rev}^{commit}`, `${rev}:${REPO_CONFIG_PATH}`], { gitDir });
+    const [commit, blob] = out.trim().split("\n");
+    return commit && blob ? { commit, blob } : undefined;
+  } catch {
+    return undefined; // no such commit, or no config file in its tree
+  }
+}
+
+/**
+ * The config of the bare repository `gitDir` as of `sha`: its
+ * `.quire/config.fnl`, or, when that tree has none (a tag of an old commit,
+ * a deleted ref: `sha` null), the one at HEAD; the defaults when neither has
+ * one. Throws ConfigFileError when the file is there but cannot be used.
+ */
+export async function loadRepoConfig(gitDir: string, repo: string, sha: string | null): Promise<LoadedRepoConfig> {
+  const found = (sha === null ? undefined : await blobAt(gitDir, sha)) ?? (await blobAt(gitDir, "HEAD"));
+  if (found === undefined) return { config: { ...DEFAULT_REPO_CONFIG }, warnings: [], readAt: null };
+  const label = `${repo}/${REPO_CONFIG_PATH}@${found.commit.slice(0, 12)}`;
+  let parsed = cache.get(found.blob);
+  if (parsed === undefined) {
+    parsed = runGit(["cat-file", "blob", found.blob], { gitDir }).then((source) => parseRepoConfig(source, label));
+    cache.set(found.blob, parsed);
+    parsed.catch(() => cache.delete(found.blob));
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  }
+  const { config, problems, warnings } = await parsed;
+  if (problems.length > 0) throw new ConfigFileError(label, problems);
+  return { config, warnings, readAt: found.commit };
 }

@@ -3,6 +3,9 @@
 // override what it yields.
 import { ConfigError } from "../errors.js";
 import { trustedProxyList } from "./trusted-proxies.js";
+import type { MirrorTarget } from "./mirrors.js";
+import type { NotificationSettings, SmtpSettings } from "./notifications.js";
+import { DEFAULT_RETENTION, type RetentionPolicy } from "./retention.js";
 
 /** A secret's value, or a file read at use (one trailing newline stripped). */
 export type SecretSource = string | { file: string };
@@ -32,6 +35,18 @@ export interface ServerConfig {
   runLogCapBytes: number;
   /** Where runs' workspaces go (:workspaces), outside the data directory; null = a private directory under the system's temporary directory. */
   workspacesDir: string | null;
+  /** Default mirror targets of every repo without its own :mirrors (:mirrors). */
+  mirrors: MirrorTarget[];
+  /** Default notification settings; a repo's :notifications override them key by key (:notifications). */
+  notifications: NotificationSettings;
+  /** Mail through an SMTP server (:smtp). */
+  smtp: SmtpSettings | null;
+  /** Mail through a sendmail-compatible command, as argv (:sendmail). */
+  sendmail: string[] | null;
+  /** Default retention of finished runs; a repo's :retention overrides it (:retention). */
+  retention: RetentionPolicy;
+  /** Seconds between the attempts of a failed mirror push or notification; its length is the number of retries (:retry-delays). */
+  retryDelaysSeconds: number[];
 }
 
 export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -47,6 +62,12 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   shLogCapBytes: 64 * 1024 * 1024,
   runLogCapBytes: 256 * 1024 * 1024,
   workspacesDir: null,
+  mirrors: [],
+  notifications: {},
+  smtp: null,
+  sendmail: null,
+  retention: DEFAULT_RETENTION,
+  retryDelaysSeconds: [10, 60, 300, 1800],
 });
 
 /** `partial` over the defaults, checked; throws ConfigError naming the key. */
@@ -66,6 +87,11 @@ export function resolveServerConfig(partial: Partial<ServerConfig> = {}): Server
     const ok = typeof source === "string" || (typeof source === "object" && source !== null && typeof source.file === "string");
     if (!ok) throw new ConfigError("secrets", `secret ${JSON.stringify(name)} must be a string or {:file "/path"}`);
   }
+  if (!Array.isArray(c.retryDelaysSeconds) || !c.retryDelaysSeconds.every((d) => typeof d === "number" && d >= 0 && Number.isFinite(d))) {
+    throw new ConfigError("retry-delays", `must be a sequence of seconds ≥ 0 such as [10 60 300], got ${JSON.stringify(c.retryDelaysSeconds)}`);
+  }
+  wholeAtLeast("retention :keep-runs-per-ref", c.retention.keepRunsPerRef, 1);
+  if (!(c.retention.keepDays >= 0)) throw new ConfigError("retention :keep-days", `must be a number of days ≥ 0, got ${JSON.stringify(c.retention.keepDays)}`);
   return c;
 }
 

@@ -130,3 +130,45 @@ export const refUpdates = sqliteTable("ref_updates", {
   pusher: text("pusher"),
 });
 export type RefUpdateRow = typeof refUpdates.$inferSelect;
+/** Last mirror push attempt per (repo, target URL), and any retry waiting (migration 0006). */
+export const mirrorStatus = sqliteTable(
+  "mirror_status",
+  {
+    repo: text("repo").notNull(),
+    url: text("url").notNull(),
+    attemptedAtMs: integer("attempted_at_ms"),
+    finishedAtMs: integer("finished_at_ms"),
+    outcome: text("outcome").$type<"ok" | "error" | "needs-human">(),
+    refsJson: text("refs_json").notNull().default("[]"),
+    error: text("error"),
+    stderr: text("stderr"),
+    failures: integer("failures").notNull().default(0),
+    lastOkAtMs: integer("last_ok_at_ms"),
+    pendingRefsJson: text("pending_refs_json"),
+    nextAttemptAtMs: integer("next_attempt_at_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.repo, t.url] })],
+);
+
+/** The notification outbox (migration 0006). */
+export const notifications = sqliteTable("notifications", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  runId: text("run_id")
+    .notNull()
+    .references(() => runs.id, { onDelete: "cascade" }),
+  event: text("event").$type<"ci-failed" | "ci-fixed">().notNull(),
+  channel: text("channel").$type<"email" | "webhook">().notNull(),
+  target: text("target").notNull(),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  secretName: text("secret_name"),
+  state: text("state").$type<"pending" | "sent" | "failed">().notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  createdAtMs: integer("created_at_ms").notNull(),
+  nextAttemptAtMs: integer("next_attempt_at_ms"),
+  sentAtMs: integer("sent_at_ms"),
+  lastError: text("last_error"),
+});
+
+export type MirrorStatusRow = typeof mirrorStatus.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;

@@ -4,20 +4,13 @@
 // calls for it and keeps the value, so a second request is refused. Every
 // reveal is logged with the job that asked. File-backed secrets are read at
 // use, with one trailing newline stripped.
-import { readFile } from "node:fs/promises";
 import { Hono } from "hono";
-import type { SecretSource, ServerConfig } from "../../config/types.js";
+import { readSecret } from "../../config/secrets.js";
+import type { ServerConfig } from "../../config/types.js";
 import type { Db } from "../../db/open.js";
 import { stmt } from "../../db/statements.js";
 import { HttpError } from "../../errors.js";
 import type { RunTokenEnv } from "../middleware/run-token.js";
-
-/** The value of a secret source: the string itself, or its file's text minus one trailing newline. */
-export async function readSecret(source: SecretSource): Promise<string> {
-  if (typeof source === "string") return source;
-  const text = await readFile(source.file, "utf8");
-  return text.replace(/\r?\n$/, "");
-}
 
 /** The request header in which quire-ci names the job whose (secret …) call asked. */
 export const SECRET_JOB_HEADER = "x-quire-job";
