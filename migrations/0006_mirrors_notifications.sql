@@ -18,13 +18,15 @@ CREATE TABLE mirror_status (
   -- Failed attempts in a row (0 after a success).
   failures           INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
   last_ok_at_ms      INTEGER,
-  -- Refs waiting for the next attempt, and when it is due.
+  -- The target as last declared (secret name, ref filter, deletions), for retries.
+  target_json        TEXT NOT NULL CHECK (json_valid(target_json)),
+  -- Refs waiting for the next attempt ([{ref, at_ms}]), and when it is due.
   pending_refs_json  TEXT CHECK (pending_refs_json IS NULL OR json_valid(pending_refs_json)),
   next_attempt_at_ms INTEGER,
   PRIMARY KEY (repo, url),
   CHECK ((outcome IS NULL) = (finished_at_ms IS NULL)),
   CHECK (finished_at_ms IS NULL OR (attempted_at_ms IS NOT NULL AND finished_at_ms >= attempted_at_ms)),
-  CHECK ((outcome = 'ok') = (outcome IS NOT NULL AND error IS NULL)),
+  CHECK (outcome IS NULL OR (outcome = 'ok') = (error IS NULL)),
   CHECK ((pending_refs_json IS NULL) = (next_attempt_at_ms IS NULL))
 );
 

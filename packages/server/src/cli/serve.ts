@@ -3,6 +3,7 @@
 import type { ServerConfig } from "../config/types.js";
 import { startQuire } from "../serve/start.js";
 import { ConfigFileError, loadConfigFile } from "../config/load.js";
+import { attachMirrors } from "../mirror/attach.js";
 import { attachPushSocket, workspacePreparer } from "../push/attach.js";
 import { socketAlive } from "../push/listener.js";
 import type { CommandRun } from "./context.js";
@@ -46,6 +47,7 @@ export const serve: CommandRun = async (ctx) => {
     return 1;
   }
   try {
+    attachMirrors(quire);
     await attachPushSocket(quire);
   } catch (e) {
     await quire.close();

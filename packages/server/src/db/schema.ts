@@ -144,6 +144,7 @@ export const mirrorStatus = sqliteTable(
     stderr: text("stderr"),
     failures: integer("failures").notNull().default(0),
     lastOkAtMs: integer("last_ok_at_ms"),
+    targetJson: text("target_json").notNull(),
     pendingRefsJson: text("pending_refs_json"),
     nextAttemptAtMs: integer("next_attempt_at_ms"),
   },
