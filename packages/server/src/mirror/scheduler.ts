@@ -32,8 +32,12 @@ export interface MirrorScheduler {
 
 /** The one-line log of a finished attempt (no secret: the URL never holds one, the error is redacted). */
 export function describeAttempt(repo: string, url: string, r: MirrorPushResult): string {
-  const refs = r.refs.map((x) => `${x.ref} ${x.status}`).join(", ") || "no refs";
-  return `mirror ${repo} → ${url}: ${r.outcome} (${refs})${r.error === null ? "" : `: ${r.error}`}`;
+  const refs = r.refs.length === 0 ? "" : ` (${r.refs.map((x) => `${x.ref} ${x.status}`).join(", ")})`;
+  return `mirror ${repo} → ${url}: ${r.outcome}${refs}${r.error === null ? "" : `: ${r.error}`}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export function startMirrorScheduler(options: MirrorSchedulerOptions): MirrorScheduler {
@@ -118,7 +122,7 @@ export function startMirrorScheduler(options: MirrorSchedulerOptions): MirrorSch
       const retryAtMs = retryDelay === undefined ? null : result.finishedAtMs + retryDelay;
       recordMirrorAttempt(db, repo, target, result, { attempted: waiting.refs, retryAtMs });
       let line = describeAttempt(repo, url, result);
-      if (retryAtMs !== null) line += `; retry ${failuresBefore + 1} of ${delays.length} in ${Math.round(retryDelay! / 1000)} s`;
+      if (retryAtMs !== null) line += `; retry ${failuresBefore + 1} of ${delays.length} in ${seconds(retryDelay!)}`;
       else if (result.outcome === "error" && result.retryable) line += `; gave up after ${failuresBefore + 1} attempts: \`quire mirror push ${repo}\` tries again by hand`;
       log(line);
     } finally {

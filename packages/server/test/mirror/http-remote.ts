@@ -12,6 +12,10 @@ export interface HttpRemoteOptions {
   credentials?: string;
   /** Hold every request this long before answering (a slow target). */
   delayMs?: number;
+  /** Answer the first N authenticated requests with 503 (a target having a bad minute). */
+  failRequests?: number;
+  /** Hold every request until this settles (a target that hangs until the test lets go). */
+  gate?: Promise<void>;
 }
 
 export interface HttpRemote {
@@ -79,6 +83,7 @@ export async function startHttpRemote(options: HttpRemoteOptions): Promise<HttpR
   const requests: HttpRemote["requests"] = [];
   let refused = 0;
   let served = 0;
+  let failing = options.failRequests ?? 0;
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization });
     const go = () => {
@@ -93,10 +98,17 @@ export async function startHttpRemote(options: HttpRemoteOptions): Promise<HttpR
         }
         user = options.credentials.split(":")[0]!.slice(0, 4);
       }
+      if (failing > 0) {
+        failing--;
+        req.resume();
+        res.writeHead(503, { "Content-Type": "text/plain" }).end("try again later\n");
+        return;
+      }
       served++;
       cgi(req, res, options.root, user);
     };
-    if (options.delayMs) setTimeout(go, options.delayMs);
+    if (options.gate) void options.gate.then(go);
+    else if (options.delayMs) setTimeout(go, options.delayMs);
     else go();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
