@@ -4,6 +4,7 @@ import type { ServerConfig } from "../config/types.js";
 import { startQuire } from "../serve/start.js";
 import { ConfigFileError, loadConfigFile } from "../config/load.js";
 import { attachMirrors } from "../mirror/attach.js";
+import { attachNotifications } from "../notify/attach.js";
 import { attachPushSocket, workspacePreparer } from "../push/attach.js";
 import { socketAlive } from "../push/listener.js";
 import type { CommandRun } from "./context.js";
@@ -32,6 +33,7 @@ export const serve: CommandRun = async (ctx) => {
     ctx.stderr.write(`quire serve: another quire serve is running on ${ctx.paths.dataDir} (it answers on ${ctx.paths.socket}); stop it first\n`);
     return 1;
   }
+  const startedAtMs = Date.now();
   let quire;
   try {
     quire = await startQuire({
@@ -47,6 +49,7 @@ export const serve: CommandRun = async (ctx) => {
     return 1;
   }
   try {
+    attachNotifications(quire, { sinceMs: startedAtMs });
     attachMirrors(quire);
     await attachPushSocket(quire);
   } catch (e) {

@@ -8,6 +8,7 @@ import { getRun } from "../db/queries.js";
 import type { RunRow } from "../db/schema.js";
 import { InvalidTransitionError, RunNotFoundError } from "../errors.js";
 import { finalizeJobs } from "./jobs.js";
+import { announceTerminal } from "./terminal-hooks.js";
 
 /** Allowed run edges. Nothing leaves a terminal state. */
 export const RUN_EDGES: Readonly<Record<RunState, readonly RunState[]>> = {
@@ -69,7 +70,7 @@ export function transitionRun(db: Db, id: string, from: RunState, to: RunState, 
   }
   const now = options.nowMs ?? Date.now();
   const terminal = isTerminalRunState(to) ? 1 : 0;
-  return db.sqlite.transaction((): RunRow => {
+  const row = db.sqlite.transaction((): RunRow => {
     // MAX(...) keeps the stamps monotonic even if the wall clock stepped back;
     // COALESCE keeps each stamp written at most once.
     const result = stmt(
@@ -102,4 +103,6 @@ export function transitionRun(db: Db, id: string, from: RunState, to: RunState, 
     if (terminal) finalizeJobs(db, id, { runState: to, nowMs: now, ...(failureKind === undefined ? {} : { failureKind }) });
     return row;
   })();
+  if (terminal) announceTerminal(db, row);
+  return row;
 }
