@@ -133,14 +133,16 @@ describe("run queue with a stand-in executor", () => {
     const q = await start("success", {
       prepare: async (run, dirs) => {
         calls++;
-        if (run.ref === "refs/heads/broken") throw new Error("git archive exited 128: not a tree");
         writeFileSync(path.join(dirs.workspace, "marker"), "x");
+        if (run.ref === "refs/heads/broken") throw new Error("git archive exited 128: not a tree");
       },
     });
     const bad = q.createRun(runInput("demo", "refs/heads/broken")).run;
     const good = q.createRun(runInput("demo", "refs/heads/main")).run;
     expect(await finished(q, bad.id)).toMatchObject({ state: "failed", failureKind: "prepare-failed", startedAtMs: null, pid: null });
     expect(getRun(q.db, bad.id)!.error).toMatch(/could not prepare the workspace: git archive exited 128/);
+    // The half-written workspace of the failed run is gone.
+    expect(existsSync(runDirs(q.paths.runs, bad.repo, bad.id).workspace)).toBe(false);
     expect(await finished(q, good.id)).toMatchObject({ state: "complete" });
     expect(calls).toBe(2);
   });

@@ -5,6 +5,7 @@ import { startQuire } from "../serve/start.js";
 import { ConfigFileError, loadConfigFile } from "../config/load.js";
 import { attachMirrors } from "../mirror/attach.js";
 import { attachNotifications } from "../notify/attach.js";
+import { attachRetention } from "../retention/attach.js";
 import { attachPushSocket, workspacePreparer } from "../push/attach.js";
 import { socketAlive } from "../push/listener.js";
 import type { CommandRun } from "./context.js";
@@ -52,6 +53,7 @@ export const serve: CommandRun = async (ctx) => {
     attachNotifications(quire, { sinceMs: startedAtMs });
     attachMirrors(quire);
     await attachPushSocket(quire);
+    attachRetention(quire);
   } catch (e) {
     await quire.close();
     throw e;

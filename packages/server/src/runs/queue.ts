@@ -146,7 +146,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
       if (options.prepare !== undefined) await options.prepare(run, dirs);
     } catch (e) {
       failPending(run.id, "prepare-failed", `could not prepare the workspace: ${e instanceof Error ? e.message : String(e)}`);
-      return;
+      return removeWorkspace(dirs); // half a workspace helps nobody
     }
     if (stopping || getRun(db, run.id)?.state !== "pending") return removeWorkspace(dirs);
 
