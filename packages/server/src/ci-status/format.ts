@@ -7,14 +7,14 @@ import type { RunLogs } from "./queries.js";
 import type { StoppedRun } from "../runs/supersede.js";
 import { cancelledMessage } from "../runs/stop-messages.js";
 
-function duration(from: number | null, to: number | null, now = Date.now()): string {
+export function duration(from: number | null, to: number | null, now = Date.now()): string {
   if (from === null) return "-";
   const ms = (to ?? now) - from;
   const text = ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
   return to === null ? `${text}…` : text;
 }
 
-function when(ms: number | null): string {
+export function when(ms: number | null): string {
   return ms === null ? "-" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
 

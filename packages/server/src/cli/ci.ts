@@ -9,7 +9,6 @@ import { findRun, runLogs } from "../ci-status/queries.js";
 import { cancelMessage, formatRunDetail, formatRuns, runDetailJson, runJson } from "../ci-status/format.js";
 import { loadConfigFile } from "../config/load.js";
 import { resolveServerConfig } from "../config/types.js";
-import { openDatabase, type Db } from "../db/open.js";
 import { listRuns } from "../db/queries.js";
 import { jobOutputPath, loadRunView } from "../ci-status/run-view.js";
 import { readLogFile, type LogLine } from "../runs/log-reader.js";
@@ -22,6 +21,7 @@ import { createRun } from "../runs/create.js";
 import { supersededMessage } from "../runs/stop-messages.js";
 import { serverUrlFor } from "../serve/start.js";
 import type { CliContext, CommandRun } from "./context.js";
+import { withDb } from "./with-db.js";
 
 /** The web URL base for links: the running server's (serve.json), else config.fnl's, else the defaults. */
 async function urlFor(ctx: CliContext): Promise<(repo: string, id: string) => string> {
@@ -41,15 +41,6 @@ async function urlFor(ctx: CliContext): Promise<(repo: string, id: string) => st
 async function poke(ctx: CliContext, request: { type: "wake" }): Promise<boolean> {
   const result = await sendToServer(ctx.paths.socket, request, 3000);
   return result.status === "answered" && result.reply.ok;
-}
-
-async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDatabase(ctx.paths.db);
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
 }
 
 /** `quire ci runs [REPO] [--json] [--limit N]`. */

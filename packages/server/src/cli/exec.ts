@@ -36,10 +36,6 @@ export const exec: CommandRun = async (ctx) => {
     throw e;
   }
   if (plan.kind === "git") return runGitService(ctx, plan.service, plan.repo.dir);
-  if (plan.subcommand === "mirror") {
-    ctx.stderr.write("quire mirror push: not implemented yet\n");
-    return 1;
-  }
   // The same declaration as the local command line, without global options
   // (the data directory stays the ForceCommand's) and without local-only commands.
   return ctx.dispatch([plan.subcommand, ...plan.args], { viaSsh: true });

@@ -42,6 +42,44 @@ async function planGit(command: string, service: GitService, args: string[], rep
   }
 }
 
+/** Why `ref` is not a ref name `quire mirror push` takes over ssh (a conservative set of characters and git's rules), or undefined. */
+export function refArgumentProblem(ref: string): string | undefined {
+  if (ref === "" || ref.startsWith("-") || ref.startsWith("+")) return `${JSON.stringify(ref)} is not a ref name`;
+  if (!/^[A-Za-z0-9._/+@-]+$/.test(ref)) return `ref ${JSON.stringify(ref)} holds a character other than letters, digits and . _ / + @ -`;
+  if (ref.includes("..") || ref.includes("@{") || ref.includes("//") || ref.startsWith("/") || ref.endsWith("/") || ref.endsWith(".") || ref === "@") {
+    return `ref ${JSON.stringify(ref)} is not a valid ref name`;
+  }
+  if (ref.split("/").some((part) => part.startsWith(".") || part.endsWith(".lock"))) return `ref ${JSON.stringify(ref)} is not a valid ref name`;
+  return undefined;
+}
+
+/**
+ * `quire mirror push REPO [REF] [--json]`: exactly these words. REPO must be
+ * an existing repository of the forge (the git services' rules); REF a plain
+ * ref name. The plan carries the checked values, normalized.
+ */
+async function planMirror(command: string, args: string[], reposDir: string): Promise<ExecPlan> {
+  const [action, ...rest] = args;
+  if (action !== "push") refuse(command, "only `quire mirror push REPO [REF]` is allowed over ssh");
+  const flags = rest.filter((a) => a.startsWith("-"));
+  const bad = flags.find((f) => f !== "--json" && f !== "--help" && f !== "-h");
+  if (bad !== undefined) refuse(command, `quire mirror push: ${JSON.stringify(bad)} is not allowed over ssh (only --json and --help)`);
+  const words = rest.filter((a) => !a.startsWith("-"));
+  if (flags.some((f) => f === "--help" || f === "-h") && words.length === 0) return { kind: "quire", subcommand: "mirror", args: ["push", ...flags] };
+  if (words.length < 1 || words.length > 2) refuse(command, `quire mirror push takes a repository and at most one ref (got ${words.length} words): quire mirror push 'name.git' [refs/heads/main]`);
+  let repo: HostedRepo;
+  try {
+    repo = await openRepo(reposDir, words[0]!);
+  } catch (e) {
+    if (e instanceof RepoNameError || e instanceof RepoNotFoundError) refuse(command, `quire mirror push: ${e.message}`);
+    throw e;
+  }
+  const ref = words[1];
+  const problem = ref === undefined ? undefined : refArgumentProblem(ref);
+  if (problem !== undefined) refuse(command, `quire mirror push: ${problem}`);
+  return { kind: "quire", subcommand: "mirror", args: ["push", repo.name, ...(ref === undefined ? [] : [ref]), ...flags] };
+}
+
 function planQuire(command: string, args: string[]): ExecPlan {
   const [sub, ...rest] = args;
   if (sub === undefined) refuse(command, `quire needs a subcommand; ${ALLOWED_SUMMARY}`);
@@ -51,7 +89,6 @@ function planQuire(command: string, args: string[]): ExecPlan {
   // The data directory is fixed by the ForceCommand; a client may not pick another.
   const flag = rest.find((a) => a === "--data-dir" || a.startsWith("--data-dir="));
   if (flag !== undefined) refuse(command, `${JSON.stringify(flag)} is not allowed over ssh: the data directory is fixed by the server`);
-  if (sub === "mirror" && rest[0] !== "push") refuse(command, "only `quire mirror push REPO REF` is allowed over ssh");
   if (sub === "ci") checkCi(command, rest);
   return { kind: "quire", subcommand: sub as QuireSubcommand, args: rest };
 }
@@ -65,6 +102,7 @@ const CI_OVER_SSH: Record<string, { positionals: CiArg[]; required: number; opti
   logs: { positionals: ["run", "job"], required: 1, options: { "--json": false, "--follow": false, "-f": false } },
   cancel: { positionals: ["run"], required: 1, options: {} },
   retry: { positionals: ["run"], required: 1, options: {} },
+  prune: { positionals: [], required: 0, options: { "--json": false, "--dry-run": false } },
 };
 
 function checkCiWord(command: string, kind: CiArg, word: string): void {
@@ -134,6 +172,9 @@ export async function planExec(command: string, reposDir: string): Promise<ExecP
   const [program, ...args] = words;
   if (program === undefined) refuse(command, `no command given; this account serves git only (${ALLOWED_SUMMARY})`);
   if ((GIT_SERVICES as readonly string[]).includes(program)) return planGit(command, program as GitService, args, reposDir);
-  if (program === "quire") return planQuire(command, args);
+  if (program === "quire") {
+    const plan = planQuire(command, args);
+    return plan.kind === "quire" && plan.subcommand === "mirror" ? planMirror(command, plan.args, reposDir) : plan;
+  }
   return refuse(command, `${JSON.stringify(program)} is not an allowed command; ${ALLOWED_SUMMARY}`);
 }

@@ -75,6 +75,9 @@ function divergedMessage(diverged: RefPushResult[]): string {
 
 /** Push `options.refs` to the target. Never throws for a failed push: the result says what happened. */
 export async function pushToMirror(options: MirrorPushOptions): Promise<MirrorPushResult> {
+  // Every refspec is `refs/…:refs/…` or `:refs/…`: never a "+" (force) or a pattern.
+  const odd = options.refs.find((r) => !/^refs\/[^*:+\s]+$/.test(r));
+  if (odd !== undefined) throw new RangeError(`mirror push: ${JSON.stringify(odd)} is not a full ref name (refs/…)`);
   const startedAtMs = Date.now();
   const done = (r: Omit<MirrorPushResult, "startedAtMs" | "finishedAtMs">): MirrorPushResult => ({ ...r, startedAtMs, finishedAtMs: Math.max(Date.now(), startedAtMs) });
   const current = await localRefs(options.gitDir, options.refs);

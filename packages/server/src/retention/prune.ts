@@ -65,6 +65,7 @@ export async function pruneRuns(options: PruneOptions): Promise<PruneReport> {
   const warnings: string[] = [];
   const byRepo = await policies(options, [...new Set(candidates.map((c) => c.repo))], warnings);
   const decisions = runsToPrune(candidates, (repo) => byRepo.get(repo)!, nowMs);
+  decisions.sort((a, b) => a.run.queuedAtMs - b.run.queuedAtMs);
   const runs: PrunedRun[] = decisions.map((d) => ({ ...d.run, reason: d.reason, bytes: diskBytes(runDirs(options.runsDir, d.run.repo, d.run.id).runDir) }));
   const report: PruneReport = { dryRun: options.dryRun === true, runs, bytes: runs.reduce((n, r) => n + r.bytes, 0), warnings };
   if (report.dryRun || runs.length === 0) return report;

@@ -75,6 +75,11 @@ describe("planExec accepts", () => {
     // Names the allowlist does not know are the declaration's to refuse (exec-cli.test.ts, cli.test.ts).
     ["quire ci rusn", "ci", ["rusn"]],
     ["quire mirror push foo.git refs/heads/main", "mirror", ["push", "foo.git", "refs/heads/main"]],
+    ["quire mirror push foo", "mirror", ["push", "foo.git"]],
+    ["quire mirror push 'team/bar' main --json", "mirror", ["push", "team/bar.git", "main", "--json"]],
+    ["quire mirror push foo.git v1.0", "mirror", ["push", "foo.git", "v1.0"]],
+    ["quire mirror push foo.git refs/heads/push-abc_1+x@y", "mirror", ["push", "foo.git", "refs/heads/push-abc_1+x@y"]],
+    ["quire mirror push --help", "mirror", ["push", "--help"]],
   ])("%j", async (command, subcommand, args) => {
     expect(await planExec(command, repos)).toEqual({ kind: "quire", subcommand, args });
   });
@@ -96,6 +101,27 @@ describe("planExec refuses", () => {
     ["quire hook post-receive", /quire "hook" is not allowed/],
     ["quire", /needs a subcommand/],
     ["quire mirror list", /only `quire mirror push/],
+    ["quire mirror", /only `quire mirror push/],
+    ["quire mirror status foo.git", /only `quire mirror push/],
+    ["quire mirror push", /takes a repository and at most one ref \(got 0 words\)/],
+    ["quire mirror push foo.git main extra", /at most one ref \(got 3 words\)/],
+    ["quire mirror push missing.git", /quire mirror push: no repository "missing\.git"/],
+    ["quire mirror push ../foo.git", /quire mirror push: invalid repository name .*"\.\."/],
+    ["quire mirror push /etc/passwd", /quire mirror push: invalid repository name/],
+    ["quire mirror push link.git", /resolves outside/],
+    ["quire mirror push foo.git --force", /"--force" is not allowed over ssh \(only --json and --help\)/],
+    ["quire mirror push foo.git -- main", /"--" is not allowed over ssh/],
+    ["quire mirror push -f foo.git main", /"-f" is not allowed over ssh/],
+    ["quire mirror push foo.git --data-dir=/tmp", /"--data-dir=\/tmp" is not allowed over ssh: the data directory is fixed/],
+    ["quire mirror push foo.git 'refs/heads/a b'", /holds a character other than letters/],
+    ["quire mirror push foo.git 'main;id'", /holds a character other than letters/],
+    ["quire mirror push foo.git 'refs/heads/../x'", /is not a valid ref name/],
+    ["quire mirror push foo.git 'refs/heads/x.lock'", /is not a valid ref name/],
+    ["quire mirror push foo.git 'refs/heads/.hidden'", /is not a valid ref name/],
+    ["quire mirror push foo.git 'main@{1}'", /holds a character other than letters/],
+    ["quire mirror push foo.git 'HEAD:refs/heads/x'", /holds a character other than letters/],
+    ["quire mirror push foo.git '+main'", /"\+main" is not a ref name/],
+    ["quire mirror push foo.git $(id)", /expansion/],
     ["quire --data-dir /srv/x repo list", /quire "--data-dir" is not allowed/],
     ["quire repo list --data-dir /srv/x", /"--data-dir" is not allowed/],
     ["quire ci runs --data-dir=/srv/x", /"--data-dir=\/srv\/x" is not allowed/],
@@ -177,6 +203,36 @@ describe("planExec refuses", () => {
         }
         expect(plan.kind).toBe("git");
         if (plan.kind === "git") expect(["foo.git", "team/bar.git"]).toContain(plan.repo.name);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("plans a mirror push only for an existing repository and a plain ref, with no other option (property)", async () => {
+    const word = fc.oneof(
+      fc.constantFrom("foo.git", "team/bar", "missing.git", "main", "refs/heads/main", "--json", "--force", "-f", "--", "..", "a b", "x;y", "+m", "link.git"),
+      fc.string({ maxLength: 10 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(word, { maxLength: 4 }), async (words) => {
+        let plan;
+        try {
+          plan = await planExec(joinShellWords(["quire", "mirror", "push", ...words]), repos);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ExecRefusedError);
+          return;
+        }
+        expect(plan.kind).toBe("quire");
+        if (plan.kind !== "quire") return;
+        const [push, ...rest] = plan.args;
+        expect(push).toBe("push");
+        const positional = rest.filter((a) => !a.startsWith("-"));
+        const options = rest.filter((a) => a.startsWith("-"));
+        for (const o of options) expect(["--json", "--help", "-h"]).toContain(o);
+        if (positional.length === 0) return expect(options.some((o) => o !== "--json")).toBe(true);
+        expect(["foo.git", "team/bar.git"]).toContain(positional[0]);
+        expect(positional.length).toBeLessThanOrEqual(2);
+        if (positional[1] !== undefined) expect(positional[1]).toMatch(/^[A-Za-z0-9._/+@-]+$/);
       }),
       { numRuns: 1500 },
     );

@@ -69,10 +69,10 @@ describe("quire exec", () => {
     expect(r.stdout).toBe("proj.git\nteam/lib.git\n");
   });
 
-  it("says mirror push is not implemented yet (it passed the allowlist)", () => {
+  it("runs quire mirror push (past the allowlist): a repository without targets is told so", () => {
     const r = quire(data, ["exec", "quire mirror push proj.git refs/heads/main"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("quire mirror push: not implemented yet\n");
+    expect(r.stderr).toBe("quire mirror push: proj.git has no mirror targets: declare :mirrors in its .quire/config.fnl or in config.fnl\n");
   });
 
   it.each([

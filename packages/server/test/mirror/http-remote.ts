@@ -16,6 +16,8 @@ export interface HttpRemoteOptions {
   failRequests?: number;
   /** Hold every request until this settles (a target that hangs until the test lets go). */
   gate?: Promise<void>;
+  /** Serve fetches and clones without credentials, as a public repository does; pushes still need them. */
+  anonymousRead?: boolean;
 }
 
 export interface HttpRemote {
@@ -88,7 +90,8 @@ export async function startHttpRemote(options: HttpRemoteOptions): Promise<HttpR
     requests.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization });
     const go = () => {
       let user = "anonymous";
-      if (options.credentials !== undefined) {
+      const reading = /service=git-upload-pack|\/git-upload-pack$/.test(req.url!);
+      if (options.credentials !== undefined && !(options.anonymousRead && reading)) {
         const expected = `Basic ${Buffer.from(options.credentials).toString("base64")}`;
         if (req.headers.authorization !== expected) {
           refused++;

@@ -9,7 +9,7 @@ const runId = { name: "run", summary: "a run id or a unique prefix of one (see `
 
 export const ciCommand: CommandSpec<CommandRun> = {
   name: "ci",
-  summary: "CI runs: list, show, logs, cancel, retry; validate and run a checkout's pipeline",
+  summary: "CI runs: list, show, logs, cancel, retry, prune; validate and run a checkout's pipeline",
   subcommands: [
     {
       name: "runs",
@@ -74,6 +74,16 @@ export const ciCommand: CommandSpec<CommandRun> = {
       summary: "queue a new run of the same repository, ref and sha",
       positionals: [runId],
       load: async () => (await import("../ci.js")).ciRetry,
+    },
+    {
+      name: "prune",
+      summary: "delete finished runs the :retention policy lets go (rows, events, logs); the newest of each ref stays",
+      options: {
+        "dry-run": { kind: "boolean", summary: "only show what would go and the bytes it would free" },
+        json,
+      },
+      examples: ["quire ci prune --dry-run", "quire ci prune --json"],
+      load: async () => (await import("../ci-prune.js")).ciPrune,
     },
   ],
 };

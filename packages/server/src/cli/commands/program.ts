@@ -7,6 +7,7 @@ import { ciCommand } from "./ci.js";
 import { completeCommand, completionCommand } from "./completion.js";
 import { execCommand } from "./exec.js";
 import { hookCommand } from "./hook.js";
+import { mirrorCommand } from "./mirror.js";
 import { repoCommand } from "./repo.js";
 import { serveCommand } from "./serve.js";
 
@@ -25,7 +26,7 @@ export function quireProgram(version: string): ProgramSpec<CommandRun> {
         summary: "the data directory (default $QUIRE_DATA_DIR, else $XDG_DATA_HOME/quire, else ~/.local/share/quire)",
       },
     },
-    subcommands: [serveCommand, repoCommand, ciCommand, hookCommand, execCommand, completionCommand, completeCommand],
+    subcommands: [serveCommand, repoCommand, ciCommand, mirrorCommand, hookCommand, execCommand, completionCommand, completeCommand],
     footer: "Docs: docs/CLI.md (commands, --json shapes), docs/CI-FENNEL.md (pipelines), docs/config.md.",
   };
 }
