@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Redactor } from "@quire/shared";
 import type { JobRow, RunRow } from "../db/schema.js";
 import type { Notice } from "./events.js";
-import { criText, lastLines, lastShLog } from "./log-tail.js";
+import { jobLogFile, lastLines, lastLogLines } from "./log-tail.js";
 
 export const LOG_TAIL_LINES = 20;
 
@@ -64,11 +64,11 @@ function pushFacts(run: RunRow): { message: string | null; pusher: string | null
 }
 
 /** The failing job (first to fail) and the log lines to show with it. */
-function failureLog(input: ContentInput): { job: JobRow | null; file: string | null; lines: string[] } {
+async function failureLog(input: ContentInput): Promise<{ job: JobRow | null; file: string | null; lines: string[] }> {
   const failed = input.jobs.filter((j) => j.state === "failed").sort((a, b) => (a.finishedAtMs ?? 0) - (b.finishedAtMs ?? 0));
   const job = failed[0] ?? null;
-  const sh = job === null ? undefined : lastShLog(input.runDir, job.jobId);
-  if (sh !== undefined) return { job, file: path.relative(input.runDir, sh), lines: lastLines(sh, LOG_TAIL_LINES).map(criText) };
+  const log = job === null ? undefined : jobLogFile(input.runDir, job.jobId);
+  if (log !== undefined) return { job, file: path.relative(input.runDir, log), lines: await lastLogLines(log, LOG_TAIL_LINES) };
   const own = path.join(input.runDir, "quire-ci.log");
   return { job, file: "quire-ci.log", lines: lastLines(own, LOG_TAIL_LINES) };
 }
@@ -77,11 +77,11 @@ const short = (sha: string) => sha.slice(0, 12);
 const branch = (ref: string) => ref.replace(/^refs\/(heads|tags)\//, "");
 
 /** Subject, mail text and webhook body for `input.notice` about `input.run`. */
-export function notificationContent(input: ContentInput): NotificationContent {
+export async function notificationContent(input: ContentInput): Promise<NotificationContent> {
   const { run, notice, redactor } = input;
   const { message, pusher } = pushFacts(run);
   const failed = notice.event === "ci-failed";
-  const log = failed ? failureLog(input) : { job: null, file: null, lines: [] };
+  const log = failed ? await failureLog(input) : { job: null, file: null, lines: [] };
   const lines = log.lines.map((l) => redactor.redact(l));
   const firstLine = message?.split("\n")[0] ?? "";
   const subject = failed

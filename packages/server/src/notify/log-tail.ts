@@ -1,12 +1,13 @@
 // The last lines of a run's logs for a notification: the failing job's last
-// sh log (CRI format, prefixes dropped), else quire-ci's own log. Reads only
-// the end of big files.
+// sh log or its own log (quire log format, read by runs/log-reader.ts), else
+// quire-ci's own plain log, of which only the end is read.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import path from "node:path";
+import { readLogFile } from "../runs/log-reader.js";
 
 const TAIL_BYTES = 64 * 1024;
 
-/** The last `n` lines of `file` ('' lines at the end dropped); [] when it is missing. */
+/** The last `n` lines of the plain text file `file` ('' lines at the end dropped); [] when it is missing. */
 export function lastLines(file: string, n: number): string[] {
   if (!existsSync(file)) return [];
   const fd = openSync(file, "r");
@@ -24,20 +25,21 @@ export function lastLines(file: string, n: number): string[] {
   }
 }
 
-/** A CRI log line `<ts> stdout|stderr F|P <text>` as its text (other lines as they are). */
-export function criText(line: string): string {
-  const m = /^\S+ (?:stdout|stderr) [FP] (.*)$/.exec(line);
-  return m === null ? line : m[1]!;
+/** The text of the last `n` lines of a run log file (sh or job log); [] when it is missing. */
+export async function lastLogLines(file: string, n: number): Promise<string[]> {
+  if (!existsSync(file)) return [];
+  return (await readLogFile(file)).slice(-n).map((l) => l.text);
 }
 
-/** The path of the last `sh-<n>.log` of job `jobId` in `runDir`, or undefined. */
-export function lastShLog(runDir: string, jobId: string): string | undefined {
+/** The log to show for job `jobId` in `runDir`: its last `sh-<n>.log`, else its `log.log`, else undefined. */
+export function jobLogFile(runDir: string, jobId: string): string | undefined {
   const dir = path.join(runDir, "jobs", jobId);
   if (!existsSync(dir)) return undefined;
+  const own = path.join(dir, "log.log");
   const ns = readdirSync(dir)
     .map((f) => /^sh-(\d+)\.log$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]));
-  if (ns.length === 0) return undefined;
+  if (ns.length === 0) return existsSync(own) ? own : undefined;
   return path.join(dir, `sh-${Math.max(...ns)}.log`);
 }

@@ -52,7 +52,7 @@ export async function notifyRun(options: NotifierOptions, runId: string): Promis
   if (notice === null) return 0;
   const settings = await settingsFor(options, run);
   if (!settings.on.includes(notice.event)) return 0;
-  const content = notificationContent({
+  const content = await notificationContent({
     run,
     notice,
     jobs: listJobs(db, run.id),
