@@ -8,6 +8,7 @@ import { resolveServerConfig } from "../config/types.js";
 import { openDatabase } from "../db/open.js";
 import { pruneRuns } from "../retention/prune.js";
 import { sweepWorkspaces } from "../retention/workspaces.js";
+import { defaultWorkspacesDir } from "../runs/workspaces.js";
 import type { CommandRun } from "./context.js";
 
 function bytes(n: number): string {
@@ -20,9 +21,9 @@ function bytes(n: number): string {
 export const ciPrune: CommandRun = async (ctx) => {
   const json = ctx.input.flag("json");
   const dryRun = ctx.input.flag("dry-run");
-  let retention;
+  let config;
   try {
-    retention = resolveServerConfig((await loadConfigFile(ctx.paths.config)).config).retention;
+    config = resolveServerConfig((await loadConfigFile(ctx.paths.config)).config);
   } catch (e) {
     if (!(e instanceof ConfigFileError)) throw e;
     ctx.stderr.write(`quire ci prune: ${e.message}\n`);
@@ -35,8 +36,8 @@ export const ciPrune: CommandRun = async (ctx) => {
   }
   const db = openDatabase(ctx.paths.db);
   try {
-    if (!dryRun) sweepWorkspaces(db, ctx.paths.runs);
-    const report = await pruneRuns({ db, reposDir: ctx.paths.repos, runsDir: ctx.paths.runs, retention, dryRun });
+    if (!dryRun) sweepWorkspaces(db, ctx.paths.runs, config.workspacesDir ?? defaultWorkspacesDir());
+    const report = await pruneRuns({ db, reposDir: ctx.paths.repos, runsDir: ctx.paths.runs, retention: config.retention, dryRun });
     for (const w of report.warnings) ctx.stderr.write(`quire: warning: ${w}\n`);
     if (json) {
       const runs = report.runs.map((r) => ({ id: r.id, repo: r.repo, ref: r.ref, state: r.state, queued_at_ms: r.queuedAtMs, finished_at_ms: r.finishedAtMs, reason: r.reason, bytes: r.bytes }));

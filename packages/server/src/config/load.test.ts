@@ -119,7 +119,7 @@ describe("loadConfigFile", () => {
   });
 
   it("reads mirrors, notifications, smtp, retention and retry delays", async () => {
-    const { loaded } = await load(`{:secrets {:gh "tok-123456789" :mail-pw "pw" :hook "h-secret"}
+    const { loaded } = await load(`{:secrets {:gh "tok-123456789" :mail-pw "mail-password-1" :hook "hook-secret-1"}
  :mirrors {"https://github.com/me/{repo}.git" :gh
            "file:///srv/backup/{name}.git" true
            "ssh://git@example.org/{repo}.git" {:secret :gh :refs ["refs/heads/main" "refs/tags/*"] :deletions true}}

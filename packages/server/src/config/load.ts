@@ -2,7 +2,9 @@
 // file in a sandboxed VM, then check the one table it returns against the
 // known keys. Defaults and range checks live in config/types.ts; the
 // structured keys are read by mirrors.ts, notifications.ts and retention.ts.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { REDACTION_MIN_BYTES } from "@quire/shared";
 import path from "node:path";
 import { ConfigFileError, ConfigReport, evaluateConfig, isTable, typeName } from "./fennel-table.js";
 import { readMirrors } from "./mirrors.js";
@@ -127,6 +129,9 @@ function readKey(key: string, v: unknown, config: Partial<ServerConfig>, report:
       return;
     case "secrets": {
       const secrets = readSecrets(v, report);
+      for (const short of secrets === undefined ? [] : shortSecrets(secrets)) {
+        report.warn(key, `secret ${JSON.stringify(short)} is shorter than ${REDACTION_MIN_BYTES} bytes, so runs cannot redact it from logs, commands or events; use a longer value`);
+      }
       if (secrets !== undefined) config.secrets = secrets;
       return;
     }
@@ -177,6 +182,24 @@ function checkReferences(config: Partial<ServerConfig>, report: ConfigReport): v
   if ((config.notifications?.to?.length ?? 0) > 0 && !config.smtp && !config.sendmail) {
     report.warn("notifications", ":notifications :to is set but neither :smtp nor :sendmail is: no mail can be sent");
   }
+}
+
+/** Names of secrets whose value (a file's as it reads now, one trailing newline stripped) is too short to redact. */
+function shortSecrets(secrets: Record<string, SecretSource>): string[] {
+  const out: string[] = [];
+  for (const [name, s] of Object.entries(secrets)) {
+    let value: string | undefined;
+    if (typeof s === "string") value = s;
+    else {
+      try {
+        value = readFileSync(s.file, "utf8").replace(/\n$/, "");
+      } catch {
+        value = undefined; // read at use; a missing file is that request's error
+      }
+    }
+    if (value !== undefined && Buffer.byteLength(value) < REDACTION_MIN_BYTES) out.push(name);
+  }
+  return out;
 }
 
 function readSecrets(v: unknown, report: ConfigReport): Record<string, SecretSource> | undefined {

@@ -8,8 +8,8 @@ import { sweepWorkspaces } from "./workspaces.js";
 export const RETENTION_INTERVAL_MS = 24 * 3600_000;
 
 /** One sweep and prune now, on `quire`'s database and data directory. */
-export async function retentionPass(quire: Pick<QuireHandle, "db" | "paths" | "config" | "log">): Promise<void> {
-  const swept = sweepWorkspaces(quire.db, quire.paths.runs);
+export async function retentionPass(quire: Pick<QuireHandle, "db" | "paths" | "config" | "log" | "workspacesDir">): Promise<void> {
+  const swept = sweepWorkspaces(quire.db, quire.paths.runs, quire.workspacesDir);
   if (swept.workspaces.length > 0) quire.log(`retention: removed ${swept.workspaces.length} leftover workspace(s): ${swept.workspaces.join(", ")}`);
   if (swept.strays.length > 0) quire.log(`retention: removed ${swept.strays.length} run director(y/ies) with no run: ${swept.strays.join(", ")}`);
   const report = await pruneRuns({ db: quire.db, reposDir: quire.paths.repos, runsDir: quire.paths.runs, retention: quire.config.retention });

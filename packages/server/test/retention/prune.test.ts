@@ -108,7 +108,19 @@ describe("pruneRuns", () => {
 });
 
 describe("sweepWorkspaces", () => {
-  it("removes leftover workspaces of finished runs and run directories with no run; leaves live runs alone", () => {
+  it("in the workspaces directory: removes those of finished runs, keeps live runs' and unknown ones (another data directory's)", () => {
+    const workspaces = path.join(db.dir, "workspaces");
+    const done = finished("app.git", "refs/heads/main", 1);
+    const { run: live } = createRun(db, runInput("app.git", "refs/heads/main"));
+    for (const id of [done.id, live.id, "0123456789abcdef"]) mkdirSync(path.join(workspaces, id, "src"), { recursive: true });
+    expect(sweepWorkspaces(db, runsDir, workspaces)).toEqual({ workspaces: [`app.git/${done.id}`], strays: [] });
+    expect(existsSync(path.join(workspaces, done.id))).toBe(false);
+    expect(existsSync(path.join(workspaces, live.id))).toBe(true);
+    expect(existsSync(path.join(workspaces, "0123456789abcdef"))).toBe(true);
+    expect(existsSync(runDirs(runsDir, "app.git", done.id).runDir)).toBe(true); // logs stay
+  });
+
+  it("in run directories of the earlier layout: removes leftover workspaces of finished runs and directories with no run", () => {
     const done = finished("team/tools.git", "refs/heads/main", 1);
     const doneWs = runDirs(runsDir, "team/tools.git", done.id).workspace;
     mkdirSync(doneWs, { recursive: true });
