@@ -8,6 +8,7 @@ import { startServe, type Serve } from "../e2e/harness.js";
 import { openDatabase } from "../../src/db/open.js";
 import { getMirrorStatus } from "../../src/mirror/status.js";
 import { commitFiles, git, gitAsync, quire, tempDir, workTree } from "../git/git-helpers.js";
+import { waitFor } from "../helpers.js";
 import { startHttpRemote, type HttpRemote } from "./http-remote.js";
 
 const TOKEN = "tok-3c2b1a0f9e8d7c6b";
@@ -61,7 +62,9 @@ it("a push returns at once while its mirror push hangs, and lands on the target 
     db.close();
   }
   expect(git(path.join(data, "remote", "hello.git"), ["rev-parse", "main"]).trim()).toBe(sha);
-  expect(serve.output()).toMatch(/quire: mirror hello\.git → http:\/\/127\.0\.0\.1:\d+\/hello\.git: ok \(refs\/heads\/main pushed\)/);
+  // The server's log arrives through a pipe: wait for the line.
+  const logged = /quire: mirror hello\.git → http:\/\/127\.0\.0\.1:\d+\/hello\.git: ok \(refs\/heads\/main pushed\)/;
+  await waitFor(() => logged.test(serve.output()), "the mirror log line", 20_000);
   expect(serve.output()).not.toContain(TOKEN);
   expect(pushed.stderr).not.toContain(TOKEN);
 });
