@@ -34,6 +34,12 @@ export interface RepoConfigResult {
   problems: string[];
   /** Unknown keys, as `file:line:col: message`. */
   warnings: string[];
+  /**
+   * True when `:private` could be read (the file evaluated to a table whose
+   * `:private`, if set, is a boolean), whatever other keys got wrong: a typo
+   * in `:mirrors` does not hide a repository, a file that does not evaluate does.
+   */
+  privacyKnown: boolean;
 }
 
 /** Keys a repository config may set; features not yet built read theirs from `raw`. */
@@ -55,15 +61,18 @@ const NO_MODULES = path.join(path.sep, "nonexistent", "quire-repo-config");
 export async function parseRepoConfig(source: string, file = REPO_CONFIG_PATH): Promise<RepoConfigResult> {
   const config: RepoConfig = { ...DEFAULT_REPO_CONFIG };
   // An empty file (or only comments) sets nothing.
-  if (source.replace(/;[^\n]*/g, "").trim() === "") return { config, problems: [], warnings: [] };
+  if (source.replace(/;[^\n]*/g, "").trim() === "") return { config, problems: [], warnings: [], privacyKnown: true };
   let value: unknown;
   try {
     value = await evaluateConfig(source, file, { root: NO_MODULES, timeoutMs: EVAL_TIMEOUT_MS });
   } catch (e) {
     if (!(e instanceof ConfigFileError)) throw e;
-    return { config, problems: e.problems, warnings: [] };
+    return { config, problems: e.problems, warnings: [], privacyKnown: false };
   }
-  if (!isTable(value)) return { config, problems: [`${file}:1:0: the file must end with one table such as {:private true}; it gave ${typeName(value)}`], warnings: [] };
+  if (!isTable(value)) {
+    return { config, problems: [`${file}:1:0: the file must end with one table such as {:private true}; it gave ${typeName(value)}`], warnings: [], privacyKnown: false };
+  }
+  let privacyKnown = true;
   const report = new ConfigReport(file, source);
   config.raw = value;
   for (const [key, v] of report.entries(value)) {
@@ -71,7 +80,10 @@ export async function parseRepoConfig(source: string, file = REPO_CONFIG_PATH): 
       case "private":
       case "public-runs":
         if (typeof v === "boolean") config[key === "private" ? "private" : "publicRuns"] = v;
-        else report.problem(key, `:${key} must be true or false, got ${typeName(v)}`);
+        else {
+          report.problem(key, `:${key} must be true or false, got ${typeName(v)}`);
+          if (key === "private") privacyKnown = false;
+        }
         break;
       case "mirrors": {
         const mirrors = readMirrors(v, report, { allowPlaceholders: false });
@@ -94,7 +106,7 @@ export async function parseRepoConfig(source: string, file = REPO_CONFIG_PATH): 
         }
     }
   }
-  return { config, problems: report.problems, warnings: report.warnings };
+  return { config, problems: report.problems, warnings: report.warnings, privacyKnown };
 }
 
 export interface LoadedRepoConfig {

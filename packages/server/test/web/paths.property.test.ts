@@ -39,7 +39,8 @@ describe("hostile request paths", () => {
       fc.asyncProperty(fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 7 }), fc.boolean(), async (segs, slash) => {
         const p = "/" + segs.map((s) => s.replace(/[\s?#]/g, (c) => encodeURIComponent(c))).join("/") + (slash ? "/" : "");
         const r = await request(web.base, p);
-        expect(r.status, p).toBeLessThan(500);
+        // 503 is the busy answer of expensive pages (Retry-After), not a failure; nothing else in 5xx may appear.
+        if (r.status !== 503) expect(r.status, `${p}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
         expect(r.text, p).not.toContain(CANARY);
         // A malformed path is a 400 before any repository is looked at; otherwise a private one is a 404.
         if (segs[0] === "secret") expect([400, 404], p).toContain(r.status);

@@ -1,6 +1,7 @@
 // Who may read a repository: its default branch's `.quire/config.fnl` decides
 // (`:private`, `:public-runs`), read once per push and per config blob. A
-// config that cannot be read makes the repository private: privacy fails closed.
+// config whose `:private` cannot be read (it does not evaluate, or `:private`
+// is not a boolean) makes the repository private: privacy fails closed.
 import { LRUCache } from "lru-cache";
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfigResult } from "../../config/repo-config.js";
 import type { RepoReader } from "../git/reader.js";
@@ -62,7 +63,8 @@ export class AccessRules {
       parsed = reader.blob(oid).then((bytes) => parseRepoConfig(bytes === null ? "" : bytes.toString("utf8")));
       this.byBlob.set(oid, parsed);
     }
-    const { config, problems } = await parsed;
-    return { private: config.private || problems.length > 0, publicRuns: config.publicRuns, problems };
+    const { config, problems, privacyKnown } = await parsed;
+    // Privacy fails closed only when :private itself is in doubt; :public-runs in doubt stays off.
+    return { private: config.private || !privacyKnown, publicRuns: config.publicRuns, problems };
   }
 }

@@ -13,6 +13,8 @@ import { Frame } from "../layout/frame.js";
 import { html } from "../respond.js";
 import { links } from "../url.js";
 import { findReadme, Readme } from "./readme.js";
+import { MirrorsBox } from "./mirrors-box.js";
+import { mirrorStatus } from "../../mirror/status.js";
 import { repoDescription } from "./repo-list.js";
 import { commitTableHtml } from "../render/commit-table.js";
 import { refTableHtml } from "../render/ref-table.js";
@@ -58,12 +60,14 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
     RefsSummary({ reader, refs }),
   ]);
   const readme = findReadme(root);
+  const mirrors = mirrorStatus(web.db, reader.name);
   const page = (
     <Frame title={repo} repo={repo} tab="code" defaultBranch={head?.short} identity={req.identity} feeds={[{ href: links.atom(repo), title: `${repo} commits` }]}>
       {description === "" ? null : <p>{description}</p>}
       {req.identity !== null && req.access.problems.length > 0 ? (
         <div class="notice small">
-          This repository is treated as private because its <code>.quire/config.fnl</code> could not be used: {req.access.problems.join("; ")}
+          {req.access.private ? "This repository is treated as private because its" : "This repository's"} <code>.quire/config.fnl</code> could not be used
+          {req.access.private ? "" : " (mirrors, notifications and retention fall back to the global settings)"}: {req.access.problems.join("; ")}
         </div>
       ) : null}
       <CloneUrls ssh={ssh} http={http} />
@@ -86,7 +90,7 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
         </div>
       )}
       {refsBox}
-      {/* Mirror status goes here: the mirrors (where pushes are copied, and how the last copy went) sit between the refs and the README. */}
+      <MirrorsBox targets={mirrors} />
       {commit === null ? (
         <div class="box">
           <div class="body">
@@ -98,7 +102,8 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
       )}
     </Frame>
   );
-  return html(c, page, { policy: "ref", private: req.access.private });
+  // Mirror attempts finish after the push that caused them: a page that shows them is not kept.
+  return html(c, page, { policy: mirrors.length > 0 ? "none" : "ref", private: req.access.private });
 }
 
 /** The refs in brief: the default branch, the newest tags and branches, the change bookmarks folded. */
