@@ -6,7 +6,7 @@ import "./host/warm.js";
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileString } from "./compile-string.js";
+import { compileSource } from "./compiler/index.js";
 import { describeError } from "./describe-error.js";
 import { FdSink } from "./host/node-files.js";
 import { decodeSource, encodeLua } from "./host/source-text.js";
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
       stdout.write(Buffer.from(`Fennel ${FENNEL_VERSION} on PUC Lua 5.4\n`));
       return finish(stdout, 0);
     }
-    if (command === "--compile" || command === "-c") return compileFiles(args.slice(1), opts, stdout);
+    if (command === "--compile" || command === "-c") return await compileFiles(args.slice(1), opts, stdout);
     if (command === "--eval" || command === "-e") {
       const code = args[1];
       if (code === undefined) return usageError(`${command} needs Fennel code to evaluate`);
@@ -121,14 +121,29 @@ async function makeVM(opts: CliOptions, stdout: FdSink, argv: string[], fileMode
   return vm;
 }
 
-function compileFiles(files: string[], opts: CliOptions, stdout: FdSink): number {
+/** Thrown where a file needs compile-time code: it is then compiled in a VM. */
+const NEEDS_VM = new Error("compile-time code needs a VM");
+
+async function compileFiles(files: string[], opts: CliOptions, stdout: FdSink): Promise<number> {
+  // Most files run no code at compile time; those that do get a VM with the
+  // real io, as the reference's macros can read files.
+  let vm: VM | undefined;
   for (const file of files) {
     try {
       const source = decodeSource(file === "-" ? readFileSync(0) : readFileSync(file));
-      const { lua } = compileString(source.text, {
-        filename: file,
-        allowedGlobals: opts.globals === undefined ? false : opts.globals,
-      });
+      const options = { filename: file, allowedGlobals: opts.globals === undefined ? (false as const) : opts.globals };
+      let lua: string;
+      try {
+        lua = compileSource(source.text, options, {
+          compileTime: () => {
+            throw NEEDS_VM;
+          },
+        }).lua;
+      } catch (e) {
+        if (e !== NEEDS_VM) throw e;
+        vm ??= await makeVM(opts, stdout, []);
+        lua = vm.compileText(source.text, options).lua;
+      }
       stdout.write(encodeLua(`${lua}\n`, source.encoding));
     } catch (e) {
       stdout.flush();

@@ -16,7 +16,7 @@ const RULES: Array<[RegExp, string[]]> = [
   [/^expected local (.*)/, ["declaring %s with local or var first, or using global for a global"]],
   [/^local (.*) was overshadowed by a special form or macro/, ["renaming local %s"]],
   [/^global (.*) conflicts with local/, ["renaming local %s"]],
-  [/^can't introduce local with a multisym name: (.*)/, ["removing periods or colons from %s"]],
+  [/^unexpected multi symbol (.*)/, ["removing periods or colons from %s"]],
   [/^can't introduce (.*) here/, ["declaring the local at the top-level"]],
   [/expected even number of name\/value bindings/, [
     "finding where the identifier or value is missing",

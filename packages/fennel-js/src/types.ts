@@ -20,6 +20,26 @@ export interface CompileOptions {
    * Fennel's.
    */
   correlate?: boolean;
+  /** Compile bit operators to calls of the `bit` library (LuaJIT) instead of Lua 5.3 operators. */
+  useBitLib?: boolean;
+  /** Names to treat as reserved Lua keywords (locals named so are mangled). */
+  keywords?: string[];
+  /** Store each function's docstring and arglist in fennel.metadata when it is made. */
+  useMetadata?: boolean;
+  /** Compile `lambda` as `fn`: no argument checks. */
+  lambdaAsFn?: boolean;
+  /** Compile `assert` as `assert-repl`. */
+  assertAsRepl?: boolean;
+  /** Compile `with-open` with Lua 5.4 to-be-closed locals. */
+  toBeClosed?: boolean;
+  /** Compile `(require :mod)` of a module found at compile time as `(include :mod)`. */
+  requireAsInclude?: boolean;
+  /** The name this code is loaded as (require's module name): `...` of module-name expressions at compile time. */
+  currentModule?: string;
+  /** The name the fennel module is required by in emitted code (metadata); default "fennel". */
+  fennelModuleName?: string;
+  /** Modules requireAsInclude leaves to `require`. */
+  skipInclude?: string[];
   /**
    * Stop compile-time code (macros, eval-compiler) that runs longer than
    * this, in milliseconds, with a compile error at the form that ran it.

@@ -4,7 +4,7 @@
 // compiler holds Lua values only as opaque handles.
 import type { Form, List } from "../reader/forms.js";
 import type { LuaHandle, UserMacro } from "./lua-handle.js";
-import type { Scope } from "./scope.js";
+import type { ForeignScope, Scope } from "./scope.js";
 
 export type { LuaHandle, UserMacro };
 
@@ -21,7 +21,7 @@ export interface CompileTime {
    * first value, or undefined for nil. A failure is a compile error at `at`
    * whose message begins with `label`.
    */
-  run(env: LuaHandle, code: string, chunkName: string, at: Form, label: string): LuaHandle | undefined;
+  run(env: LuaHandle, code: string, chunkName: string, at: Form, label: string, args?: Array<string | undefined>): LuaHandle | undefined;
   /** Is the value a function or callable table? */
   isCallable(h: LuaHandle): boolean;
   /** Is the value a table (not a list, symbol or vararg)? */
@@ -34,6 +34,8 @@ export interface CompileTime {
   macroModule(name: string, at: Form): LuaHandle;
   /** Call a macro with the arguments of `form`; returns the expansion. */
   expand(macro: UserMacro, form: List, scope: Scope): Form;
+  /** The value as a string, when it is one. */
+  stringValue(h: LuaHandle | undefined): string | undefined;
   /** What eval-compiler's value splices in. */
   splice(h: LuaHandle | undefined, at: Form): Splice;
   /** A form as fennel.view shows it (macrodebug). */
@@ -64,4 +66,8 @@ export interface CompileContext {
   compileTimeCode?: boolean;
   /** allowedGlobals lists every global allowed (Lua's own standard globals are not added). */
   exactGlobals?: boolean;
+  /** Told of each global `global` declares, so later compiles allow it too. */
+  onGlobal?: (name: string) => void;
+  /** The scope this compile continues (the scope option); its root scope reads and writes it. */
+  foreignScope?: (compiler: CompilerSide) => ForeignScope;
 }

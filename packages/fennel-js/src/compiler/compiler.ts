@@ -31,8 +31,10 @@ export class Compiler {
   readonly file: string;
   /** Compiling code for the compile-time VM (macro bodies): quote builds forms. */
   compileTime = false;
-  /** Modules inlined by `include`, to emit each once. */
-  readonly included = new Set<string>();
+  /** Modules inlined by `include`, to emit each once (and catch one including itself). */
+  readonly included = new Map<string, "loading" | "done">();
+  /** Source text of files compiled into this chunk by include, for error messages. */
+  private readonly includedSources = new Map<string, string>();
   private ctInstance: CompileTime | undefined;
 
   constructor(
@@ -62,6 +64,7 @@ export class Compiler {
   childForCompileTime(allowedGlobals: string[]): Compiler {
     const child = new Compiler(this.source, { ...this.options, allowedGlobals }, this.specials, this.builtinMacros, { ...this.context, exactGlobals: true });
     child.compileTime = true;
+    child.requireAsInclude = this.requireAsInclude;
     child.gensymCount = this.gensymCount;
     child.curLine = this.curLine;
     child.curCol = this.curCol;
@@ -74,16 +77,42 @@ export class Compiler {
 
   // ----- errors -----
 
-  sourceLine(line: number): string | undefined {
+  sourceLine(line: number, file: string = this.file): string | undefined {
+    if (file !== this.file) return this.includedSources.get(file)?.split("\n")[line - 1];
     if (this.sourceLines === undefined) this.sourceLines = this.source.split("\n");
     return this.sourceLines[line - 1];
+  }
+
+  /** Compile an included module's forms into `body` as a chunk of its own, named `mod` for `...`. */
+  compileIncluded(forms: Form[], source: string, mod: string, body: Chunk, at: Form): void {
+    const file = forms[0]?.pos.file ?? mod;
+    this.includedSources.set(file, source);
+    const saved = this.moduleNameOverride;
+    this.moduleNameOverride = mod;
+    try {
+      const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
+      this.compileBody(forms, 0, scope, body, { tail: true }, at);
+    } finally {
+      this.moduleNameOverride = saved;
+    }
+  }
+
+  /** How `(require x)` compiles under the requireAsInclude option (specials/include.ts). */
+  requireAsInclude: SpecialFn = (form, scope, parent) => [this.call(form, scope, parent)];
+
+  /** While an included module compiles: its name, which `...` gives its module-name expressions. */
+  private moduleNameOverride: string | undefined;
+
+  /** The module name compile-time `...` gives (include, relative require). */
+  get moduleName(): string | undefined {
+    return this.moduleNameOverride ?? this.options.currentModule;
   }
 
   error(form: Form | undefined, reason: string, hints?: string[]): never {
     const pos: Pos | undefined = form?.pos;
     const file = pos && pos.line > 0 && pos.file !== "unknown" ? pos.file : this.file;
     const line = pos !== undefined && pos.line > 0 ? pos.line : this.curLine;
-    const sourceLine = line > 0 && file === this.file ? this.sourceLine(line) : undefined;
+    const sourceLine = line > 0 ? this.sourceLine(line, file) : undefined;
     const col = pos !== undefined && pos.line > 0 ? pos.col : this.curCol;
     throw new FennelError({
       span: sourceLine === undefined ? 1 : formSpan(sourceLine, col),
@@ -143,10 +172,22 @@ export class Compiler {
     this.allowed?.add(name);
   }
 
+  /** Globals `global` declared in this compile, by Fennel name, with their Lua names. */
+  readonly declaredGlobals = new Map<string, string>();
+
+  /** `(global name …)`: allowed from here on, in this compile and (through the context) later ones. */
+  declareGlobal(name: string, lua: string): void {
+    this.allowGlobal(name);
+    if (!this.declaredGlobals.has(name)) {
+      this.declaredGlobals.set(name, lua);
+      this.context.onGlobal?.(name);
+    }
+  }
+
   /** Compile a symbol reference (incl. multisym `a.b.c`). */
   symbolExpr(sym: Sym, scope: Scope): Expr {
     const name = sym.name;
-    if (!MULTISYM_CHARS.test(name)) return new Expr(this.rootName(name, sym, scope), "sym");
+    if (!MULTISYM_CHARS.test(name) || (name !== "$..." && !isMultiSym(name))) return new Expr(this.rootName(name, sym, scope), "sym");
     if (name.indexOf(":") > 0 || name.endsWith(":")) this.error(sym, M.methodNotInCall(name));
     const dot = name.indexOf(".");
     if (name === "$...") {
@@ -169,7 +210,9 @@ export class Compiler {
     if (this.specials.has(name)) this.error(sym, M.specialAsValue(name));
     if (scope.lookupMacro(name) !== undefined || this.builtinMacros.has(name)) this.error(sym, M.macroAsValue(name));
     if (!this.isAllowedGlobal(name)) this.error(sym, M.unknownIdentifier(name));
-    return mangleGlobal(name);
+    const lua = mangleGlobal(name);
+    scope.reserveGlobal(lua);
+    return lua;
   }
 
   // ----- the walk -----
@@ -281,9 +324,9 @@ export class Compiler {
 
   /**
    * `{k v …}` as the reference writes it: integer keys 1..n first as
-   * positional items, then the other keys sorted by their Lua text. The
-   * order decides evaluation order and, through the constructor, the order
-   * `pairs` visits keys, so it must match for identical output.
+   * positional items, then the other keys in the order they were written.
+   * The order decides evaluation order and, through the constructor, the
+   * order `pairs` visits keys, so it must match for identical output.
    */
   private compileTable(form: Table, scope: Scope, parent: Chunk): Expr {
     const entries = form.entries;
@@ -296,7 +339,6 @@ export class Compiler {
     while (positional.has(n + 1)) n++;
     const parts: string[] = [];
     for (let i = 1; i <= n; i++) parts.push(one(this.compile(positional.get(i)!, scope, parent, { nval: i === n ? undefined : 1 })[0] ?? NIL));
-    const keyed: Array<[string, Form]> = [];
     for (const [k, v] of entries) {
       if (k instanceof Num && positional.has(k.value) && k.value <= n && !/[.eEpP]/.test(k.text)) continue;
       let key: string;
@@ -306,10 +348,8 @@ export class Compiler {
         if (ke.code === "nil") this.error(k, M.nilKey());
         key = "[" + one(ke) + "]";
       }
-      keyed.push([key, v]);
+      parts.push(key + " = " + one(this.compile1(v, scope, parent)));
     }
-    keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [key, v] of keyed) parts.push(key + " = " + one(this.compile1(v, scope, parent)));
     return new Expr("{" + parts.join(", ") + "}", "table");
   }
 
@@ -327,6 +367,9 @@ export class Compiler {
         const special = this.specials.get(name);
         if (special !== undefined) return special(form, scope, parent, opts, this);
       }
+      if (name === "require" && this.options.requireAsInclude && scope.lookup(name) === undefined) {
+        return this.requireAsInclude(form, scope, parent, {}, this);
+      }
       const colon = name.indexOf(":");
       if (colon > 0 && !name.endsWith(":")) return [this.methodCall(form, head, scope, parent)];
     }
@@ -338,7 +381,7 @@ export class Compiler {
    * a field of a bound macro table (`m.inc`, `tbl-macro.sub-macro`).
    */
   findMacro(name: string, scope: Scope, at?: Form): AnyMacro | undefined {
-    const direct = scope.lookupMacro(name) ?? this.builtinMacros.get(name);
+    const direct = scope.lookupMacro(name) ?? this.optionMacro(name) ?? this.builtinMacros.get(name);
     if (direct !== undefined) return direct;
     const dot = name.indexOf(".");
     if (dot <= 0 || name.endsWith(".")) return undefined;
@@ -354,6 +397,13 @@ export class Compiler {
     }
     if (!this.ct.isCallable(value)) return this.error(at, M.macroNotInTable());
     return { kind: "user", value, name };
+  }
+
+  /** What lambdaAsFn and assertAsRepl make of lambda and assert. */
+  private optionMacro(name: string): MacroFn | undefined {
+    if (this.options.lambdaAsFn && (name === "lambda" || name === "λ")) return lambdaAsFn;
+    if (this.options.assertAsRepl && name === "assert") return this.builtinMacros.get("assert-repl");
+    return undefined;
   }
 
   /** Expand a macro call once (a user macro runs in the compile-time VM). */
@@ -385,6 +435,8 @@ export class Compiler {
       error: (form: Form, message: string, hints?: string[]): never =>
         this.error(form, message, hints?.map((h) => (h.startsWith("* ") ? h : "* Try " + h))),
       inScope: (name: string) => scope.lookup(name) !== undefined,
+      vararg: scope.vararg,
+      options: { ...(this.options.toBeClosed ? { toBeClosed: true } : {}) },
     };
   }
 
@@ -471,6 +523,20 @@ export class Compiler {
     parent.emit("end", this.lineOf(form));
     return [new Expr(`${fname}(${args})`, "call")];
   }
+}
+
+/** `(lambda …)` compiled as `(fn …)`: the lambdaAsFn option. */
+const lambdaAsFn: MacroFn = (form) => new List([new Sym("fn", form.items[0]!.pos), ...form.items.slice(1)], form.pos);
+
+/**
+ * Is `name` a multisym (`a.b`, `a:b`)? Not when it starts or ends with `.`
+ * or `:`, as the reference reads `test-?.` or `:` as plain names.
+ */
+export function isMultiSym(name: string): boolean {
+  if (!/[.:]/.test(name)) return false;
+  const first = name[0];
+  const last = name[name.length - 1];
+  return first !== "." && first !== ":" && last !== "." && last !== ":";
 }
 
 /** `.key` or `["key"]` for a string key. */

@@ -3,14 +3,15 @@
 // locals (local/var), assignments (set) or globals (global).
 import { compileMessages as M } from "../diagnostics.js";
 import { List, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
-import type { Compiler } from "./compiler.js";
+import { isMultiSym, type Compiler } from "./compiler.js";
 import { Chunk } from "./emit.js";
 import { asPrefix, joinExprs, one, type Expr } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
 import type { Scope } from "./scope.js";
 import { printForm } from "../reader/print.js";
 
-export type BindMode = "local" | "var" | "set" | "global";
+/** `force`: set-forcibly!, which sets any local, var or not. */
+export type BindMode = "local" | "var" | "set" | "force" | "global";
 
 /** Bind `pattern` to the value(s) of `init`, emitting into `parent`. */
 export function destructure(
@@ -28,6 +29,11 @@ export function destructure(
       // expression, else `local x` then the statements assigning x.
       checkLocalName(pattern, c, scope);
       const lua = scope.pickName(pattern.name);
+      if (pattern.attrib === "close") {
+        c.compile(init, scope, parent, { nval: 1, target: `local ${lua} <close>` });
+        scope.setLocal(pattern.name, { lua, isVar: false });
+        return;
+      }
       const scratch = new Chunk();
       c.compile(init, scope, scratch, { nval: 1, target: lua });
       const only = scratch.items.length === 1 ? scratch.items[0] : undefined;
@@ -44,7 +50,7 @@ export function destructure(
     c.compile(init, scope, parent, { nval: 1, target: lhs });
     return;
   }
-  if (pattern instanceof List && isSymHead(pattern, ".") && mode === "set") {
+  if (pattern instanceof List && isSymHead(pattern, ".") && (mode === "set" || mode === "force")) {
     const e = c.compile1(init, scope, parent);
     parent.emit(`${indexTarget(pattern, scope, parent, c)} = ${e.code}`, line);
     return;
@@ -59,6 +65,8 @@ export function destructure(
     for (const sub of subs) {
       if (sub instanceof Sym && !isSpecialMarker(sub)) {
         names.push(mode === "local" || mode === "var" ? "" : target(sub, scope, c, mode));
+      } else if (sub instanceof List && isSymHead(sub, ".") && (mode === "set" || mode === "force")) {
+        names.push(indexTarget(sub, scope, parent, c));
       } else if (sub instanceof Sequence || sub instanceof Table) {
         const tmp = c.gensym(scope);
         names.push(tmp);
@@ -114,6 +122,10 @@ export function bindValue(
     }
     return;
   }
+  if (pattern instanceof List && isSymHead(pattern, ".") && (mode === "set" || mode === "force")) {
+    parent.emit(`${indexTarget(pattern, scope, parent, c)} = ${code}`, line);
+    return;
+  }
   if (pattern instanceof Sequence || pattern instanceof Table) {
     // Nested patterns index `code` several times: give it a name first.
     let base = code;
@@ -138,7 +150,11 @@ function bindSequence(p: Sequence, base: string, scope: Scope, parent: Chunk, c:
       if (rest === undefined) c.error(it, M.restNotLast());
       const after = items[i + 2];
       if (after !== undefined && !(after instanceof Sym && after.name === "&as")) c.error(it, M.restNotLast());
-      bindValue(rest, `{table.unpack(${base}, ${index})}`, scope, parent, c, mode);
+      // A table's __fennelrest metamethod, when it has one, gives its rest.
+      const restOf =
+        "(function (t, k) return ((getmetatable(t) or {}).__fennelrest or function (t, k) " +
+        "return {(table.unpack or unpack)(t, k)} end)(t, k) end)";
+      bindValue(rest, `${restOf}(${base}, ${index})`, scope, parent, c, mode);
       i++;
       continue;
     }
@@ -197,7 +213,7 @@ function checkLocalName(sym: Sym, c: Compiler, scope?: Scope): void {
   const name = sym.name;
   if (isSpecialMarker(sym)) c.error(sym, M.badBinding(name));
   c.checkBindingValid(sym, scope);
-  if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.localMultisym(name));
+  if (isMultiSym(name)) c.error(sym, M.unexpectedMultisym(name));
 }
 
 /** The assignable Lua place for `sym` under set/global. */
@@ -205,15 +221,17 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
   const name = sym.name;
   if (mode === "global") {
     if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.globalMultisym(name));
-    if (scope.lookup(name) !== undefined) c.error(sym, M.globalConflicts(name));
-    c.allowGlobal(name);
-    return mangleGlobal(name);
+    const lua = mangleGlobal(name);
+    if (scope.lookup(name) !== undefined || scope.luaNameTaken(lua)) c.error(sym, M.globalConflicts(name));
+    c.declareGlobal(name, lua);
+    scope.reserveGlobal(lua);
+    return lua;
   }
   if (name.indexOf(":") >= 0) c.error(sym, M.cannotSetMethod(name));
   if (name.indexOf(".") > 0) return c.symbolExpr(sym, scope).code;
   const local = scope.lookup(name);
   if (local !== undefined) {
-    if (!local.isVar) c.error(sym, M.expectedVar(name));
+    if (!local.isVar && mode !== "force") c.error(sym, M.expectedVar(name));
     return local.lua;
   }
   // As the reference: set only changes vars and table fields, never globals.

@@ -4,6 +4,7 @@
 import { builtinMacros } from "../macros/index.js";
 import type { Form } from "../reader/forms.js";
 import { readAll } from "../reader/reader.js";
+import { requireAsInclude } from "../specials/include.js";
 import { specials } from "../specials/index.js";
 import type { CompileOptions, CompileResult } from "../types.js";
 import type { CompileContext } from "./compile-time.js";
@@ -27,9 +28,13 @@ export function compileForms(forms: Form[], source: string, options: CompileOpti
   const file = options.filename ?? "unknown";
   const c = new Compiler(source, options, specials, builtinMacros, context);
   c.compileTime = context.compileTimeCode === true;
+  c.requireAsInclude = requireAsInclude;
   const root = new Chunk();
   const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
+  if (options.keywords !== undefined && options.keywords.length > 0) scope.keywords = new Set(options.keywords);
+  scope.foreign = context.foreignScope?.(c);
   if (forms.length > 0) c.compileBody(forms, 0, scope, root, { tail: true }, forms[0]!);
+  scope.foreign?.save(scope.locals, scope.macros, c.declaredGlobals);
   const { lua, lines } = flatten(root, { correlate: options.correlate === true });
   return { lua, sourceMap: { file, lines } };
 }

@@ -14,6 +14,24 @@ export interface LocalInfo {
 
 export type AnyMacro = MacroFn | UserMacro;
 
+/** Marks a Lua name as a global's, not a local's. */
+const GLOBAL_OWNER = "\0global";
+/** Marks a Lua name a scope the compile continues (ForeignScope) already uses. */
+const FOREIGN_OWNER = "\0foreign";
+
+/**
+ * A scope kept outside this compile (a Lua scope table a program passes,
+ * as the REPL does): the root scope consults it for names it does not bind
+ * itself, and the compile's top-level names are written back to it.
+ */
+export interface ForeignScope {
+  local(name: string): LocalInfo | undefined;
+  macro(name: string): AnyMacro | undefined;
+  luaNameTaken(lua: string): boolean;
+  /** Record what the compile's root scope bound, and the globals it declared. */
+  save(locals: ReadonlyMap<string, LocalInfo>, macros: ReadonlyMap<string, AnyMacro>, globals: ReadonlyMap<string, string>): void;
+}
+
 const EMPTY_LOCALS: ReadonlyMap<string, LocalInfo> = new Map();
 const EMPTY_MACROS: ReadonlyMap<string, AnyMacro> = new Map();
 
@@ -29,11 +47,18 @@ export class Scope {
   hashfn = false;
   private autogensymsMap: Map<string, string> | undefined;
 
+  /** On a compile's root scope: the scope the compile continues, if any. */
+  foreign: ForeignScope | undefined;
+
+  /** Names to mangle as if they were Lua keywords (the keywords option), shared down the chain. */
+  keywords: ReadonlySet<string> | undefined;
+
   constructor(
     readonly parent: Scope | undefined,
     opts: { vararg?: boolean; fnBoundary?: boolean } = {},
   ) {
     this.vararg = opts.fnBoundary ? (opts.vararg ?? false) : (parent?.vararg ?? opts.vararg ?? false);
+    this.keywords = parent?.keywords;
   }
 
   /** Locals bound in this scope (read-only view). */
@@ -51,37 +76,60 @@ export class Scope {
     return this.macrosMap ?? EMPTY_MACROS;
   }
 
+  /** A name bound later in the same scope replaces the one bound earlier, local or macro. */
   setLocal(name: string, info: LocalInfo): void {
     (this.localsMap ??= new Map()).set(name, info);
+    this.macrosMap?.delete(name);
   }
 
   setMacro(name: string, m: AnyMacro): void {
     (this.macrosMap ??= new Map()).set(name, m);
+    this.localsMap?.delete(name);
   }
 
   lookup(name: string): LocalInfo | undefined {
-    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+    let s: Scope = this;
+    for (;;) {
       const v = s.localsMap?.get(name);
       if (v !== undefined) return v;
+      if (s.macrosMap?.has(name)) return undefined;
+      if (s.parent === undefined) return s.foreign?.local(name);
+      s = s.parent;
     }
-    return undefined;
   }
 
   lookupMacro(name: string): AnyMacro | undefined {
-    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+    let s: Scope = this;
+    for (;;) {
       if (s.localsMap?.has(name)) return undefined;
       const m = s.macrosMap?.get(name);
       if (m !== undefined) return m;
+      if (s.parent === undefined) return s.foreign?.macro(name);
+      s = s.parent;
     }
-    return undefined;
+  }
+
+  /** Is Lua name `lua` a visible local's (or a global this compile uses)? */
+  luaNameTaken(lua: string): boolean {
+    const owner = this.luaNameOwner(lua);
+    return owner !== undefined && owner !== GLOBAL_OWNER;
+  }
+
+  /** Keep locals from taking `lua`, the Lua name of a global this compile uses. */
+  reserveGlobal(lua: string): void {
+    let root: Scope = this;
+    while (root.parent !== undefined) root = root.parent;
+    if (root.luaNameOwner(lua) === undefined) (root.luaNamesMap ??= new Map()).set(lua, GLOBAL_OWNER);
   }
 
   private luaNameOwner(lua: string): string | undefined {
-    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+    let s: Scope = this;
+    for (;;) {
       const v = s.luaNamesMap?.get(lua);
       if (v !== undefined) return v;
+      if (s.parent === undefined) return s.foreign?.luaNameTaken(lua) ? FOREIGN_OWNER : undefined;
+      s = s.parent;
     }
-    return undefined;
   }
 
   /** Bind Fennel `name` in this scope and return its Lua name. */
@@ -98,7 +146,7 @@ export class Scope {
    * counter appended: x, x0, x1…
    */
   pickName(name: string): string {
-    const base = mangleLocal(name);
+    const base = this.keywords?.has(name) ? "_" + name : mangleLocal(name);
     let lua = base;
     let n = 0;
     while (this.luaNameOwner(lua) !== undefined) lua = base + n++;

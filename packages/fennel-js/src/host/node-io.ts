@@ -80,6 +80,13 @@ export function installNodeIo(
   };
 
   const prims: Record<string, RawHostFunction> = {
+    // A blank userdata with the metatable given: a file handle is a userdata, as in Lua's own io.
+    newhandle: (L) => {
+      lua.lua_newuserdatauv(L, 0, 0);
+      m._lua_pushvalue(L, 1);
+      lua.lua_setmetatable(L, -2);
+      return 1;
+    },
     fopen: (L) => {
       const name = readString(m, L, 1);
       try {

@@ -1,5 +1,5 @@
 // Function-making macros: `partial`, `lambda`/`λ` (nil-checked arguments),
-// `pick-values` (exactly n values) and the deprecated `pick-args`.
+// and the deprecated `pick-args`.
 import { List, Num, Sequence, Str, Sym, Table, Varg, type Form } from "../reader/forms.js";
 import { isIdempotent, L, Q, S, strAt, nilAt } from "./build.js";
 import { fail, MSG } from "./messages.js";
@@ -49,12 +49,13 @@ export const lambda: MacroFn = (form, ctx) => {
     else if (a instanceof Table) a.entries.forEach(([, v]) => visit(v));
     else if (a instanceof Sym && checked(a.name)) {
       const where = `${a.pos.file}:${a.pos.line === 0 ? "?" : a.pos.line}`;
+      // Raised at the caller's level, as the reference does: the caller passed nil.
       asserts.unshift(
         L(
           a.pos,
-          S("_G.assert", a.pos),
-          L(a.pos, S("not=", a.pos), nilAt(a.pos), a),
-          strAt(`Missing argument ${a.name} on ${where}`, a.pos),
+          S("if", a.pos),
+          L(a.pos, S("=", a.pos), nilAt(a.pos), a),
+          L(a.pos, S("_G.error", a.pos), strAt(`Missing argument ${a.name} on ${where}`, a.pos), new Num("2", 2, a.pos)),
         ),
       );
     }
@@ -64,19 +65,6 @@ export const lambda: MacroFn = (form, ctx) => {
   out.splice(check, 0, ...asserts);
   if (emptyBody) out.push(nilAt(p));
   return L(p, S("fn", head.pos), ...out);
-};
-
-/** `(pick-values n a b …)` → exactly n values, padded with nil or truncated. */
-export const pickValues: MacroFn = (form, ctx) => {
-  const [, n, ...vals] = form.items;
-  if (!(n instanceof Num) || !Number.isInteger(n.value) || n.value < 0) fail(ctx, form, MSG.pickCount("pick-values"));
-  const p = form.pos;
-  if (n.value === 0) {
-    return vals.length === 0 ? L(p, S("values", p)) : L(p, S("do", p), ...vals, L(p, S("values", p)));
-  }
-  const syms = Array.from({ length: n.value }, () => ctx.gensym("pv", p));
-  const value = vals.length === 1 ? vals[0]! : L(p, S("values", p), ...vals);
-  return L(p, S("let", p), Q(p, L(p, ...syms), value), L(p, S("values", p), ...syms));
 };
 
 /** `(pick-args n f)` → `(fn [a b] (f a b))`; deprecated in the reference but still accepted. */

@@ -4,7 +4,7 @@ import { accumulate, faccumulate } from "./accumulate.js";
 import { caseMacro, caseTry, matchMacro, matchTry } from "./case.js";
 import { collect, fcollect, icollect } from "./collect.js";
 import { when } from "./conditionals.js";
-import { lambda, partial, pickArgs, pickValues } from "./functions.js";
+import { lambda, partial, pickArgs } from "./functions.js";
 import { nilSafeDot, nilSafeThreadFirst, nilSafeThreadLast } from "./nil-safe.js";
 import { assertRepl, doto, withOpen } from "./resources.js";
 import { threadFirst, threadLast } from "./threading.js";
@@ -29,7 +29,6 @@ export const builtinMacros: ReadonlyMap<string, MacroFn> = new Map<string, Macro
   ["partial", partial],
   ["lambda", lambda],
   ["λ", lambda],
-  ["pick-values", pickValues],
   ["pick-args", pickArgs],
   ["with-open", withOpen],
   ["doto", doto],

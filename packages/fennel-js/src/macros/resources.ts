@@ -21,6 +21,11 @@ export const withOpen: MacroFn = (form, ctx) => {
     names.push(b);
   }
   const p = form.pos;
+  // With to-be-closed locals, Lua itself closes each value when the block ends.
+  if (ctx.options.toBeClosed) {
+    for (const n of names) n.attrib = "close";
+    return L(p, S("let", p), bindings, ...body);
+  }
   const closer = ctx.gensym("close-handlers", p);
   const ok = ctx.gensym("ok", p);
   const closes = names.reverse().map((n) => L(n.pos, S(":", n.pos), n, strAt("close", n.pos)));
@@ -33,8 +38,10 @@ export const withOpen: MacroFn = (form, ctx) => {
     ...closes,
     L(p, S("if", p), ok, new Varg(p), reraise),
   );
-  const bodyFn = L(p, S("fn", p), Q(p), ...body);
-  return L(p, S("let", p), bindings, closerFn, L(p, closer, L(p, S("_G.pcall", p), bodyFn)));
+  // Where `...` is available the body gets it as its own.
+  const bodyFn = L(p, S("fn", p), ctx.vararg ? Q(p, new Varg(p)) : Q(p), ...body);
+  const call = ctx.vararg ? L(p, S("_G.pcall", p), bodyFn, new Varg(p)) : L(p, S("_G.pcall", p), bodyFn);
+  return L(p, S("let", p), bindings, closerFn, L(p, closer, call));
 };
 
 /** `(doto x (f a) g)` → `(let [t x] (f t a) (g t) t)` */

@@ -52,6 +52,8 @@ export function testContext(locals: string[] = []): MacroContext {
       throw new MacroTestError(message, hints, form.pos.line);
     },
     inScope: (name) => locals.includes(name),
+    vararg: false,
+    options: {},
   };
 }
 

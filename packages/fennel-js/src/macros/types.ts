@@ -11,6 +11,10 @@ export interface MacroContext {
   error(form: Form, message: string, hints?: string[]): never;
   /** True when `name` is bound as a local where the macro is used. */
   inScope(name: string): boolean;
+  /** True when `...` is available where the macro is used. */
+  readonly vararg: boolean;
+  /** Compile options that change what some built-in macros produce. */
+  readonly options: { toBeClosed?: boolean };
 }
 
 /** A built-in macro: the call `(name args…)` in, its expansion out. */

@@ -28,6 +28,8 @@ export class List {
 /** `[ ... ]`: a sequential table literal, or a binding vector. */
 export class Sequence {
   readonly kind = "sequence";
+  /** Built by a macro's quote rather than read: view shows it empty as `{}`, as the reference does. */
+  quoted?: boolean;
   constructor(
     public items: Form[],
     public pos: Pos = NO_POS,
@@ -51,6 +53,8 @@ export class Sym {
   readonly kind = "sym";
   /** Written in a macro's quote without `#`: binding it is an error. */
   quoted?: boolean;
+  /** Bound as a Lua 5.4 `<close>` local (with-open under the toBeClosed option). */
+  attrib?: "close";
   constructor(
     public name: string,
     public pos: Pos = NO_POS,

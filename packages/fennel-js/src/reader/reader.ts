@@ -18,7 +18,7 @@ export function isSymbolChar(c: number): boolean {
     c !== 127 &&
     c !== OPEN_PAREN && c !== CLOSE_PAREN && c !== OPEN_BRACKET && c !== CLOSE_BRACKET &&
     c !== OPEN_BRACE && c !== CLOSE_BRACE &&
-    c !== QUOTE && c !== 39 && c !== SEMI && c !== 44 && c !== 96
+    c !== QUOTE && c !== 39 && c !== SEMI && c !== 44 && c !== 96 && c !== 64
   );
 }
 
@@ -45,6 +45,18 @@ export function readAll(source: string, file = "unknown"): Form[] {
   return new Reader(source, file).readAll();
 }
 
+/**
+ * Read the first top-level form of `source` and where it ends (the index
+ * just past it); undefined when there is only whitespace and comments.
+ * Throws FennelError on bad syntax, including input that ends mid-form.
+ */
+export function readFirst(source: string, file = "unknown"): { form: Form; end: number } | undefined {
+  const r = new Reader(source, file);
+  r.stopAtFirst = true;
+  const forms = r.readAll();
+  return forms.length === 0 ? undefined : { form: forms[0]!, end: r.position };
+}
+
 class Reader {
   private i = 0;
   private line = 1;
@@ -56,10 +68,17 @@ class Reader {
   // right after one inside a form (`(f "b"(g))`) is a parse error, as in the reference.
   private spaced = true;
 
+  /** Stop once one top-level form is read (readFirst). */
+  stopAtFirst = false;
+
   constructor(
     private readonly src: string,
     private readonly file: string,
   ) {}
+
+  get position(): number {
+    return this.i;
+  }
 
   private pos(at: number = this.i): Pos {
     return { file: this.file, line: this.line, col: at - this.lineStart, offset: at };
@@ -85,6 +104,7 @@ class Reader {
       while (this.i < n && src.charCodeAt(this.i) !== NL) this.i++;
     }
     while (this.i < n) {
+      if (this.stopAtFirst && this.top.length > 0) return this.top;
       const c = src.charCodeAt(this.i);
       if (c === NL) {
         this.i++;
@@ -157,6 +177,7 @@ class Reader {
       this.fail(M.prefixBeforeCloser(pfx[pfx.length - 1]!.name, ch));
     }
     this.i++;
+    frame.pos.end = this.i;
     let form: Form;
     if (c === CLOSE_PAREN) form = new List(frame.items, frame.pos);
     else if (c === CLOSE_BRACKET) form = new Sequence(frame.items, frame.pos);
@@ -188,6 +209,7 @@ class Reader {
     const pfx = this.prefixes;
     while (pfx.length > 0 && pfx[pfx.length - 1]!.depth === this.stack.length) {
       const p = pfx.pop()!;
+      if (form.pos.end !== undefined) p.pos.end = form.pos.end;
       form = new List([new Sym(p.name, p.pos), form], p.pos);
     }
     if (this.stack.length === 0) {
@@ -213,7 +235,7 @@ class Reader {
       }
       this.fail(M.badEscape(r.error), r.end);
     }
-    const pos: Pos = { file: this.file, line: startLine, col: start - startLineStart, offset: start };
+    const pos: Pos = { file: this.file, line: startLine, col: start - startLineStart, offset: start, end: r.end };
     this.advanceLines(start, r.end);
     this.i = r.end;
     this.dispatch(new Str(r.value, pos));
@@ -245,11 +267,12 @@ class Reader {
     const n = src.length;
     while (j < n && isSymbolChar(src.charCodeAt(j))) j++;
     if (j === start) {
-      this.fail(M.illegalChar(src[start]!));
+      this.fail(src.charCodeAt(start) === 64 ? M.invalidChar("@") : M.illegalChar(src[start]!));
     }
     this.i = j;
     const text = src.slice(start, j);
     const pos = this.pos(start);
+    pos.end = j;
     const c0 = text.charCodeAt(0);
     let form: Form;
     if (text === "true") form = new Bool(true, pos);

@@ -1,7 +1,7 @@
 // Binding specials: let, local, var, set, tset, global.
 import { compileMessages as M } from "../diagnostics.js";
 import type { SpecialFn } from "../compiler/compiler.js";
-import { destructure } from "../compiler/destructure.js";
+import { destructure, type BindMode } from "../compiler/destructure.js";
 import { NIL, asPrefix, one } from "../compiler/expr.js";
 import { isValidLuaIdentifier } from "../compiler/mangle.js";
 import { Scope } from "../compiler/scope.js";
@@ -31,7 +31,7 @@ export const letSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   );
 };
 
-function bindingSpecial(mode: "local" | "var" | "set" | "global"): SpecialFn {
+function bindingSpecial(mode: BindMode): SpecialFn {
   return (form, scope, parent, opts, c) => {
     const items = form.items;
     if (items.length !== 3) return c.error(form, M.expectedNameAndValue());
@@ -50,6 +50,7 @@ export const localSpecial = bindingSpecial("local");
 export const varSpecial = bindingSpecial("var");
 export const setSpecial = bindingSpecial("set");
 export const globalSpecial = bindingSpecial("global");
+export const setForciblySpecial = bindingSpecial("force");
 
 export const tsetSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;

@@ -4,10 +4,11 @@ import { compileMessages as M } from "../diagnostics.js";
 import type { Compiler, SpecialFn } from "../compiler/compiler.js";
 import { bindValue, declare } from "../compiler/destructure.js";
 import { Chunk } from "../compiler/emit.js";
-import { HANDLED, NIL, joinExprs, type Opts } from "../compiler/expr.js";
+import { Expr, HANDLED, NIL, joinExprs, type Opts } from "../compiler/expr.js";
 import { Scope } from "../compiler/scope.js";
 import { describe } from "../compiler/destructure.js";
-import { List, Sequence, Sym, Table, type Form } from "../reader/forms.js";
+import { List, Num, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
+import { printForm } from "../reader/print.js";
 
 export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const items = form.items;
@@ -130,9 +131,14 @@ function finishLoop(_form: Form, _parent: Chunk, _opts: Opts, _c: Compiler) {
   return [NIL];
 }
 
-/** Split `[binders… &until cond]`: the binders and the optional until form. */
+/**
+ * Split `[binders… &until cond]` (or the pre-1.2 `:until`): the binders and
+ * the optional until form. Any other clause is an error.
+ */
 function splitUntil(b: Sequence, c: Compiler): { items: Form[]; until?: Form } {
-  const idx = b.items.findIndex((x) => x instanceof Sym && (x.name === "&until" || x.name === ":until"));
+  const idx = b.items.findIndex((x) => (x instanceof Sym && x.name === "&until") || (x instanceof Str && x.value === "until"));
+  const clause = b.items.find((x, i) => x instanceof Str && i !== idx && i < b.items.length - 1 && i > 0 && (idx < 0 || i < idx));
+  if (clause instanceof Str && b.items.indexOf(clause) > 1) return c.error(b, M.unexpectedClause(clause.value));
   if (idx < 0) return { items: b.items };
   if (idx !== b.items.length - 2) return c.error(b.items[idx], M.untilPlacement());
   return { items: b.items.slice(0, idx), until: b.items[idx + 1] };
@@ -178,7 +184,8 @@ export const eachSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const s = new Scope(scope);
   const names: string[] = [];
   const later: Array<[Form, string]> = [];
-  for (const binder of bi.slice(0, -1)) {
+  const binders = bi.slice(0, -1).flatMap((x) => (x instanceof List ? x.items : [x]));
+  for (const binder of binders) {
     if (binder instanceof Sym) names.push(declare(binder, s, c, "local"));
     else if (binder instanceof Sequence || binder instanceof Table) {
       const tmp = c.gensym(s);
@@ -197,6 +204,31 @@ export const eachSpecial: SpecialFn = (form, scope, parent, opts, c) => {
 
 export const valuesSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
   return c.compileArgs(form.items, scope, parent, 1);
+};
+
+/**
+ * `(pick-values n …)`: exactly n values. One value is the first in parens;
+ * none keeps the forms' effects; more are bound to fresh locals.
+ */
+export const pickValuesSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
+  const n = form.items[1];
+  if (!(n instanceof Num) || !Number.isInteger(n.value) || n.value < 0) {
+    return c.error(form, M.pickValuesCount(n === undefined ? "nil" : printForm(n)));
+  }
+  const vals = new List([new Sym("values", form.pos), ...form.items.slice(2)], form.pos);
+  if (n.value === 1) {
+    const e = c.compile1(vals, scope, parent);
+    return [new Expr(e.kind === "call" || e.kind === "varg" ? `(${e.code})` : e.code, "expr")];
+  }
+  if (n.value === 0) {
+    for (const f of form.items.slice(2)) c.compile(f, scope, parent, { nval: 0 });
+    return [];
+  }
+  const syms = Array.from({ length: n.value }, () => c.gensym(scope, "pv"));
+  // Every value is computed, in order; Lua's assignment keeps the first n.
+  const es = c.compile(vals, scope, parent, {});
+  parent.emit(`local ${syms.join(", ")} = ${es.length === 0 ? "nil" : joinExprs(es)}`, c.lineOf(form));
+  return syms.map((s) => new Expr(s, "sym"));
 };
 
 export const tailSpecial: SpecialFn = (form, scope, parent, opts, c) => {

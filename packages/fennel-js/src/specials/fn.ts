@@ -2,62 +2,119 @@
 // docstrings and metadata skipped, destructured params, `&` rest, `...`)
 // and hashfn `#(...)` with `$ $1…$9 $...`.
 import { compileMessages as M } from "../diagnostics.js";
-import type { Compiler, SpecialFn } from "../compiler/compiler.js";
+import { isMultiSym, type Compiler, type SpecialFn } from "../compiler/compiler.js";
 import { bindValue, declare } from "../compiler/destructure.js";
 import type { Chunk } from "../compiler/emit.js";
 import { Expr } from "../compiler/expr.js";
+import { luaString } from "../compiler/mangle.js";
 import { Scope } from "../compiler/scope.js";
-import { List, Sequence, Str, Sym, Table, Varg, type Form } from "../reader/forms.js";
-import { printForm } from "../reader/print.js";
+import { Bool, List, Nil, Num, Sequence, Str, Sym, Table, Varg, type Form } from "../reader/forms.js";
+import { printForm, printString } from "../reader/print.js";
 
-export const fnSpecial: SpecialFn = (form, scope, parent, opts, c) => {
+export const fnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
   const items = form.items;
   let i = 1;
   let name: Sym | undefined;
-  if (items[1] instanceof Sym) {
+  if (items[1] instanceof Sym && items[1].name !== "nil") {
     name = items[1];
     i = 2;
-  }
+  } else if (items[1] instanceof Nil) i = 2;
   const params = items[i];
   if (!(params instanceof Sequence)) return c.error(params ?? form, M.fnParamsExpected());
-  let bodyStart = i + 1;
-  // A docstring or metadata table before more body forms has no runtime effect.
-  if (items.length > bodyStart + 1 && (items[bodyStart] instanceof Str || items[bodyStart] instanceof Table)) {
-    bodyStart++;
-  }
-  const line = c.lineOf(form);
+  const meta = functionMetadata(items, i);
   let luaName: string;
   let assign: string | undefined;
-  let isMethod = false;
-  if (name !== undefined && (name.name.indexOf(".") > 0 || name.name.indexOf(":") > 0)) {
-    const colon = name.name.lastIndexOf(":");
-    isMethod = colon > 0;
-    const placeSym = isMethod ? new Sym(name.name.slice(0, colon) + "." + name.name.slice(colon + 1), name.pos) : name;
-    assign = c.symbolExpr(placeSym, scope).code;
+  if (name !== undefined && isMultiSym(name.name)) {
+    if (name.name.includes(":")) return c.error(name, M.unexpectedMultisym(name.name));
+    const root = name.name.split(".")[0]!;
+    if (scope.lookup(root) === undefined && !c.isAllowedGlobal(root)) return c.error(name, M.expectedLocalTable(root));
+    assign = c.symbolExpr(name, scope).code;
     luaName = assign;
   } else if (name !== undefined) {
     luaName = declare(name, scope, c, "local");
     const info = scope.locals.get(name.name);
-    if (info !== undefined) info.doc = { arglist: params.items.map(printForm), docstring: docstringOf(items, i + 1) };
+    if (info !== undefined) info.doc = { arglist: params.items.map(printForm), docstring: meta.docstring };
   } else {
     luaName = c.gensym(scope);
   }
   // A table-field name assigns in place (`t.f = function(…)`), as the reference does.
   const header = assign !== undefined ? `${assign} = function` : `local function ${luaName}`;
-  emitFunction(c, scope, parent, header, params, items, bodyStart, form, isMethod);
-  void line;
+  emitFunction(c, scope, parent, header, params, items, meta.bodyStart, form);
+  if (c.options.useMetadata) emitMetadata(c, parent, luaName, params, meta, form);
   return [new Expr(luaName, "sym")];
-  void opts;
 };
 
-function docstringOf(items: Form[], at: number): string | undefined {
-  if (items.length <= at + 1) return undefined;
-  const f = items[at];
-  if (f instanceof Str) return f.value;
+interface FunctionMetadata {
+  docstring?: string;
+  table?: Table;
+  /** Where the body starts, after the docstring and metadata table. */
+  bodyStart: number;
+}
+
+/**
+ * A docstring, then a metadata table, count as such only when a body form
+ * follows them (else they are the body).
+ */
+function functionMetadata(items: Form[], paramsAt: number): FunctionMetadata {
+  let at = paramsAt + 1;
+  const meta: FunctionMetadata = { bodyStart: at };
+  const doc = items[at];
+  if (doc instanceof Str && at + 1 < items.length) {
+    meta.docstring = doc.value;
+    at++;
+  }
+  const table = items[at];
+  if (table instanceof Table && table.entries.length > 0 && at + 1 < items.length) {
+    meta.table = table;
+    for (const [k, v] of table.entries) if (k instanceof Str && k.value === "fnl/docstring" && v instanceof Str) meta.docstring = v.value;
+    at++;
+  }
+  meta.bodyStart = at;
+  return meta;
+}
+
+/** The Lua literal for a metadata value, or undefined when it is not a literal. */
+function literal(f: Form): string | undefined {
+  if (f instanceof Str) return luaString(f.value);
+  if (f instanceof Num) return f.text;
+  if (f instanceof Bool) return String(f.value);
+  if (f instanceof Nil) return "nil";
+  if (f instanceof Sequence) {
+    const parts = f.items.map(literal);
+    return parts.includes(undefined) ? undefined : `{${parts.join(", ")}}`;
+  }
   if (f instanceof Table) {
-    for (const [k, v] of f.entries) if (k instanceof Str && k.value === "fnl/docstring" && v instanceof Str) return v.value;
+    const parts: string[] = [];
+    for (const [k, v] of f.entries) {
+      const kl = literal(k);
+      const vl = literal(v);
+      if (kl === undefined || vl === undefined) return undefined;
+      parts.push(`[${kl}] = ${vl}`);
+    }
+    return `{${parts.join(", ")}}`;
   }
   return undefined;
+}
+
+/** `fennel.metadata:setall(f, "fnl/arglist", {…}, "fnl/docstring", …)` for useMetadata. */
+function emitMetadata(c: Compiler, parent: Chunk, fname: string, params: Sequence, meta: FunctionMetadata, form: Form): void {
+  const fields = new Map<string, string>();
+  let arglist: Form[] = params.items;
+  for (const [k, v] of meta.table?.entries ?? []) {
+    if (!(k instanceof Str)) return c.error(form, M.metadataKey(printForm(k)));
+    if (k.value === "fnl/arglist" && (v instanceof Sequence || v instanceof List)) {
+      arglist = v.items;
+      continue;
+    }
+    const lit = literal(v);
+    if (lit === undefined) return c.error(form, M.metadataLiteral(printString(k.value), printForm(v)));
+    fields.set(k.value, lit);
+  }
+  fields.set("fnl/arglist", `{${arglist.map((a) => luaString(printForm(a))).join(", ")}}`);
+  if (meta.docstring !== undefined) fields.set("fnl/docstring", luaString(meta.docstring));
+  const parts = [...fields.keys()].sort().map((k) => `${luaString(k)}, ${fields.get(k)}`);
+  const module = luaString(c.options.fennelModuleName ?? "fennel");
+  parent.emit(`pcall(function() require(${module}).metadata:setall(${fname}, ${parts.join(", ")}) end)`, c.lineOf(form));
 }
 
 /** Emit `header(params) body end`, binding params in a fresh function scope. */

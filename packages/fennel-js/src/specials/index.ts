@@ -1,7 +1,7 @@
 // Registry of special forms: name → compile function. One file per family.
 import type { SpecialFn } from "../compiler/compiler.js";
-import { globalSpecial, letSpecial, localSpecial, setSpecial, tsetSpecial, varSpecial } from "./binding.js";
-import { doSpecial, eachSpecial, forSpecial, ifSpecial, tailSpecial, valuesSpecial, whileSpecial } from "./control.js";
+import { globalSpecial, letSpecial, localSpecial, setForciblySpecial, setSpecial, tsetSpecial, varSpecial } from "./binding.js";
+import { doSpecial, eachSpecial, forSpecial, ifSpecial, pickValuesSpecial, tailSpecial, valuesSpecial, whileSpecial } from "./control.js";
 import { fnSpecial, hashfnSpecial } from "./fn.js";
 import { includeSpecial } from "./include.js";
 import {
@@ -22,6 +22,7 @@ const table: Record<string, SpecialFn> = {
   local: localSpecial,
   var: varSpecial,
   set: setSpecial,
+  "set-forcibly!": setForciblySpecial,
   tset: tsetSpecial,
   global: globalSpecial,
   do: doSpecial,
@@ -30,6 +31,7 @@ const table: Record<string, SpecialFn> = {
   for: forSpecial,
   each: eachSpecial,
   values: valuesSpecial,
+  "pick-values": pickValuesSpecial,
   "tail!": tailSpecial,
   fn: fnSpecial,
   hashfn: hashfnSpecial,

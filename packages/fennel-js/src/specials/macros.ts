@@ -11,11 +11,21 @@ import { luaString } from "../compiler/mangle.js";
 import { Scope } from "../compiler/scope.js";
 import { List, Str, Sym, Table, type Form } from "../reader/forms.js";
 
-/** Compile `forms` as compile-time code for a fresh compiler environment. */
-export function compileForCompileTime(c: Compiler, forms: Form[], at: Form, scope: Scope): { env: LuaHandle; code: string } {
+/**
+ * Compile `forms` as compile-time code for a fresh compiler environment;
+ * with `runtimeSemantics`, as ordinary code (quote builds data, not forms).
+ */
+export function compileForCompileTime(
+  c: Compiler,
+  forms: Form[],
+  at: Form,
+  scope: Scope,
+  opts: { runtimeSemantics?: boolean } = {},
+): { env: LuaHandle; code: string } {
   const ct = c.ct;
   const env = ct.newEnv(at, scope);
   const child = c.childForCompileTime(ct.globalNames(env));
+  if (opts.runtimeSemantics) child.compileTime = false;
   const root = new Chunk();
   const s = new Scope(undefined, { fnBoundary: true, vararg: true });
   child.compileBody(forms, 0, s, root, { tail: true }, at);
@@ -45,9 +55,8 @@ export const macroSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const name = form.items[1];
   if (!(name instanceof Sym)) return c.error(name ?? form, M.wrongArity("macro", "a name, parameters and body"));
   checkMacroName(c, name, scope);
-  // Named after the macro (for tracebacks) when the name is a plain symbol.
-  const fnName = /[.:]/.test(name.name) ? [] : [new Sym(name.name, name.pos)];
-  const fnForm = new List([new Sym("fn", form.pos), ...fnName, ...form.items.slice(2)], form.pos);
+  // Anonymous, as the reference makes it: the macro's body may call a function of the same name.
+  const fnForm = new List([new Sym("fn", form.pos), ...form.items.slice(2)], form.pos);
   const value = evaluate(c, [fnForm], form, scope, name.name);
   if (value === undefined || !c.ct.isCallable(value)) return c.error(form, M.macroNotCallable());
   scope.setMacro(name.name, { kind: "user", value, name: name.name });
@@ -67,10 +76,10 @@ function moduleName(c: Compiler, f: Form | undefined, scope: Scope, at: Form): s
   if (f instanceof Str) return f.value;
   if (f === undefined) return c.error(at, M.importMacrosArgs());
   // Any other expression is evaluated, with the module's name and file as `...`.
-  const v = evaluate(c, [f], at, scope, "import-macros");
-  const s = v === undefined ? undefined : c.ct.splice(v, at);
-  if (s?.kind !== "form" || !(s.form instanceof Str)) return c.error(at, M.moduleNameNotString());
-  return s.form.value;
+  const { env, code } = compileForCompileTime(c, [f], at, scope, { runtimeSemantics: true });
+  const name = c.ct.stringValue(c.ct.run(env, code, `@${c.file}`, at, "import-macros", [c.moduleName, c.file]));
+  if (name === undefined) return c.error(at, M.moduleNameNotString());
+  return name;
 }
 
 export const importMacrosSpecial: SpecialFn = (form, scope, parent, opts, c) => {

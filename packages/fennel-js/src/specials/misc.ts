@@ -34,12 +34,18 @@ export const luaSpecial: SpecialFn = (form, _scope, parent, opts, c) => {
 export const commentSpecial: SpecialFn = (form, _scope, parent, _opts, c) => {
   const text = form.items
     .slice(1)
-    .map((f) => (f instanceof Str ? f.value : printForm(f)))
-    .join(" ");
-  for (const l of text.split("\n")) parent.emit(("-- " + l.replace(/\]\]/g, "] ]")).trimEnd(), c.lineOf(form));
+    .map((f) => (f instanceof Str ? commentString(f.value) : printForm(f)))
+    .join(" ")
+    .replace(/\]\]/g, "]\\]");
+  parent.emit(`--[[ ${text} ]]`, c.lineOf(form));
   // Like any statement special, a comment evaluates to nil.
   return [NIL];
 };
+
+/** A string as view shows it on one line, newlines kept: quoted, `"` and `\` escaped. */
+function commentString(s: string): string {
+  return '"' + s.replace(/[\\"]/g, (ch) => "\\" + ch) + '"';
+}
 
 export const docSpecial: SpecialFn = (form, scope, _parent, _opts, c) => {
   const name = form.items[1];

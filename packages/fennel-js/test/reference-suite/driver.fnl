@@ -1,7 +1,18 @@
 ;; Runs the reference Fennel's test modules (test/*.fnl of its tree, the
 ;; current directory) through fennel-js's own `fennel` module, as the
-;; reference's test/init.lua does. A module that does not load is reported
-;; with its error instead of stopping the run. Arguments name the modules.
+;; reference's test/init.lua does: no global may be set, and modules load
+;; through a searcher installed with {:useMetadata true :correlate true}. A
+;; module that does not load is reported with its error instead of stopping
+;; the run. Arguments name the modules.
+(local fennel (require :fennel))
+
+(setmetatable _G {:__newindex (fn [_ k] (error (.. "set global " k)))})
+
+(each [i searcher (ipairs package.searchers)]
+  (when (= searcher fennel.searcher)
+    (table.remove package.searchers i)))
+(fennel.install {:useMetadata true :correlate true})
+
 (local t (require :test.faith))
 
 (local all-modules [:test.core :test.mangling :test.quoting :test.bit

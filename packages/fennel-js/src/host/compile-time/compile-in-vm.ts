@@ -1,12 +1,13 @@
 // Compiling inside a VM: the compiler runs with this VM's Lua state as its
 // compile-time VM (macros see the program's own Lua), and the options come
 // from the Lua table a program passed (fennel.compile-string, eval, dofile).
-import type { CompileContext } from "../../compiler/compile-time.js";
+import type { CompileContext, CompilerSide } from "../../compiler/compile-time.js";
 import { compileForms, compileSource } from "../../compiler/index.js";
 import type { Form } from "../../reader/forms.js";
 import type { CompileOptions, CompileResult } from "../../types.js";
-import { LUA_TBOOLEAN, LUA_TNIL, LUA_TSTRING, LUA_TTABLE, readString } from "../lua-stack.js";
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TSTRING, LUA_TTABLE, pushString, readString } from "../lua-stack.js";
 import type { VMState } from "../vm/state.js";
+import { LuaForeignScope } from "./foreign-scope.js";
 import { VMCompileTime } from "./session.js";
 
 /** A compile inside a VM, as the options table (or the host) asks for it. */
@@ -20,8 +21,26 @@ export interface VMCompileRequest {
   compileTime?: boolean;
   /** Registry ref of the options table compiler environments read; 0 for none. */
   optsRef: number;
+  /** Registry ref of the scope table (the scope option) the compile continues. */
+  scopeRef?: number;
   /** allowedGlobals names every allowed global (else Lua's standard globals are added). */
   exactGlobals?: boolean;
+  /** Options of the compiler itself (useBitLib, keywords, useMetadata…). */
+  compilerOptions?: Pick<
+    CompileOptions,
+    | "useBitLib"
+    | "keywords"
+    | "useMetadata"
+    | "lambdaAsFn"
+    | "assertAsRepl"
+    | "toBeClosed"
+    | "requireAsInclude"
+    | "skipInclude"
+    | "currentModule"
+    | "fennelModuleName"
+  >;
+  /** The text forms given as an AST were read from (the source option), for error messages. */
+  source?: string;
   /** Friendly error text: `false` plain, or the two strings around the form. */
   pinpoint?: [string, string] | false;
   unfriendly?: boolean;
@@ -30,21 +49,40 @@ export interface VMCompileRequest {
 /** Compile `source` (text, or forms already read) with this VM as the compile-time VM. */
 export function compileInVM(s: VMState, L: number, source: string | Form[], req: VMCompileRequest): CompileResult {
   let session: VMCompileTime | undefined;
+  const sessionFor = (compiler: CompilerSide): VMCompileTime => (session ??= new VMCompileTime(s, L, req.optsRef, compiler));
+  const scopeRef = req.scopeRef;
   const context: CompileContext = {
-    compileTime: (compiler) => (session = new VMCompileTime(s, L, req.optsRef, compiler)),
+    compileTime: sessionFor,
+    ...(req.optsRef !== 0 ? { onGlobal: (name) => appendAllowedGlobal(s, L, req.optsRef, name) } : {}),
+    ...(scopeRef !== undefined ? { foreignScope: (compiler) => new LuaForeignScope(s, L, scopeRef, () => sessionFor(compiler).holdTop()) } : {}),
     compileTimeCode: req.compileTime === true,
     exactGlobals: req.exactGlobals === true,
   };
   const options: CompileOptions = {
+    ...req.compilerOptions,
     filename: req.filename,
     allowedGlobals: req.allowedGlobals,
     ...(req.correlate ? { correlate: true } : {}),
   };
   try {
-    return typeof source === "string" ? compileSource(source, options, context) : compileForms(source, "", options, context);
+    return typeof source === "string" ? compileSource(source, options, context) : compileForms(source, req.source ?? "", options, context);
   } finally {
     session?.release();
   }
+}
+
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+}
+
+/** Add `name` to the allowedGlobals list of the options table, when it has one. */
+function appendAllowedGlobal(s: VMState, L: number, optsRef: number, name: string): void {
+  s.reg.push(L, optsRef);
+  if (s.global.lua.lua_getfield(L, -1, "allowedGlobals") === LUA_TTABLE) {
+    pushString(s.m, L, name);
+    s.global.lua.lua_rawseti(L, -2, BigInt(Number(s.m._lua_rawlen(L, -2)) + 1));
+  }
+  s.m._lua_settop(L, -3);
 }
 
 function field(s: VMState, L: number, idx: number, name: string): number {
@@ -76,6 +114,17 @@ function strings(s: VMState, L: number): string[] {
   return out;
 }
 
+/** The string keys with a true value of the table at the top of the stack. */
+function keys(s: VMState, L: number): string[] {
+  const out: string[] = [];
+  s.m._lua_pushnil(L);
+  while (s.m._lua_next(L, -2) !== 0) {
+    if (s.m._lua_type(L, -2) === LUA_TSTRING && s.m._lua_toboolean(L, -1) !== 0) out.push(readString(s.m, L, -2));
+    s.m._lua_settop(L, -2);
+  }
+  return out;
+}
+
 /** Read a program's options table at `idx` into a request (the table is kept by ref). */
 export function readCompileRequest(s: VMState, L: number, idx: number): VMCompileRequest {
   idx = s.m._lua_absindex(L, idx);
@@ -92,15 +141,33 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
   } else if (p === LUA_TBOOLEAN && s.m._lua_toboolean(L, -1) === 0) pinpoint = false;
   s.m._lua_settop(L, -2);
   void LUA_TNIL;
+  const compilerOptions: VMCompileRequest["compilerOptions"] = {};
+  for (const flag of ["useBitLib", "useMetadata", "lambdaAsFn", "assertAsRepl", "toBeClosed", "requireAsInclude"] as const) {
+    if (truthy(s, L, idx, flag)) compilerOptions[flag] = true;
+  }
+  if (field(s, L, idx, "skipInclude") === LUA_TTABLE) compilerOptions.skipInclude = strings(s, L);
+  s.m._lua_settop(L, -2);
+  if (field(s, L, idx, "keywords") === LUA_TTABLE) compilerOptions.keywords = keys(s, L);
+  s.m._lua_settop(L, -2);
+  const currentModule = stringField(s, L, idx, "module-name");
+  if (currentModule !== undefined) compilerOptions.currentModule = currentModule;
+  const fennelModuleName = stringField(s, L, idx, "moduleName");
+  if (fennelModuleName !== undefined) compilerOptions.fennelModuleName = fennelModuleName;
+  let scopeRef: number | undefined;
+  if (field(s, L, idx, "scope") === LUA_TTABLE) scopeRef = s.reg.ref(L);
+  else s.m._lua_settop(L, -2);
   s.m._lua_pushvalue(L, idx);
   const optsRef = s.reg.ref(L);
   return {
     filename: stringField(s, L, idx, "filename") ?? "unknown",
+    ...optional("source", stringField(s, L, idx, "source")),
     allowedGlobals,
     correlate: truthy(s, L, idx, "correlate"),
     compileTime: truthy(s, L, idx, "compile-time"),
     optsRef,
+    ...(scopeRef !== undefined ? { scopeRef } : {}),
     exactGlobals: true,
+    compilerOptions,
     ...(pinpoint !== undefined ? { pinpoint } : {}),
     unfriendly: truthy(s, L, idx, "unfriendly"),
   };

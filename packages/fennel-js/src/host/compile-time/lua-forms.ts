@@ -166,8 +166,10 @@ export function pushForm(s: VMState, L: number, f: Form, t: FormTypes): void {
       setSource(s, L, f.pos);
       s.reg.push(L, t.sequenceMarker);
       lua.lua_setfield(L, -2, "sequence");
-      s.reg.push(L, t.sequenceView);
-      lua.lua_setfield(L, -2, "__fennelview");
+      if (!f.quoted) {
+        s.reg.push(L, t.sequenceView);
+        lua.lua_setfield(L, -2, "__fennelview");
+      }
     }
     lua.lua_setmetatable(L, -2);
     return;
@@ -374,9 +376,15 @@ function readAt(s: VMState, L: number, idx: number, pos: Pos, t: FormTypes, path
       lua.lua_getfield(L, -1, "sequence");
       const isSeq = isRef(s, L, t.sequenceMarker);
       m._lua_settop(L, -2);
+      const hasView = lua.lua_getfield(L, -1, "__fennelview") !== LUA_TNIL;
+      m._lua_settop(L, -2);
       const p = sourceOf(s, L, -1, pos);
       m._lua_settop(L, top);
-      if (isSeq) return new Sequence(readItems(s, L, idx, maxIndex(s, L, idx), p, t, path), p);
+      if (isSeq) {
+        const seq = new Sequence(readItems(s, L, idx, maxIndex(s, L, idx), p, t, path), p);
+        if (!hasView) seq.quoted = true;
+        return seq;
+      }
       return readTable(s, L, idx, p, t, path);
     }
     return readTable(s, L, idx, pos, t, path);

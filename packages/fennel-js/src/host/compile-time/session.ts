@@ -44,6 +44,11 @@ export class VMCompileTime implements CompileTime {
     for (const r of this.held.splice(0)) this.s.reg.unref(r);
   }
 
+  /** Hold the value at the top of the stack (popping it) until the compile ends. */
+  holdTop(): LuaHandle {
+    return this.hold();
+  }
+
   private hold(): Handle {
     const r = this.s.reg.ref(this.L);
     this.held.push(r);
@@ -171,14 +176,18 @@ export class VMCompileTime implements CompileTime {
     return pos.line > 0 ? pos : undefined;
   }
 
-  run(env: LuaHandle, code: string, chunkName: string, at: Form, label: string): LuaHandle | undefined {
+  run(env: LuaHandle, code: string, chunkName: string, at: Form, label: string, args: Array<string | undefined> = []): LuaHandle | undefined {
     void label;
     return this.inFrame(undefined, () => {
       this.pushHelper("run");
       pushString(this.s.m, this.L, code);
       pushString(this.s.m, this.L, chunkName);
       this.s.reg.push(this.L, env.ref);
-      this.call(3, 2);
+      for (const a of args) {
+        if (a === undefined) this.s.m._lua_pushnil(this.L);
+        else pushString(this.s.m, this.L, a);
+      }
+      this.call(3 + args.length, 2);
       return this.result(at);
     });
   }
@@ -267,6 +276,14 @@ export class VMCompileTime implements CompileTime {
         this.s.m._lua_settop(L, top);
       }
     });
+  }
+
+  stringValue(h: LuaHandle | undefined): string | undefined {
+    if (h === undefined) return undefined;
+    this.s.reg.push(this.L, h.ref);
+    const v = this.s.m._lua_type(this.L, -1) === LUA_TSTRING ? readString(this.s.m, this.L, -1) : undefined;
+    this.s.m._lua_settop(this.L, -2);
+    return v;
   }
 
   splice(h: LuaHandle | undefined, at: Form): Splice {

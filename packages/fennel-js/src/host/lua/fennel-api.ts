@@ -102,25 +102,33 @@ local function options_or_empty(opts)
   return {}
 end
 
-fennel["compile-string"] = function(str, options)
-  local lua, err = host.compile(str, options_or_empty(options), "string")
+-- A compile with its options as utils.root.options, as compile-time code
+-- and plugins expect to find them.
+local function compile(input, options, kind)
+  local opts = options_or_empty(options)
+  local saved = utils.root.options
+  utils.root.options = opts
+  local lua, err = host.compile(input, opts, kind)
+  utils.root.options = saved
   if lua == nil then error(err, 0) end
   return lua, {}
+end
+
+fennel["compile-string"] = function(str, options)
+  return compile(str, options, "string")
 end
 
 fennel["compile-stream"] = function(stream, options)
   return fennel["compile-string"](bytes_to_string(stream), options)
 end
 
+-- A byte stream, a file, or an AST (a string here is a string literal).
 function fennel.compile(from, options)
-  if type(from) == "string" then return fennel["compile-string"](from, options) end
   if type(from) == "function" then return fennel["compile-stream"](from, options) end
   if type(from) == "userdata" and from.read then
     return fennel["compile-string"](from:read("a"), options)
   end
-  local lua, err = host.compile(from, options_or_empty(options), "ast")
-  if lua == nil then error(err, 0) end
-  return lua, {}
+  return compile(from, options, "ast")
 end
 
 function fennel.compile1()

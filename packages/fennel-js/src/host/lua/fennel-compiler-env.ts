@@ -129,8 +129,9 @@ specials["make-compiler-env"] = function(ast, scope, parent, opts)
   return setmetatable(env, {__index = provided, __newindex = provided, __pairs = combined_pairs})
 end
 
--- Every global name code run in env may use: its own keys and, through
--- __index chains, those of the tables behind it; mangled names also unmangled.
+-- Every global name code run in env may use: what its __pairs gives, or its
+-- own keys and those of the tables behind it through __index; mangled names
+-- also unmangled.
 specials["current-global-names"] = function(env)
   local names, seen = {}, {}
   local function add(k)
@@ -141,10 +142,16 @@ specials["current-global-names"] = function(env)
       if rest then add((rest:gsub("_(%x%x)", function(h) return string.char(tonumber(h, 16)) end))) end
     end
   end
-  local t, depth = env or _G, 0
+  local t = env or _G
+  local mt = getmetatable(t)
+  if type(mt) == "table" and type(mt.__pairs) == "function" then
+    for k in mt.__pairs(t) do add(k) end
+    return names
+  end
+  local depth = 0
   while type(t) == "table" and depth < 16 do
     for k in next, t, nil do add(k) end
-    local mt = getmetatable(t)
+    mt = getmetatable(t)
     t = type(mt) == "table" and rawget(mt, "__index") or nil
     depth = depth + 1
   end
@@ -199,7 +206,8 @@ specials["search-macro-module"] = search_macro_module
 -- The fennel module as macro code may see it: view and metadata setting only.
 local function sandbox_fennel_module(name)
   local loaded = package and package.loaded and package.loaded[name]
-  if name == "fennel.macros" or (type(loaded) == "table" and loaded.metadata == fennel.metadata) then
+  if name == "fennel.macros" or name == fennel_module_name()
+    or (type(loaded) == "table" and loaded.metadata == fennel.metadata) then
     return {view = fennel.view, metadata = {setall = function(_, ...) return fennel.metadata:setall(...) end}}
   end
 end
@@ -239,11 +247,11 @@ specials["wrap-env"] = function(env)
     __index = function(_, k) return env[unmangle(k)] end,
     __newindex = function(_, k, v) env[unmangle(k)] = v end,
     __pairs = function()
-      local function step(_, k)
-        local nk, v = next(env, k)
-        return nk, v
+      local out = {}
+      for k, v in pairs(env) do
+        out[type(k) == "string" and fennel.mangle(k) or k] = v
       end
-      return step, nil, nil
+      return next, out, nil
     end,
   })
 end
@@ -269,6 +277,14 @@ specials["global-scope"] = specials["make-scope"](false)
 specials["global-scope"].specials = specials.SPECIALS
 specials["compiler-scope"] = specials["make-scope"](specials["global-scope"])
 
+-- A user macro bound in scope (or a scope it inherits from): not a built-in.
+specials["scope-macro"] = function(scope, name)
+  local macros = type(scope) == "table" and scope.macros
+  local v = type(macros) == "table" and macros[name]
+  if v ~= nil and v == specials["global-scope"].macros[name] then return nil end
+  return v
+end
+
 -- What the host calls while it compiles (the compile-time side of a compile).
 local ct = {}
 specials.ct = ct
@@ -290,10 +306,10 @@ local function handler(e)
   return cut and tb:sub(1, cut - 1) or tb
 end
 
-function ct.run(code, chunkname, env)
+function ct.run(code, chunkname, env, ...)
   local f, err = load(code, chunkname, "t", specials["wrap-env"](env))
   if not f then return false, "compile-time Lua did not load (a fennel-js bug): " .. tostring(err) end
-  return xpcall(f, handler)
+  return xpcall(f, handler, ...)
 end
 
 function ct.call(f, ...)

@@ -13,37 +13,43 @@ local FILE = {__name = "FILE*"}
 local methods = {}
 FILE.__index = methods
 
-local function new_file(id) return setmetatable({id = id}, FILE) end
+-- Handles are userdata, as Lua's own; what the layer knows of each is kept here.
+local state = setmetatable({}, {__mode = "k"})
+local function new_file(id)
+  local f = h.newhandle(FILE)
+  state[f] = {id = id}
+  return f
+end
 local stdin, stdout, stderr = new_file(0), new_file(1), new_file(2)
 local default_in, default_out = stdin, stdout
 
 FILE.__tostring = function(f)
-  if f.closed then return "file (closed)" end
-  return format("file (0x%08x)", 0x5a000 + f.id * 16)
+  if state[f].closed then return "file (closed)" end
+  return format("file (0x%08x)", 0x5a000 + state[f].id * 16)
 end
 
 local function check(f, fname)
   if getmetatable(f) ~= FILE then
     error(format("bad argument #1 to '%s' (FILE* expected, got %s)", fname, type(f)), 0)
   end
-  if f.closed then error("attempt to use a closed file", 0) end
+  if state[f].closed then error("attempt to use a closed file", 0) end
   return f
 end
 
 local function read_one(f, fmt, argn)
-  if type(fmt) == "number" then return h.fread(f.id, math.floor(fmt)) end
+  if type(fmt) == "number" then return h.fread(state[f].id, math.floor(fmt)) end
   if type(fmt) ~= "string" then
     error(format("bad argument #%d to 'read' (invalid format)", argn), 0)
   end
   local c = sub(fmt, 1, 1) == "*" and sub(fmt, 2, 2) or sub(fmt, 1, 1)
-  if c == "n" then return tonumber(h.fread(f.id, "n")) end
-  if c == "l" or c == "L" or c == "a" then return h.fread(f.id, c) end
+  if c == "n" then return tonumber(h.fread(state[f].id, "n")) end
+  if c == "l" or c == "L" or c == "a" then return h.fread(state[f].id, c) end
   error(format("bad argument #%d to 'read' (invalid format)", argn), 0)
 end
 
 local function read(f, ...)
   local n = select("#", ...)
-  if n == 0 then return h.fread(f.id, "l") end
+  if n == 0 then return h.fread(state[f].id, "l") end
   local out = {}
   for i = 1, n do
     local v = read_one(f, (select(i, ...)), i)
@@ -62,7 +68,7 @@ local function write(f, ...)
     elseif tv ~= "string" then
       error(format("bad argument #%d to 'write' (string expected, got %s)", i, tv == "nil" and "no value" or tv), 0)
     end
-    local ok, msg, code = h.fwrite(f.id, v)
+    local ok, msg, code = h.fwrite(state[f].id, v)
     if not ok then return nil, msg, code end
   end
   return f
@@ -74,27 +80,30 @@ function methods.lines(f, ...)
   check(f, "lines")
   local formats = table.pack(...)
   return function()
-    if f.closed then error("file is already closed", 0) end
+    if state[f].closed then error("file is already closed", 0) end
     return read(f, table.unpack(formats, 1, formats.n))
   end
 end
 function methods.close(f)
   check(f, "close")
-  if f.id <= 2 then return nil, "cannot close standard file" end
-  f.closed = true
-  return h.fclose(f.id)
+  if state[f].id <= 2 then return nil, "cannot close standard file" end
+  state[f].closed = true
+  return h.fclose(state[f].id)
 end
-function methods.flush(f) check(f, "flush") h.fflush(f.id) return f end
+function methods.flush(f) check(f, "flush") h.fflush(state[f].id) return f end
 function methods.seek(f, whence, offset)
   check(f, "seek")
   whence = whence or "cur"
   if whence ~= "set" and whence ~= "cur" and whence ~= "end" then
     error(format("bad argument #1 to 'seek' (invalid option '%s')", tostring(whence)), 0)
   end
-  return h.fseek(f.id, whence, offset or 0)
+  return h.fseek(state[f].id, whence, offset or 0)
 end
 function methods.setvbuf(f) check(f, "setvbuf") return true end
-FILE.__close = function(f) if not f.closed and f.id > 2 then f.closed = true h.fclose(f.id) end end
+FILE.__close = function(f)
+  local s = state[f]
+  if s and not s.closed and s.id > 2 then s.closed = true h.fclose(s.id) end
+end
 FILE.__gc = FILE.__close
 
 local function open(name, mode)
@@ -112,7 +121,7 @@ io = {stdin = stdin, stdout = stdout, stderr = stderr, open = open}
 
 function io.type(x)
   if getmetatable(x) ~= FILE then return nil end
-  return x.closed and "closed file" or "file"
+  return state[x].closed and "closed file" or "file"
 end
 function io.read(...) return read(check(default_in, "read"), ...) end
 function io.write(...) return write(check(default_out, "write"), ...) end
@@ -122,7 +131,7 @@ function io.lines(name, ...)
   if not f then error(msg, 0) end
   local formats = table.pack(...)
   return function()
-    if f.closed then error("file is already closed", 0) end
+    if state[f].closed then error("file is already closed", 0) end
     local v = read(f, table.unpack(formats, 1, formats.n))
     if v == nil then f:close() end
     return v

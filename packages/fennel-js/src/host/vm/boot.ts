@@ -27,7 +27,8 @@ export function loadPrelude(vm: VMState): VMHelpers {
   const L = vm.global.address;
   const m = vm.m;
   const lua = vm.global.lua;
-  loadOrThrow(vm, L, LAZY_VIEW_LUA, "=fennel-js.view");
+  // Named as the fennel module's file, which is where ,find shows fennel.view is.
+  loadOrThrow(vm, L, LAZY_VIEW_LUA, "@fennel-js/fennel.lua");
   vm.raw.push(L, (L2) => {
     loadOrThrow(vm, L2, VIEW_LUA, "=fennel-js.view");
     callOrThrow(vm, L2, 0, 1);

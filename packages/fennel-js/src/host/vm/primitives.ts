@@ -5,10 +5,11 @@
 // compile in progress (gensym, in-scope?, macroexpand, get-scope).
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { SPECIAL_DOCS } from "../../docs.js";
 import { FennelError, formatFennelErrorInline } from "../../errors.js";
 import { builtinMacros } from "../../macros/index.js";
 import { NO_POS, type Form } from "../../reader/forms.js";
-import { readAll } from "../../reader/reader.js";
+import { readAll, readFirst } from "../../reader/reader.js";
 import { specials } from "../../specials/index.js";
 import { compileInVM, readCompileRequest, type VMCompileRequest } from "../compile-time/compile-in-vm.js";
 import { pushForm, readForm } from "../compile-time/lua-forms.js";
@@ -57,6 +58,30 @@ export function pushPrimitives(vm: VMState, L: number): void {
       }
       return 1;
     },
+    // read_form(text, file): "ok", form, end (the byte just past it) | "eof" | "incomplete" | "error", message.
+    read_form: (L2) => {
+      const src = readString(m, L2, 1);
+      const file = optString(m, L2, 2) ?? "unknown";
+      try {
+        const r = readFirst(src, file);
+        if (r === undefined) {
+          pushString(m, L2, "eof");
+          return 1;
+        }
+        pushString(m, L2, "ok");
+        pushForm(vm, L2, r.form, vm.formTypes);
+        lua.lua_pushinteger(L2, BigInt(Buffer.byteLength(src.slice(0, r.end), "utf8")));
+        return 3;
+      } catch (e) {
+        if (e instanceof FennelError && endsEarly(e)) {
+          pushString(m, L2, "incomplete");
+          return 1;
+        }
+        pushString(m, L2, "error");
+        pushString(m, L2, inlineErrorText(e, {}));
+        return 2;
+      }
+    },
     read_file: (L2) => {
       const file = readString(m, L2, 1);
       if (vm.fileAccess !== undefined) {
@@ -92,6 +117,11 @@ export function pushPrimitives(vm: VMState, L: number): void {
       pushStrings(vm, L2, [...builtinMacros.keys()]);
       lua.lua_setfield(L2, -2, "macros");
       lua.lua_createtable(L2, 0, 0);
+      for (const [name, doc] of Object.entries(SPECIAL_DOCS)) {
+        if (!doc.body) continue;
+        m._lua_pushboolean(L2, 1);
+        lua.lua_setfield(L2, -2, name);
+      }
       lua.lua_setfield(L2, -2, "bodies");
       return 1;
     },
@@ -177,6 +207,7 @@ function compilePrimitive(vm: VMState, L: number): number {
     return pushFail(m, L, inlineErrorText(e, req));
   } finally {
     if (req.optsRef !== 0) vm.reg.unref(req.optsRef);
+    if (req.scopeRef !== undefined) vm.reg.unref(req.scopeRef);
   }
 }
 
@@ -185,6 +216,11 @@ function freshName(vm: VMState, base: string): string {
   const frame = vm.compileStack[vm.compileStack.length - 1];
   const n = frame ? frame.compiler.nextGensymId() : ++vm.gensymCount;
   return `${base}_${n}_`;
+}
+
+/** A parse error that only says the input stopped early: more input may complete it. */
+function endsEarly(e: FennelError): boolean {
+  return e.kind === "parse" && (e.reason.startsWith("expected closing delimiter") || e.reason.endsWith("at end of input"));
 }
 
 function pushStrings(vm: VMState, L: number, names: string[]): void {

@@ -9,6 +9,7 @@ import type { CompileResult } from "../../types.js";
 import { FENNEL_VERSION } from "../../version.js";
 import type { LuaFunction } from "../convert.js";
 import { newEngine } from "../engine.js";
+import { compileInVM } from "../compile-time/compile-in-vm.js";
 import { applyProfile, loadPrelude, runSetup, setFennelField } from "./boot.js";
 import { callFunction, compileForVM, evalFile, evalString } from "./eval.js";
 import { pushHostFunction, wrapLuaFunction } from "./functions.js";
@@ -48,6 +49,16 @@ export class VM extends VMState {
   /** @internal Compile with the VM's current globals allowed; remembers the chunk's source map. */
   compile(L: number, source: string, filename: string): CompileResult {
     return compileForVM(this, L, source, filename, this.allowed);
+  }
+
+  /**
+   * Compile Fennel source to Lua with this VM running its compile-time code
+   * (macros see this VM's Lua); allowedGlobals are besides Lua's standard ones.
+   */
+  compileText(source: string, options: { filename?: string; allowedGlobals?: string[] | false } = {}): CompileResult {
+    this.assertOpen();
+    const allowedGlobals = options.allowedGlobals ?? false;
+    return compileInVM(this, this.global.address, source, { filename: options.filename ?? "unknown", allowedGlobals, optsRef: 0 });
   }
 
   /** Compile Fennel source and run it on a fresh thread; resolves to its return values. */
