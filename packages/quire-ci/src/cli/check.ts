@@ -16,10 +16,14 @@ export function formatGraph(loaded: LoadedPipeline): string {
   if (order.length === 0) return `${CI_FILE}: ${NO_JOBS_NOTE}${pipeline.image ? ` (image ${pipeline.image})` : ""}`;
   const width = Math.max(...order.map((j) => j.id.length));
   const lines = [`${CI_FILE}: ${order.length} job${order.length === 1 ? "" : "s"}${pipeline.image ? ` (image ${pipeline.image})` : ""}`];
+  const { options } = pipeline;
+  if (options?.network === false) lines.push("  no network for any job (ci.options :network false)");
+  if (options?.runsOn !== undefined) lines.push(`  runs on a runner labelled ${options.runsOn.join(", ")}`);
   order.forEach((job, i) => {
     const opts: string[] = [];
     if (job.allowFailure) opts.push("allow-failure");
     if (job.timeoutSec !== undefined) opts.push(`timeout ${job.timeoutSec}s`);
+    if (job.network !== undefined) opts.push(job.network ? "network" : "no network");
     const inputs = job.inputs.map((input) => (input.includes("/") ? `:${input}` : input)).join(", ");
     lines.push(`  ${String(i + 1).padStart(2)}. ${job.id.padEnd(width)}  ← ${inputs}${opts.length > 0 ? `  [${opts.join(", ")}]` : ""}`);
   });

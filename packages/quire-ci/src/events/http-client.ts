@@ -1,7 +1,9 @@
 // Minimal HTTP/1.1 client on node:http for the server API (bootstrap, events,
 // secrets): bearer auth, keep-alive, JSON. node:http rather than fetch keeps
-// startup lean (fetch loads its implementation on first use).
+// startup lean (fetch loads its implementation on first use). https:// is for
+// runners on other hosts (docs/SCALING.md); node:https loads only then.
 import http from "node:http";
+import { createRequire } from "node:module";
 
 export interface HttpResponse {
   status: number;
@@ -10,14 +12,16 @@ export interface HttpResponse {
 }
 
 export class HttpClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly agent: http.Agent;
+  private readonly transport: typeof http;
   readonly base: URL;
 
   constructor(serverUrl: string, private readonly token: string) {
     this.base = new URL(serverUrl.endsWith("/") ? serverUrl : serverUrl + "/");
-    if (this.base.protocol !== "http:") {
-      throw new Error(`server URL ${JSON.stringify(serverUrl)} must be http:// (the server listens on loopback)`);
-    }
+    if (this.base.protocol === "http:") this.transport = http;
+    else if (this.base.protocol === "https:") this.transport = createRequire(import.meta.url)("node:https") as typeof http;
+    else throw new Error(`server URL ${JSON.stringify(serverUrl)} must be http:// or https://`);
+    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 4 });
   }
 
   /** `onSent` is called once the request has been handed to the OS; `extra` headers go with it. */
@@ -36,7 +40,7 @@ export class HttpClient {
         headers["content-type"] = "application/json";
         headers["content-length"] = Buffer.byteLength(body);
       }
-      const req = http.request(url, { method, headers, agent: this.agent }, (res) => {
+      const req = this.transport.request(url, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () =>

@@ -98,7 +98,8 @@ export class Executor {
 
   private async runJob(job: JobSpec): Promise<JobResult> {
     const { ctx, loaded } = this.options;
-    const state: RuntimeJobState = { id: job.id, shCount: 0, children: new Set(), inflight: new Set() };
+    const network = job.network ?? loaded.pipeline.options?.network ?? true;
+    const state: RuntimeJobState = { id: job.id, shCount: 0, children: new Set(), inflight: new Set(), network };
     ctx.jobs.set(job.id, state);
     ctx.emitter.emit({ type: "job_started", job_id: job.id });
     const started = performance.now();

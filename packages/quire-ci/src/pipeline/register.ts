@@ -1,7 +1,8 @@
-// Host side of `(ci.job id inputs run-fn opts?)` and `(ci.image name)`: turns
-// the raw Lua arguments into JobSpecs and collects every registration problem.
+// Host side of `(ci.job id inputs run-fn opts?)`, `(ci.options {…})` and
+// `(ci.image name)`: turns the raw Lua arguments into JobSpecs and pipeline
+// options, and collects every registration problem.
 import type { Diagnostic } from "../errors.js";
-import { PUSH_SOURCE, type JobSpec, type Pipeline, type SourcePosition } from "./types.js";
+import { PUSH_SOURCE, type JobSpec, type Pipeline, type PipelineOptions, type SourcePosition } from "./types.js";
 
 /** What the VM hands over for one `ci.job` call (tables already converted). */
 export interface RawJobCall {
@@ -16,7 +17,10 @@ export interface RawJobCall {
   pos: SourcePosition;
 }
 
-const JOB_OPTIONS = ["allow-failure", "timeout"];
+const JOB_OPTIONS = ["allow-failure", "timeout", "network"];
+const PIPELINE_OPTIONS = ["network", "runs-on"];
+/** A runner label: what `quire runner start --labels` accepts. */
+const LABEL = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "nil";
@@ -33,6 +37,8 @@ export class PipelineRegistry {
   readonly diagnostics: Diagnostic[] = [];
   image: string | undefined;
   private imagePos: SourcePosition | undefined;
+  options: PipelineOptions | undefined;
+  private optionsPos: SourcePosition | undefined;
 
   private problem(pos: SourcePosition, message: string, hint?: string): void {
     this.diagnostics.push({ ...pos, message, ...(hint === undefined ? {} : { hint }) });
@@ -80,6 +86,7 @@ export class PipelineRegistry {
 
     let allowFailure = false;
     let timeoutSec: number | undefined;
+    let network: boolean | undefined;
     const opts = call.opts;
     if (opts !== null && opts !== undefined) {
       if (typeof opts !== "object" || Array.isArray(opts)) {
@@ -93,8 +100,11 @@ export class PipelineRegistry {
           } else if (key === "timeout") {
             if (typeof value === "number" && Number.isFinite(value) && value > 0) timeoutSec = value;
             else this.problem(pos, `${label}: :timeout must be a positive number of seconds, got ${describe(value)}`);
+          } else if (key === "network") {
+            if (typeof value === "boolean") network = value;
+            else this.problem(pos, `${label}: :network must be true or false, got ${describe(value)}`);
           } else {
-            this.problem(pos, `${label}: unknown option :${key}`, `known options are ${JOB_OPTIONS.map((o) => ":" + o).join(" and ")}`);
+            this.problem(pos, `${label}: unknown option :${key}`, `known options are ${JOB_OPTIONS.map((o) => ":" + o).join(", ")}`);
           }
         }
       }
@@ -109,7 +119,15 @@ export class PipelineRegistry {
       this.problem(pos, `${label} is declared twice (first at ${first})`, "give each job a unique id");
     }
     if (duplicate) return;
-    this.jobs.push({ id, index: call.index, inputs, allowFailure, ...(timeoutSec === undefined ? {} : { timeoutSec }), pos });
+    this.jobs.push({
+      id,
+      index: call.index,
+      inputs,
+      allowFailure,
+      ...(timeoutSec === undefined ? {} : { timeoutSec }),
+      ...(network === undefined ? {} : { network }),
+      pos,
+    });
   }
 
   /** Record `(ci.image name)`: at most once, a non-empty string. */
@@ -127,8 +145,48 @@ export class PipelineRegistry {
     this.imagePos = pos;
   }
 
+  /** Record `(ci.options {:network false :runs-on [:linux]})`: at most once, known keys only. */
+  setOptions(opts: unknown, pos: SourcePosition): void {
+    if (this.optionsPos !== undefined) {
+      const first = this.optionsPos.line === undefined ? "" : ` (first at ${this.optionsPos.file}:${this.optionsPos.line})`;
+      this.problem(pos, `ci.options is called twice${first}`, "put every pipeline option in one (ci.options {…}) table");
+      return;
+    }
+    this.optionsPos = pos;
+    if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+      // An empty Lua table converts to an empty sequence: no options.
+      if (Array.isArray(opts) && opts.length === 0) return;
+      this.problem(pos, `ci.options: the options must be a table such as {:network false}, got ${describe(opts)}`);
+      return;
+    }
+    const options: PipelineOptions = {};
+    for (const [key, value] of Object.entries(opts as Record<string, unknown>)) {
+      if (key === "network") {
+        if (typeof value === "boolean") options.network = value;
+        else this.problem(pos, `ci.options: :network must be true or false, got ${describe(value)}`);
+      } else if (key === "runs-on") {
+        const labels = Array.isArray(value) ? value : typeof value === "string" ? [value] : undefined;
+        const bad = labels?.find((l) => typeof l !== "string" || !LABEL.test(l));
+        if (labels === undefined || labels.length === 0 || bad !== undefined) {
+          this.problem(
+            pos,
+            `ci.options: :runs-on must be a non-empty sequence of runner labels such as [:linux :arm64], got ${bad === undefined ? describe(value) : describe(bad)}`,
+            "a label is lowercase letters, digits, '.', '_' or '-', at most 63 characters",
+          );
+        } else options.runsOn = [...new Set(labels as string[])];
+      } else {
+        this.problem(pos, `ci.options: unknown option :${key}`, `known options are ${PIPELINE_OPTIONS.map((o) => ":" + o).join(" and ")}`);
+      }
+    }
+    this.options = options;
+  }
+
   pipeline(): Pipeline {
-    return { jobs: this.jobs, ...(this.image === undefined ? {} : { image: this.image }) };
+    return {
+      jobs: this.jobs,
+      ...(this.image === undefined ? {} : { image: this.image }),
+      ...(this.options === undefined ? {} : { options: this.options }),
+    };
   }
 }
 

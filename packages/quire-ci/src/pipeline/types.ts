@@ -18,11 +18,22 @@ export interface JobSpec {
   allowFailure: boolean;
   /** Seconds, when `:timeout` was given. */
   timeoutSec?: number;
+  /** `:network false`: the job's sh commands run without a network; unset = the pipeline's choice. */
+  network?: boolean;
   pos: SourcePosition;
+}
+
+/** `(ci.options {…})`: settings of the whole run. */
+export interface PipelineOptions {
+  /** `:network false`: no job's sh commands reach the network (a job's own `:network` wins). */
+  network?: boolean;
+  /** `:runs-on [:linux :arm64]`: labels a runner must have to run this pipeline. */
+  runsOn?: string[];
 }
 
 export interface Pipeline {
   jobs: JobSpec[];
   /** `(ci.image "name")`, recorded; no effect until a container launcher exists. */
   image?: string;
+  options?: PipelineOptions;
 }

@@ -138,6 +138,11 @@ ci.image = function(name)
   local file, line = where()
   host.image(name, file, line)
 end
+ci.options = function(opts)
+  if phase ~= "load" then raise("ci.options: call it while ci.fnl loads, not from inside a run-fn") end
+  local file, line = where()
+  host.options(opts, file, line)
+end
 
 -- Upstream quire's canonical way in: (. (require :quire.ci) :runtime).
 ci.runtime = runtime

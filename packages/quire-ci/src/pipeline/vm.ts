@@ -11,6 +11,7 @@ import { REFUSALS, SETUP_LUA } from "./vm-setup.js";
 export interface VmHostFunctions {
   register(index: number, id: unknown, inputs: unknown, fnType: string, opts: unknown, extra: number, file: string | undefined, line: number): void;
   image(name: unknown, file: string | undefined, line: number): void;
+  options(opts: unknown, file: string | undefined, line: number): void;
   sh(jobId: string, cmd: unknown, opts: unknown): Promise<unknown>;
   secret(jobId: string, name: unknown): Promise<unknown>;
   env(jobId: string, name: unknown): unknown;

@@ -29,6 +29,8 @@ export interface JobState {
   children: Set<Launched>;
   /** sh calls not yet finished (their sh_finished still to come). */
   inflight: Set<Promise<unknown>>;
+  /** False for a `:network false` job (or pipeline): its sh commands run without a network. */
+  network: boolean;
   /** Set when the job was judged while still running (timeout): later sh calls refuse. */
   aborted?: string;
   logDirMade?: boolean;

@@ -90,6 +90,9 @@ export function createHostFunctions(b: HostBinding): VmHostFunctions {
     register(index, id, inputs, fnType, opts, extra, file, line) {
       b.registry.addJob({ index, id, inputs, fnType, opts, extra, pos: position(b, file, line, "job") });
     },
+    options(opts, file, line) {
+      b.registry.setOptions(opts, position(b, file, line, "options"));
+    },
     image(name, file, line) {
       b.registry.setImage(name, position(b, file, line, "image"));
     },

@@ -7,6 +7,7 @@ import { LogFile } from "./log-file.js";
 import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
 import { directLauncher } from "./launcher.js";
 import { jobLogDir } from "./log.js";
+import { noNetworkPrefix } from "./no-network.js";
 import { formatArgv } from "./shell-quote.js";
 import { resolveInWorkspace } from "./workspace-path.js";
 
@@ -129,6 +130,13 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
     }
   }
 
+  let argv = command.argv;
+  if (!job.network) {
+    const how = noNetworkPrefix();
+    if ("problem" in how) return fail(`sh: job "${job.id}" has :network false, but ${how.problem}; the command was not run`);
+    argv = [...how.prefix, ...argv];
+  }
+
   const n = ++job.shCount;
   const shown = ctx.redactor.redact(command.display);
   ctx.emitter.emit({ type: "sh_started", job_id: job.id, n, cmd: shown });
@@ -166,7 +174,7 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
       job.children.delete(running);
       resolve(code);
     };
-    const running = launcher.launch(command.argv, { cwd, env }, {
+    const running = launcher.launch(argv, { cwd, env }, {
       onData(stream, chunk) {
         (stream === "stdout" ? out : err).push(chunk);
         log.write(stream, chunk);
