@@ -2,10 +2,7 @@
 // terminal run), bootstrap once, events live (replayed and out-of-order
 // refused with 409), secrets, and 400s that name the field.
 import { writeFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
 import { parseBootstrapPayload } from "@quire/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getRun, listJobs, listShEvents } from "../src/db/queries.js";
@@ -13,10 +10,10 @@ import { createApp } from "../src/http/app.js";
 import { createRun } from "../src/runs/create.js";
 import { hashRunToken, newRunToken } from "../src/runs/tokens.js";
 import { transitionRun } from "../src/runs/transition.js";
-import { runInput, tempDb } from "./helpers.js";
+import { runInput, tempDb, serveOnLoopback } from "./helpers.js";
 
 let db: ReturnType<typeof tempDb>;
-let server: Server;
+let server: Awaited<ReturnType<typeof serveOnLoopback>>;
 let base: string;
 const logged: string[] = [];
 
@@ -30,12 +27,11 @@ beforeEach(async () => {
     log: (line) => logged.push(line),
   });
   logged.length = 0;
-  server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveOnLoopback(app.fetch);
+  base = server.base;
 });
 afterEach(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
   db.cleanup();
 });
 

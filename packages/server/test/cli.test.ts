@@ -107,7 +107,7 @@ describe("quire completion", () => {
   };
 
   it("bash completes commands, subcommands, options and repository names", () => {
-    expect(bashComplete("quire ")).toEqual(["serve", "repo", "ci", "mirror", "hook", "exec", "completion"]);
+    expect(bashComplete("quire ")).toEqual(["serve", "repo", "ci", "mirror", "runner", "hook", "exec", "completion"]);
     expect(bashComplete("quire ci r")).toEqual(["runs", "run", "retry"]);
     expect(bashComplete("quire ci runs --j")).toEqual(["--json"]);
     expect(bashComplete("quire ci runs ")).toEqual(["hello.git", "team/lib.git"]);

@@ -7,7 +7,7 @@ import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../src/db/open.js";
 import { MIGRATIONS_DIR } from "../src/db/migrate.js";
-import { jobs, mirrorStatus, notifications, pipelineJobs, refUpdates, runPipelines, runs, shEvents } from "../src/db/schema.js";
+import { jobs, mirrorStatus, notifications, pipelineJobs, refUpdates, runPipelines, runners, runs, shEvents } from "../src/db/schema.js";
 import { MigrationError } from "../src/errors.js";
 import { nextSha, tempDb, tempDir } from "./helpers.js";
 
@@ -74,7 +74,7 @@ describe("migrations", () => {
 
   it("Drizzle schema columns match the SQL tables", () => {
     db = tempDb();
-    for (const table of [runs, jobs, shEvents, refUpdates, pipelineJobs, runPipelines, mirrorStatus, notifications]) {
+    for (const table of [runs, jobs, shEvents, refUpdates, pipelineJobs, runPipelines, mirrorStatus, notifications, runners]) {
       const cfg = getTableConfig(table);
       const sqlCols = (db.sqlite.prepare(`PRAGMA table_info(${cfg.name})`).all() as { name: string; notnull: number }[]).map(
         (c) => `${c.name}:${c.notnull}`,
@@ -98,6 +98,11 @@ describe("CHECK constraints and triggers reject bad rows written by raw SQL", ()
     ["superseded without finished_at_ms", { state: "superseded" }],
     ["complete with failure_kind", { state: "complete", started_at_ms: 200, finished_at_ms: 300, failure_kind: "orphaned" }],
     ["started before queued", { state: "active", started_at_ms: 50 }],
+    ["an unknown launcher", { launcher: "docker" }],
+    ["a runner on a run that is not remote", { launcher: "bwrap", runner: "arm-box" }],
+    ["claimed without a runner", { launcher: "remote", claimed_at_ms: 200 }],
+    ["claimed before queued", { launcher: "remote", runner: "arm-box", claimed_at_ms: 50 }],
+    ["runs-on that is not a sequence", { runs_on_json: '{"linux":true}' }],
     ["finished before started", { state: "complete", started_at_ms: 200, finished_at_ms: 150 }],
     ["finished before queued", { state: "superseded", finished_at_ms: 50 }],
     ["unknown state", { state: "running" }],

@@ -102,3 +102,12 @@ export function childrenOf(pid: number): number[] {
     return [];
   }
 }
+
+/** An app served over real HTTP on 127.0.0.1 (a free port). */
+export async function serveOnLoopback(fetchFn: (req: Request) => Response | Promise<Response>): Promise<{ base: string; close(): Promise<void> }> {
+  const { createAdaptorServer } = await import("@hono/node-server");
+  const server = createAdaptorServer({ fetch: fetchFn }) as import("node:http").Server;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -46,7 +46,7 @@ describe("reconcileOrphans at startup", () => {
 
     await new Promise((r) => setTimeout(r, 100));
     expect(groupGone(activePgid)).toBe(false);
-    quire = await startQuire({ dataDir: tmp.dir, config: { port: 0 }, executor: standIn("success"), killGraceMs: 300, pollMs: 50, log: () => {} });
+    quire = await startQuire({ dataDir: tmp.dir, config: { port: 0, launcher: "local" }, executor: standIn("success"), killGraceMs: 300, pollMs: 50, log: () => {} });
     expect(quire.orphans.orphaned.sort()).toEqual([active.id, lost.id].sort());
     expect(quire.orphans.requeued).toEqual([halfStarted.id]);
     expect(quire.orphans.killedGroups.sort()).toEqual([activePgid, pendingPgid].sort());
@@ -80,7 +80,7 @@ describe("reconcileOrphans at startup", () => {
     db.close();
 
     try {
-      quire = await startQuire({ dataDir: tmp.dir, config: { port: 0 }, executor: standIn("success"), killGraceMs: 300, pollMs: 50, log: () => {} });
+      quire = await startQuire({ dataDir: tmp.dir, config: { port: 0, launcher: "local" }, executor: standIn("success"), killGraceMs: 300, pollMs: 50, log: () => {} });
       expect(quire.orphans.killedGroups).toEqual([oursPgid]);
       expect(quire.orphans.foreignGroups).toEqual([stranger, stranger]);
       for (const id of [ours.id, otherBoot.id, otherStart.id]) {
@@ -95,7 +95,7 @@ describe("reconcileOrphans at startup", () => {
 
   it("close() stops running executors: an active run becomes failed/orphaned, nothing is left running", async () => {
     tmp = tempDir();
-    quire = await startQuire({ dataDir: tmp.dir, config: { port: 0 }, executor: standIn("hang"), killGraceMs: 300, pollMs: 50, log: () => {} });
+    quire = await startQuire({ dataDir: tmp.dir, config: { port: 0, launcher: "local" }, executor: standIn("hang"), killGraceMs: 300, pollMs: 50, log: () => {} });
     const q = quire;
     const run = q.createRun(runInput()).run;
     await waitFor(() => getRun(q.db, run.id)?.state === "active", "run to be active");

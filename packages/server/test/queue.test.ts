@@ -25,7 +25,7 @@ async function start(scenario: string, extra: Partial<StartQuireOptions> = {}): 
   tmp = tempDir();
   quire = await startQuire({
     dataDir: tmp.dir,
-    config: { port: 0 },
+    config: { port: 0, launcher: "local" },
     executor: standIn(scenario),
     killGraceMs: 300,
     pollMs: 50,
@@ -156,7 +156,7 @@ describe("run queue with a stand-in executor", () => {
   });
 
   it("runs at most max-concurrent-runs at once, oldest pending first", async () => {
-    const q = await start("success", { config: { port: 0, maxConcurrentRuns: 2 } });
+    const q = await start("success", { config: { port: 0, launcher: "local", maxConcurrentRuns: 2 } });
     const ids = [1, 2, 3, 4, 5].map((i) => q.createRun(runInput("demo", `refs/heads/b${i}`)).run.id);
     let peak = 0;
     const order: string[] = [];
@@ -176,7 +176,7 @@ describe("run queue with a stand-in executor", () => {
     const q = await start("success");
     const other = tempDir();
     try {
-      await expect(startQuire({ dataDir: other.dir, config: { port: q.port }, executor: standIn("success"), log: () => {} })).rejects.toThrow(
+      await expect(startQuire({ dataDir: other.dir, config: { port: q.port, launcher: "local" }, executor: standIn("success"), log: () => {} })).rejects.toThrow(
         new RegExp(`port ${q.port} on 127.0.0.1 is already in use; pass --port N`),
       );
     } finally {
@@ -186,7 +186,7 @@ describe("run queue with a stand-in executor", () => {
 
   // The timeout leaves room for the stand-in to start its job first, even on a loaded machine.
   it("the watchdog times out a run past :run-timeout and kills its process group", async () => {
-    const q = await start("hang", { config: { port: 0, runTimeoutSeconds: 4 } });
+    const q = await start("hang", { config: { port: 0, launcher: "local", runTimeoutSeconds: 4 } });
     const { run } = q.createRun(runInput());
     const done = await finished(q, run.id);
     expect(done).toMatchObject({ state: "failed", failureKind: "timed-out" });
@@ -197,7 +197,7 @@ describe("run queue with a stand-in executor", () => {
   });
 
   it("the watchdog times out an executor that never bootstraps", async () => {
-    const q = await start("hang-before-bootstrap", { config: { port: 0, runTimeoutSeconds: 0.4 } });
+    const q = await start("hang-before-bootstrap", { config: { port: 0, launcher: "local", runTimeoutSeconds: 0.4 } });
     const { run } = q.createRun(runInput());
     const done = await finished(q, run.id);
     expect(done).toMatchObject({ state: "failed", failureKind: "timed-out", startedAtMs: null });

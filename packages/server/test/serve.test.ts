@@ -2,6 +2,8 @@
 // --port/--bind honoured, SIGTERM stops it cleanly. Needs `pnpm build` first
 // (the README's test command builds before testing).
 import { spawn } from "node:child_process";
+import { defaultLauncherName } from "../src/runs/launchers/choose.js";
+import { limitsMechanism } from "../src/runs/launchers/guard.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +39,10 @@ describe("quire serve", () => {
     expect(out).toContain(tmp.dir);
     const r = await fetch(`${url}/healthz`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ status: "ok" });
+    // The launcher: bwrap wherever it is on PATH (with how limits are held), else local.
+    const launcher = defaultLauncherName();
+    expect(await r.json()).toEqual({ status: "ok", launcher, ...(launcher === "bwrap" ? { limits: limitsMechanism().kind } : {}) });
+    expect(out).toMatch(new RegExp(`quire serve: launcher ${launcher}: `));
     const db = new Database(path.join(tmp.dir, "quire.db"), { readonly: true });
     expect(db.prepare("SELECT name FROM schema_migrations").all()).toContainEqual({ name: "0001_initial.sql" });
     db.close();

@@ -69,7 +69,7 @@ describe("supersede in the database", () => {
 describe("supersede of a running executor", () => {
   async function startHanging(): Promise<QuireHandle> {
     tmp = tempDir();
-    quire = await startQuire({ dataDir: tmp.dir, config: { port: 0 }, executor: standIn("hang"), killGraceMs: 300, pollMs: 50, log: () => {} });
+    quire = await startQuire({ dataDir: tmp.dir, config: { port: 0, launcher: "local" }, executor: standIn("hang"), killGraceMs: 300, pollMs: 50, log: () => {} });
     return quire;
   }
 

@@ -11,6 +11,8 @@ export const FAILURE_KINDS = [
   "storage-error",
   /** Stopped by the operator (`quire ci cancel`); shown as "cancelled". */
   "cancelled",
+  "resource-limit",
+  "runner-lost",
 ] as const;
 
 export type KnownFailureKind = (typeof FAILURE_KINDS)[number];

@@ -9,3 +9,5 @@ export * from "./schema-errors.js";
 export * from "./exit-codes.js";
 export * from "./log-format.js";
 export * from "./redact.js";
+export * from "./runner-labels.js";
+export * from "./runner-protocol.js";

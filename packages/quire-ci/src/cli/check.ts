@@ -30,6 +30,22 @@ export function formatGraph(loaded: LoadedPipeline): string {
   return lines.join("\n");
 }
 
+/** `check --json`: the jobs in execution order and the pipeline's options (the shape is in docs/CLI.md). */
+export function graphJson(loaded: LoadedPipeline): unknown {
+  const { options } = loaded.pipeline;
+  return {
+    ok: true,
+    jobs: loaded.order.map((j) => ({
+      id: j.id,
+      inputs: j.inputs,
+      allow_failure: j.allowFailure,
+      timeout_s: j.timeoutSec ?? null,
+      network: j.network ?? options?.network ?? true,
+    })),
+    options: { network: options?.network ?? true, runs_on: options?.runsOn ?? [] },
+  };
+}
+
 /** The directory check reads: a clean export of --sha, else the working tree of the checkout DIR is in (or DIR itself outside git). */
 async function checkTarget(input: CommandInput, temp: () => string): Promise<string> {
   if (input.string("sha") !== undefined) return (await localTarget(input, temp)).workspace;
@@ -47,10 +63,11 @@ export async function main(input: CommandInput): Promise<number> {
   try {
     const loaded = await loadPipeline({ workspace, compile: await fennelCompiler() });
     loaded.vm.close();
-    process.stdout.write(formatGraph(loaded) + "\n");
+    process.stdout.write((input.flag("json") ? JSON.stringify(graphJson(loaded)) : formatGraph(loaded)) + "\n");
     return 0;
   } catch (e) {
     if (!(e instanceof PipelineError)) throw e;
+    if (input.flag("json")) process.stdout.write(JSON.stringify({ ok: false, problems: e.diagnostics.length }) + "\n");
     const n = e.diagnostics.length;
     process.stderr.write(`${e.message}\n\n${n} problem${n === 1 ? "" : "s"} in ${CI_FILE}\n`);
     return 1;

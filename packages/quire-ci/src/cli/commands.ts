@@ -46,8 +46,11 @@ export function quireCiProgram(version: string): ProgramSpec<Mode> {
         summary: "compile and validate .quire/ci.fnl and print its jobs in order",
         description: "Reads the working tree as it is (it runs nothing), from the root of the checkout; --sha checks a commit instead.",
         positionals: [dir],
-        options: { sha: { ...sha, summary: "check this commit, exported clean, instead of the working tree" } },
-        examples: ["quire-ci check", "quire-ci check --sha HEAD~1"],
+        options: {
+          sha: { ...sha, summary: "check this commit, exported clean, instead of the working tree" },
+          json: { kind: "boolean", summary: "print the jobs and pipeline options as JSON (docs/CLI.md)" },
+        },
+        examples: ["quire-ci check", "quire-ci check --sha HEAD~1", "quire-ci check --json"],
         load: async () => "check",
       },
     ],

@@ -1,6 +1,7 @@
 // Host side of `(ci.job id inputs run-fn opts?)`, `(ci.options {…})` and
 // `(ci.image name)`: turns the raw Lua arguments into JobSpecs and pipeline
 // options, and collects every registration problem.
+import { isRunnerLabel } from "@quire/shared";
 import type { Diagnostic } from "../errors.js";
 import { PUSH_SOURCE, type JobSpec, type Pipeline, type PipelineOptions, type SourcePosition } from "./types.js";
 
@@ -19,8 +20,6 @@ export interface RawJobCall {
 
 const JOB_OPTIONS = ["allow-failure", "timeout", "network"];
 const PIPELINE_OPTIONS = ["network", "runs-on"];
-/** A runner label: what `quire runner start --labels` accepts. */
-const LABEL = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "nil";
@@ -166,7 +165,7 @@ export class PipelineRegistry {
         else this.problem(pos, `ci.options: :network must be true or false, got ${describe(value)}`);
       } else if (key === "runs-on") {
         const labels = Array.isArray(value) ? value : typeof value === "string" ? [value] : undefined;
-        const bad = labels?.find((l) => typeof l !== "string" || !LABEL.test(l));
+        const bad = labels?.find((l) => !isRunnerLabel(l));
         if (labels === undefined || labels.length === 0 || bad !== undefined) {
           this.problem(
             pos,

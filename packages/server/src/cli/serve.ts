@@ -58,6 +58,7 @@ export const serve: CommandRun = async (ctx) => {
     await quire.close();
     throw e;
   }
+  ctx.stdout.write(`quire serve: launcher ${quire.launchers.description}\n`);
   ctx.stdout.write(`quire serve: listening on ${quire.url} (data directory ${ctx.paths.dataDir})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -199,3 +199,43 @@ describe("loadConfigFile", () => {
     expect(loaded.warnings).toEqual([expect.stringMatching(/:1:1: :notifications :to is set but neither :smtp nor :sendmail is/)]);
   });
 });
+
+describe("launcher settings", () => {
+  it("reads :launcher, :limits (any subset), :sandbox-user, :sandbox-binds and :runner-timeout", async () => {
+    const { loaded } = await load(`{:launcher "bwrap"
+ :limits {:memory (* 512 1024 1024) :processes 64}
+ :sandbox-user "nobody"
+ :sandbox-binds ["/opt/toolchains"]
+ :runner-timeout 45}`);
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.config).toEqual({
+      launcher: "bwrap",
+      limits: { memoryBytes: 512 * 1024 * 1024, processes: 64, cpuSeconds: 7200 },
+      sandboxUser: "nobody",
+      sandboxBinds: ["/opt/toolchains"],
+      runnerTimeoutSeconds: 45,
+    });
+    const resolved = resolveServerConfig(loaded.config);
+    expect(resolved.limits.processes).toBe(64);
+    expect(resolveServerConfig({}).launcher).toBeNull();
+  });
+
+  it("refuses each bad value at its position, all at once", async () => {
+    const e = await refusal(`{:launcher "docker"
+ :limits {:memory 10 :threads 4 :cpu-time "lots"}
+ :sandbox-binds ["relative/path"]
+ :sandbox-user 0
+ :runner-timeout -1}`);
+    // Keys inside one table come in no fixed order: compare as a set.
+    expect(e.problems).toHaveLength(7);
+    expect(e.problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/config\.fnl:1:1: :launcher must be "local", "bwrap" or "remote", got string "docker"/),
+      expect.stringMatching(/config\.fnl:2:1: :limits has an unknown key :threads/),
+      expect.stringMatching(/config\.fnl:2:1: :limits \{:cpu-time …\} must be a number, got string "lots"/),
+      expect.stringMatching(/config\.fnl:2:1: :limits \{:memory …\} must be a whole number ≥ 16777216, got 10/),
+      expect.stringMatching(/config\.fnl:3:1: :sandbox-binds must be a sequence of absolute paths/),
+      expect.stringMatching(/config\.fnl:4:1: :sandbox-user must be a user name such as "nobody", or a uid > 0, got number 0/),
+      expect.stringMatching(/config\.fnl:5:1: :runner-timeout must be a number of seconds > 0, got number -1/),
+    ]));
+  });
+});

@@ -1,12 +1,13 @@
 // Loading the global <data>/config.fnl (SPEC §8) with fennel-js: evaluate the
 // file in a sandboxed VM, then check the one table it returns against the
 // known keys. Defaults and range checks live in config/types.ts; the
-// structured keys are read by mirrors.ts, notifications.ts and retention.ts.
+// structured keys are read by mirrors.ts, notifications.ts, retention.ts and launchers.ts.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { REDACTION_MIN_BYTES } from "@quire/shared";
 import path from "node:path";
 import { ConfigFileError, ConfigReport, evaluateConfig, isTable, typeName } from "./fennel-table.js";
+import { LAUNCHER_KEYS, readLauncherKey } from "./launchers.js";
 import { readMirrors } from "./mirrors.js";
 import { readNotifications, readSendmail, readSmtp } from "./notifications.js";
 import { DEFAULT_RETENTION, readRetention } from "./retention.js";
@@ -44,6 +45,7 @@ const KEYS: Record<string, keyof ServerConfig> = {
   sendmail: "sendmail",
   retention: "retention",
   "retry-delays": "retryDelaysSeconds",
+  ...LAUNCHER_KEYS,
 };
 
 /**
@@ -79,6 +81,7 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
 }
 
 function readKey(key: string, v: unknown, config: Partial<ServerConfig>, report: ConfigReport): void {
+  if (readLauncherKey(key, v, config, report)) return;
   const bad = (what: string) => report.problem(key, `:${key} must be ${what}, got ${typeName(v)}`);
   switch (key) {
     case "port":

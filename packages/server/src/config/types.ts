@@ -2,6 +2,8 @@
 // checks. config.fnl loading lives in config/load.ts; command-line flags
 // override what it yields.
 import { ConfigError } from "../errors.js";
+import { isLauncherName, type LauncherName } from "../runs/launchers/launcher.js";
+import { checkLimits, DEFAULT_RUN_LIMITS, type RunLimits } from "../runs/launchers/limits.js";
 import { trustedProxyList } from "./trusted-proxies.js";
 import type { MirrorTarget } from "./mirrors.js";
 import type { NotificationSettings, SmtpSettings } from "./notifications.js";
@@ -47,6 +49,16 @@ export interface ServerConfig {
   retention: RetentionPolicy;
   /** Seconds between the attempts of a failed mirror push or notification; its length is the number of retries (:retry-delays). */
   retryDelaysSeconds: number[];
+  /** Where runs execute (:launcher); null: bwrap where it is on PATH, else local. */
+  launcher: LauncherName | null;
+  /** Memory, processes and CPU time of one sandboxed run (:limits). */
+  limits: RunLimits;
+  /** The user a bwrap run becomes when the server runs as root (:sandbox-user). */
+  sandboxUser: string | number;
+  /** More host paths a bwrap sandbox may read (:sandbox-binds). */
+  sandboxBinds: string[];
+  /** Seconds without a word from a runner before its runs are runner-lost (:runner-timeout). */
+  runnerTimeoutSeconds: number;
 }
 
 export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -68,6 +80,11 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   sendmail: null,
   retention: DEFAULT_RETENTION,
   retryDelaysSeconds: [10, 60, 300, 1800],
+  launcher: null,
+  limits: DEFAULT_RUN_LIMITS,
+  sandboxUser: "nobody",
+  sandboxBinds: [],
+  runnerTimeoutSeconds: 30,
 });
 
 /** `partial` over the defaults, checked; throws ConfigError naming the key. */
@@ -83,6 +100,18 @@ export function resolveServerConfig(partial: Partial<ServerConfig> = {}): Server
     throw new ConfigError("run-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runTimeoutSeconds)}`);
   }
   trustedProxyList(c.trustedProxies);
+  if (c.launcher !== null && !isLauncherName(c.launcher)) throw new ConfigError("launcher", `must be "local", "bwrap" or "remote", got ${JSON.stringify(c.launcher)}`);
+  try {
+    checkLimits(c.limits);
+  } catch (e) {
+    throw new ConfigError("limits", (e as Error).message);
+  }
+  if (typeof c.runnerTimeoutSeconds !== "number" || !(c.runnerTimeoutSeconds > 0)) {
+    throw new ConfigError("runner-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runnerTimeoutSeconds)}`);
+  }
+  if (!Array.isArray(c.sandboxBinds) || !c.sandboxBinds.every((p) => typeof p === "string" && p.startsWith("/"))) {
+    throw new ConfigError("sandbox-binds", `must be a sequence of absolute paths, got ${JSON.stringify(c.sandboxBinds)}`);
+  }
   for (const [name, source] of Object.entries(c.secrets)) {
     const ok = typeof source === "string" || (typeof source === "object" && source !== null && typeof source.file === "string");
     if (!ok) throw new ConfigError("secrets", `secret ${JSON.stringify(name)} must be a string or {:file "/path"}`);

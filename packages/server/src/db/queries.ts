@@ -41,11 +41,24 @@ export function listRuns(db: Db, options: ListRunsOptions = {}): RunRow[] {
   return options.limit === undefined ? q.all() : q.limit(options.limit).all();
 }
 
-/** The oldest pending runs with no executor yet: what the queue takes next (insertion order breaks ties). */
+/**
+ * The oldest pending runs of a host launcher with no executor yet: what the
+ * queue takes next (insertion order breaks ties). Remote runs are the runners'.
+ */
 export function nextPendingRuns(db: Db, limit: number): RunRow[] {
-  const rows = stmt(db.sqlite, "SELECT id FROM runs WHERE state = 'pending' AND pid IS NULL ORDER BY queued_at_ms, rowid LIMIT ?")
-    .all(limit) as { id: string }[];
+  const rows = stmt(
+    db.sqlite,
+    "SELECT id FROM runs WHERE state = 'pending' AND pid IS NULL AND launcher IN ('local', 'bwrap') ORDER BY queued_at_ms, rowid LIMIT ?",
+  ).all(limit) as { id: string }[];
   return rows.map((r) => getRun(db, r.id)).filter((r): r is RunRow => r !== undefined);
+}
+
+/** The oldest pending run not yet routed to a launcher. */
+export function nextUnroutedRun(db: Db): RunRow | undefined {
+  const row = stmt(db.sqlite, "SELECT id FROM runs WHERE state = 'pending' AND launcher IS NULL ORDER BY queued_at_ms, rowid LIMIT 1").get() as
+    | { id: string }
+    | undefined;
+  return row === undefined ? undefined : getRun(db, row.id);
 }
 
 /** Runs with a recorded executor process (pid set), whatever their state. */

@@ -24,7 +24,24 @@ export const runs = sqliteTable("runs", {
   reportedOutcome: text("reported_outcome"),
   exitCode: integer("exit_code"),
   error: text("error"),
+  launcher: text("launcher").$type<"local" | "bwrap" | "remote">(),
+  runsOnJson: text("runs_on_json"),
+  runner: text("runner"),
+  claimedAtMs: integer("claimed_at_ms"),
+  requeuedFrom: text("requeued_from"),
 });
+
+/** Runners on other hosts (migrations/0007_launchers_runners.sql). */
+export const runners = sqliteTable("runners", {
+  name: text("name").primaryKey().notNull(),
+  tokenHash: text("token_hash").notNull(),
+  createdAtMs: integer("created_at_ms").notNull(),
+  maxConcurrentRuns: integer("max_concurrent_runs").notNull().default(1),
+  labelsJson: text("labels_json").notNull().default("[]"),
+  agentId: text("agent_id"),
+  lastSeenAtMs: integer("last_seen_at_ms"),
+});
+export type RunnerRow = typeof runners.$inferSelect;
 
 export const jobs = sqliteTable(
   "jobs",

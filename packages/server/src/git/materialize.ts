@@ -16,12 +16,13 @@ function collect(stream: NodeJS.ReadableStream | null): () => string {
 
 /**
  * Write the tree of `rev` (a commit or tag) from the bare repository `gitDir`
- * into `dest`, which must be absent or empty. Rejects with GitCommandError.
+ * into `dest`, which must be absent or empty; with `paths`, only those.
+ * Rejects with GitCommandError.
  */
-export async function materializeWorkspace(gitDir: string, rev: string, dest: string): Promise<void> {
+export async function materializeWorkspace(gitDir: string, rev: string, dest: string, paths: string[] = []): Promise<void> {
   await mkdir(dest, { recursive: true });
   if ((await readdir(dest)).length > 0) throw new Error(`workspace ${dest} is not empty; refusing to write into it`);
-  const archiveArgs = ["archive", "--format=tar", `${rev}^{tree}`];
+  const archiveArgs = ["archive", "--format=tar", `${rev}^{tree}`, ...(paths.length > 0 ? ["--", ...paths] : [])];
   const archive = spawn("git", archiveArgs, {
     env: { ...process.env, GIT_DIR: gitDir },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 // Orphan reconciliation (SPEC §7), run at startup before the queue: any stray
-// process group of a run is killed; a run left active by a previous server is
+// process group of a run is killed; a run left active by a previous server (and
+// not held by a runner on another host, whose runner reports on it) is
 // resolved from its events.jsonl when that record is whole (it ends with
 // run_finished: quire-ci finished while the server was down), else it
 // becomes failed/orphaned; pending runs stay queued (a half-spawned one is
@@ -50,7 +51,7 @@ export async function reconcileOrphans(
       stmt(db.sqlite, "UPDATE runs SET pid = NULL, pid_identity = NULL WHERE id = ?").run(run.id);
     }
   }
-  const active = stmt(db.sqlite, "SELECT id, repo FROM runs WHERE state = 'active' ORDER BY queued_at_ms, rowid").all() as { id: string; repo: string }[];
+  const active = stmt(db.sqlite, "SELECT id, repo FROM runs WHERE state = 'active' AND runner IS NULL ORDER BY queued_at_ms, rowid").all() as { id: string; repo: string }[];
   for (const { id, repo } of active) {
     if (options.runsDir !== undefined && resolveFromEvents(db, id, runDirs(options.runsDir, repo, id).eventsFile, options.nowMs)) {
       const row = stmt(db.sqlite, "SELECT state, failure_kind FROM runs WHERE id = ?").get(id) as { state: string; failure_kind: string | null };

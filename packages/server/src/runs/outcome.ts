@@ -72,7 +72,16 @@ export function outcomeRule(
  * failed/process-crashed (outcomeRule). A run still pending (never bootstrapped)
  * → failed/process-crashed. Unfinished jobs are finalized by transitionRun.
  */
-export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, options: { eventsFile: string; nowMs?: number }): Resolution {
+export interface ResolveOptions {
+  eventsFile: string;
+  nowMs?: number;
+  /** The run went over a resource limit (launchers/guard.ts): a failure becomes resource-limit. */
+  limitHit?: { message: string };
+  /** The run could not be started where it was sent (e.g. its sandbox, in its own words): it fails as prepare-failed. */
+  setupFailure?: string;
+}
+
+export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, options: ResolveOptions): Resolution {
   stmt(db.sqlite, "UPDATE runs SET exit_code = COALESCE(exit_code, ?), pid = NULL, pid_identity = NULL WHERE id = ?").run(exitCodeOf(status), runId);
   const before = getRun(db, runId);
   if (before === undefined) return { state: "failed", failureKind: null, resolvedNow: false, ingest: undefined };
@@ -82,15 +91,24 @@ export function resolveAfterExit(db: Db, runId: string, status: ExitStatus, opti
   const nowMs = options.nowMs;
   try {
     if (before.state === "pending") {
-      const row = transitionRun(db, runId, "pending", "failed", {
-        failureKind: "process-crashed",
-        error: `quire-ci ${describeExit(status)} before calling bootstrap; see quire-ci.log`,
-        nowMs,
-      });
+      const why =
+        options.setupFailure !== undefined
+          ? { failureKind: "prepare-failed", error: options.setupFailure }
+          : options.limitHit !== undefined
+            ? { failureKind: "resource-limit", error: options.limitHit.message }
+            : { failureKind: "process-crashed", error: `quire-ci ${describeExit(status)} before calling bootstrap; see quire-ci.log` };
+      const row = transitionRun(db, runId, "pending", "failed", { ...why, nowMs });
       return { state: row.state, failureKind: row.failureKind, resolvedNow: true, ingest: undefined };
     }
     const ingest = ingestEventsFile(db, runId, options.eventsFile);
-    const { to, failureKind, error } = outcomeRule(status, getRun(db, runId)!.reportedOutcome);
+    const rule = outcomeRule(status, getRun(db, runId)!.reportedOutcome);
+    const { to } = rule;
+    let { failureKind, error } = rule;
+    if (to === "failed" && options.limitHit !== undefined) {
+      // The limit is the cause; what it broke (the failed job) follows it.
+      failureKind = "resource-limit";
+      stmt(db.sqlite, "UPDATE runs SET error = ? || COALESCE('; then ' || error, '') WHERE id = ?").run(options.limitHit.message, runId);
+    }
     const row = transitionRun(db, runId, "active", to, { failureKind, error, nowMs });
     return { state: row.state, failureKind: row.failureKind, resolvedNow: true, ingest };
   } catch (e) {

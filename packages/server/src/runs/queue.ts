@@ -1,20 +1,26 @@
-// The run queue (SPEC §7): SQLite is the queue. Takes the oldest pending run
-// while fewer than maxConcurrentRuns are running, prepares its workspace,
-// spawns the executor, waits for its exit and applies the outcome rule.
-// Also drives the watchdog. Tolerates runs made terminal behind its back.
+// The run queue (SPEC §7): SQLite is the queue. Routes each new run to a
+// launcher (launchers/route.ts); takes the oldest pending run of a host
+// launcher while fewer than maxConcurrentRuns are running, prepares its
+// workspace, starts it through its launcher, watches its limits, waits for its
+// exit and applies the outcome rule. Remote runs are left to runners. Also
+// drives the watchdog. Tolerates runs made terminal behind its back.
 import { stmt } from "../db/statements.js";
 import type { ChildProcess } from "node:child_process";
-import { appendFileSync, mkdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { isTerminalRunState } from "@quire/shared";
 import type { Db } from "../db/open.js";
-import { getRun, nextPendingRuns } from "../db/queries.js";
+import { getRun, nextPendingRuns, nextUnroutedRun } from "../db/queries.js";
 import type { RunRow } from "../db/schema.js";
 import { InvalidTransitionError } from "../errors.js";
 import { killProcessGroup } from "./process-group.js";
 import { processIdentity } from "./process-identity.js";
 import { resolveAfterExit, type ExitStatus, type Resolution } from "./outcome.js";
 import { probeContainment, type Containment } from "./containment.js";
-import { defaultExecutor, runDirs, spawnExecutor, type ExecutorCommand, type RunDirs } from "./spawn.js";
+import { logTextSince, type HostLauncher, type HostLauncherName } from "./launchers/launcher.js";
+import type { LimitHit } from "./launchers/limits.js";
+import { localLauncher } from "./launchers/local.js";
+import type { RunRoute } from "./launchers/route.js";
+import { defaultExecutor, executorEnv, runDirs, spawnPlan, type ExecutorCommand, type RunDirs } from "./spawn.js";
 import { hashRunToken, newRunToken } from "./tokens.js";
 import { transitionRun } from "./transition.js";
 import { enforceRunTimeout } from "./watchdog.js";
@@ -47,6 +53,12 @@ export interface RunQueueOptions {
   watchdogMs?: number;
   /** Keep finished runs' workspaces (default false: removed, logs stay). */
   keepWorkspaces?: boolean;
+  /** Where each new run goes (launchers/route.ts); default: the local launcher. */
+  route?: (run: RunRow) => Promise<RunRoute>;
+  /** The host launcher named `name`; default: local only. */
+  hostLauncher?: (name: HostLauncherName) => HostLauncher;
+  /** Told of each run routed to runners on other hosts. */
+  onRemote?: (runId: string) => void;
   /** Called after each run this queue executed is resolved. */
   onResolved?: (runId: string, resolution: Resolution) => void;
   log?: (line: string) => void;
@@ -107,19 +119,59 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     holdUntil = Date.now() + 2000;
     return true;
   };
+  const local = localLauncher({ prefix: containment.prefix });
+  const hostLauncher = options.hostLauncher ?? (() => local);
+  const route = options.route ?? (async (): Promise<RunRoute> => ({ launcher: "local", runsOn: [], notes: [] }));
+  let routing = false;
 
   const serverUrl = () => (typeof options.serverUrl === "function" ? options.serverUrl() : options.serverUrl);
 
   function checkIdle(): void {
-    if (slots.size > 0 || idleWaiters.length === 0) return;
-    if (!stopping && nextPendingRuns(db, 1).length > 0) return;
+    if (slots.size > 0 || routing || idleWaiters.length === 0) return;
+    if (!stopping && (nextPendingRuns(db, 1).length > 0 || nextUnroutedRun(db) !== undefined)) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const w of waiters) w();
   }
 
+  /** Route every pending run that has no launcher yet, oldest first, one at a time. */
+  async function routePending(): Promise<void> {
+    routing = true;
+    try {
+      for (let run = nextUnroutedRun(db); run !== undefined && !stopping && db.sqlite.open; run = nextUnroutedRun(db)) {
+        let chosen: RunRoute;
+        try {
+          chosen = await route(run);
+        } catch (e) {
+          chosen = { launcher: "local", runsOn: [], notes: [`could not route the run (${(e as Error).message})`] };
+        }
+        if (stopping || !db.sqlite.open) break;
+        const routed = stmt(db.sqlite, "UPDATE runs SET launcher = ?, runs_on_json = ? WHERE id = ? AND launcher IS NULL")
+          .run(chosen.launcher, JSON.stringify(chosen.runsOn), run.id).changes === 1;
+        if (!routed) continue;
+        if (chosen.notes.length > 0) {
+          const dirs = runDirs(options.runsDir, run.repo, run.id);
+          mkdirSync(dirs.runDir, { recursive: true });
+          appendFileSync(dirs.logFile, chosen.notes.map((n) => `quire serve: ${n}\n`).join(""));
+          for (const n of chosen.notes) log(`run ${run.id}: ${n}`);
+        }
+        if (chosen.launcher === "remote") {
+          log(`run ${run.id}: waits for a runner${chosen.runsOn.length > 0 ? ` labelled ${chosen.runsOn.join(", ")}` : ""}`);
+          options.onRemote?.(run.id);
+        }
+      }
+    } finally {
+      routing = false;
+    }
+  }
+
   function tick(): void {
     if (stopping || !db.sqlite.open || Date.now() < holdUntil) return;
+    if (!routing && nextUnroutedRun(db) !== undefined) {
+      void routePending()
+        .catch((e: unknown) => log(`routing: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(tick);
+    }
     const free = max - slots.size;
     if (free > 0) {
       const candidates = nextPendingRuns(db, free + slots.size).filter((r) => !slots.has(r.id));
@@ -142,6 +194,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
   async function execute(run: RunRow, slot: Slot): Promise<void> {
     const dirs = runDirs(options.runsDir, run.repo, run.id, options.workspacesDir);
     try {
+      mkdirSync(dirs.runDir, { recursive: true });
       mkdirSync(dirs.workspace, { recursive: true });
       if (options.prepare !== undefined) await options.prepare(run, dirs);
     } catch (e) {
@@ -150,12 +203,25 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     }
     if (stopping || getRun(db, run.id)?.state !== "pending") return removeWorkspace(dirs);
 
+    const launcher = hostLauncher(run.launcher === "bwrap" ? "bwrap" : "local");
+    let plan;
+    try {
+      plan = launcher.plan({ runId: run.id, executor, dirs, serverUrl: serverUrl(), env: executorEnv() });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT" && (e as Error).message.startsWith("spawn ")) failPending(run.id, "process-crashed", `could not start quire-ci: ${(e as Error).message}`);
+      else failPending(run.id, "prepare-failed", `the ${launcher.name} launcher could not prepare the run: ${e instanceof Error ? e.message : String(e)}`);
+      return removeWorkspace(dirs);
+    }
+    const { guard } = plan;
+    appendFileSync(dirs.logFile, `quire serve: ${plan.note}\n`);
+    const logOffset = statSync(dirs.logFile).size;
     const token = newRunToken(run.id);
     let child: ChildProcess;
     try {
-      child = spawnExecutor({ executor, dirs, serverUrl: serverUrl(), token, containment });
+      child = spawnPlan(plan, { logFile: dirs.logFile, token });
     } catch (e) {
       failPending(run.id, "process-crashed", `could not start quire-ci: ${(e as Error).message}`);
+      await guard.release();
       return removeWorkspace(dirs);
     }
     const exited = new Promise<ExitStatus | Error>((resolve) => {
@@ -165,7 +231,8 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     const pid = child.pid;
     if (pid === undefined) {
       const e = await exited;
-      failPending(run.id, "process-crashed", `could not start quire-ci (${executor.command}): ${(e as Error).message ?? e}`);
+      failPending(run.id, "process-crashed", `could not start quire-ci (${plan.command}): ${(e as Error).message ?? e}`);
+      await guard.release();
       return removeWorkspace(dirs);
     }
     slot.child = child;
@@ -177,23 +244,35 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
     } catch (e) {
       // Not recorded, so not ours to run: stop it; the run stays pending for a later try.
       await killProcessGroup(pid, { graceMs: 0 });
+      await guard.release();
       removeWorkspace(dirs);
       throw e;
     }
     if (!recorded) void killProcessGroup(pid, { graceMs: 0 });
     log(`run ${run.id}: started quire-ci (pid ${pid}) for ${run.repo} ${run.ref} ${run.sha.slice(0, 12)}`);
 
+    // A limit the kernel does not enforce by itself (CPU time) is watched here: going over it stops the run.
+    let limitHit: LimitHit | undefined;
+    const limitPoll = setInterval(() => {
+      limitHit ??= guard.check();
+      if (limitHit !== undefined) void killProcessGroup(pid, { graceMs: 0 });
+    }, options.watchdogMs ?? 1000);
     let status = await exited;
+    clearInterval(limitPoll);
     if (status instanceof Error) status = { code: null, signal: "SIGKILL" };
     // Reap what the executor left behind in its group before reading its record.
     await killProcessGroup(pid, { graceMs: Math.min(killGraceMs, 1000) });
+    limitHit ??= guard.check(status);
+    const said = status.code === 0 ? undefined : launcher.setupFailure(logTextSince(dirs.logFile, logOffset));
+    const setupFailure = said === undefined ? undefined : `the sandbox could not start: ${said}`;
+    await guard.release();
 
     if (stopping) {
       onStopped(run.id, pid);
     } else {
       const exit = status;
       // A full or read-only database: keep trying, so the run resolves as soon as it can be written.
-      const resolution = await retryWhileUnwritable(() => resolveAfterExit(db, run.id, exit, { eventsFile: dirs.eventsFile }), {
+      const resolution = await retryWhileUnwritable(() => resolveAfterExit(db, run.id, exit, { eventsFile: dirs.eventsFile, limitHit, setupFailure }), {
         onWait: (code, attempt) => {
           if (attempt === 1) log(`run ${run.id}: cannot record how it ended yet (${code}); trying again until the database can be written`);
         },

@@ -67,14 +67,14 @@ export interface SpawnExecutorOptions {
 const TOKEN_FD = 3;
 
 /** Not passed to the executor: QUIRE__* (the contract's own) and where the data directory is. */
-function executorEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function executorEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) if (!k.startsWith(ENV_INTERNAL_PREFIX) && k !== "QUIRE_DATA_DIR") env[k] = v;
   return env;
 }
 
-/** Throw ENOENT when `command` names no executable file (the containment wrapper would only say so in the log). */
-function checkCommand(command: string, env: NodeJS.ProcessEnv): void {
+/** Throw ENOENT when `command` names no executable file (a wrapper would only say so in the log). */
+export function checkCommand(command: string, env: NodeJS.ProcessEnv): void {
   const candidates = command.includes("/") ? [command] : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, command));
   for (const candidate of candidates) {
     try {
@@ -87,33 +87,26 @@ function checkCommand(command: string, env: NodeJS.ProcessEnv): void {
   throw Object.assign(new Error(`spawn ${command} ENOENT: no such executable`), { code: "ENOENT" });
 }
 
+/** The process a launcher (runs/launchers/) makes of a run: spawnPlan starts it. */
+export interface ProcessPlan {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Its whole environment; spawnPlan adds where the token is. */
+  env: NodeJS.ProcessEnv;
+}
+
 /**
- * Start the executor detached (its pid is its process group id), stdout and
- * stderr appended to quire-ci.log, the token written to its fd 3 and the
- * pipe closed. Errors such as a missing command arrive as the child's
- * `error` event.
+ * Start `plan` detached (its pid is its process group id), stdout and stderr
+ * appended to `logFile`, the token written to its fd 3 and the pipe closed.
+ * Errors such as a missing command arrive as the child's `error` event.
  */
-export function spawnExecutor(options: SpawnExecutorOptions): ChildProcess {
-  const { dirs } = options;
-  mkdirSync(dirs.runDir, { recursive: true });
-  mkdirSync(dirs.workspace, { recursive: true });
-  const env = executorEnv(options.env ?? process.env);
-  env[ENV_SERVER_URL] = options.serverUrl;
-  env[ENV_TOKEN_FD] = String(TOKEN_FD);
-  const argv = [
-    ...(options.containment?.prefix ?? []),
-    options.executor.command,
-    ...(options.executor.args ?? []),
-    "--events",
-    dirs.eventsFile,
-    "--out-dir",
-    dirs.runDir,
-  ];
-  if (options.containment?.prefix.length) checkCommand(options.executor.command, env);
-  const log = openSync(dirs.logFile, "a");
+export function spawnPlan(plan: ProcessPlan, options: { logFile: string; token: string }): ChildProcess {
+  const env = { ...plan.env, [ENV_TOKEN_FD]: String(TOKEN_FD) };
+  const log = openSync(options.logFile, "a");
   let child: ChildProcess;
   try {
-    child = spawn(argv[0]!, argv.slice(1), { cwd: dirs.workspace, env, detached: true, stdio: ["ignore", log, log, "pipe"] });
+    child = spawn(plan.command, plan.args, { cwd: plan.cwd, env, detached: true, stdio: ["ignore", log, log, "pipe"] });
   } finally {
     closeSync(log); // the child holds its own copy
   }
@@ -123,4 +116,16 @@ export function spawnExecutor(options: SpawnExecutorOptions): ChildProcess {
     tokenPipe.end(options.token + "\n");
   }
   return child;
+}
+
+/** Start the executor on the host as the local launcher does, without one (tests, tools): cwd the workspace. */
+export function spawnExecutor(options: SpawnExecutorOptions): ChildProcess {
+  const { dirs } = options;
+  mkdirSync(dirs.runDir, { recursive: true });
+  mkdirSync(dirs.workspace, { recursive: true });
+  const env = { ...executorEnv(options.env ?? process.env), [ENV_SERVER_URL]: options.serverUrl };
+  const prefix = options.containment?.prefix ?? [];
+  if (prefix.length > 0) checkCommand(options.executor.command, env);
+  const argv = [...prefix, options.executor.command, ...(options.executor.args ?? []), "--events", dirs.eventsFile, "--out-dir", dirs.runDir];
+  return spawnPlan({ command: argv[0]!, args: argv.slice(1), cwd: dirs.workspace, env }, { logFile: dirs.logFile, token: options.token });
 }

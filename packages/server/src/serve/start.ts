@@ -17,6 +17,9 @@ import { defaultWorkspacesDir, ensureWorkspacesDir } from "../runs/workspaces.js
 import { recordServeStart, storageErrorCode } from "../db/writable.js";
 import { DatabaseUnwritableError } from "../errors.js";
 import { startRunQueue, type PrepareRun, type RunQueue } from "../runs/queue.js";
+import { startLaunchers, type Launchers } from "../runs/launchers/start.js";
+import { enforceRunnerTimeout } from "../runners/lost.js";
+import { RemoteWork } from "../runners/waiting.js";
 import type { ExecutorCommand } from "../runs/spawn.js";
 import { PushBus } from "../push/bus.js";
 import { publicBaseUrl } from "../push/run-url.js";
@@ -63,6 +66,8 @@ export interface StartQuireOptions {
 
 export interface QuireHandle extends QuireContext {
   server: Server;
+  /** The server's launcher, and how runs are held to their limits. */
+  launchers: Launchers;
   port: number;
   queue: RunQueue;
   orphans: OrphanReport;
@@ -90,6 +95,9 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
   mkdirSync(paths.runs, { recursive: true });
   mkdirSync(paths.repos, { recursive: true });
   const workspacesDir = ensureWorkspacesDir(config.workspacesDir ?? defaultWorkspacesDir(), paths.dataDir);
+  const containment = options.containment ?? probeContainment();
+  // Before the database: a launcher that cannot be used (e.g. no such :sandbox-user) stops the start.
+  const launchers = startLaunchers(config, { reposDir: paths.repos, log, localPrefix: containment.prefix });
   let db: Db;
   try {
     db = openDatabase(paths.db);
@@ -104,7 +112,6 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
   try {
     // A database that cannot take a write stops the server here, before it listens.
     recordServeStart(db);
-    const containment = options.containment ?? probeContainment();
     log(`runs: ${containment.description}; workspaces in ${workspacesDir}`);
     const orphans = await reconcileOrphans(db, { killGraceMs: options.killGraceMs, runsDir: paths.runs });
     for (const r of orphans.resolvedFromEvents) {
@@ -117,7 +124,23 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
     let baseUrl = "";
     const web = createWebView({ db, config, paths, pushes, baseUrl: () => baseUrl, log });
     closers.push(() => web.close());
-    const app = createApp({ db, config, log, web });
+    const work = new RemoteWork();
+    const app = createApp({
+      db,
+      config,
+      log,
+      web,
+      health: () => launchers.health(),
+      runners: {
+        reposDir: paths.repos,
+        runsDir: paths.runs,
+        maxFileBytes: config.runLogCapBytes + 1024 * 1024,
+        limits: config.limits,
+        timeoutMs: config.runnerTimeoutSeconds * 1000,
+        work,
+        log,
+      },
+    });
     server = createAdaptorServer({ fetch: app.fetch }) as Server;
     const port = await listen(server, config.port, config.bind);
     const url = serverUrlFor(config.bind, port);
@@ -145,6 +168,9 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
       pollMs: options.pollMs,
       watchdogMs: options.watchdogMs,
       keepWorkspaces: options.keepWorkspaces,
+      route: launchers.route,
+      hostLauncher: launchers.hostLauncher,
+      onRemote: () => work.notify(),
       log,
     });
     const q = queue;
@@ -162,6 +188,17 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
       },
     };
     for (const listener of options.listeners ?? []) closers.push(await listener(ctx));
+    // Runners that went silent lose their runs (re-queued once for another runner).
+    // A whole timeout from start before judging: runners reach a restarted server on their next heartbeat.
+    const watchFrom = Date.now() + config.runnerTimeoutSeconds * 1000;
+    const runnerWatch = setInterval(() => {
+      if (!db.sqlite.open || Date.now() < watchFrom) return;
+      const lost = enforceRunnerTimeout(db, { timeoutMs: config.runnerTimeoutSeconds * 1000 });
+      for (const l of lost) log(`run ${l.id}: ${l.outcome === "released" ? "back in the queue" : "failed/runner-lost"} (its runner went silent)${l.requeuedAs ? `; re-queued as run ${l.requeuedAs}` : ""}`);
+      if (lost.length > 0) work.notify();
+    }, Math.max(100, Math.min(5000, (config.runnerTimeoutSeconds * 1000) / 4)));
+    runnerWatch.unref();
+    closers.push(() => clearInterval(runnerWatch));
 
     const s = server;
     let closed: Promise<void> | undefined;
@@ -170,6 +207,7 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
       server: s,
       port,
       queue: q,
+      launchers,
       orphans,
       workspacesDir,
       containment,

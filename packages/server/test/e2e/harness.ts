@@ -15,10 +15,19 @@ export interface Serve {
   stop(): Promise<void>;
 }
 
-/** Start `quire serve --port 0` on `dataDir` (writing `configFnl` first when given; `env` added to its environment). */
-export async function startServe(dataDir: string, configFnl?: string, env: NodeJS.ProcessEnv = {}): Promise<Serve> {
+/**
+ * Start `quire serve --port 0` on `dataDir` (writing `configFnl` first when
+ * given), with `env` added; `prefix` wraps the command (e.g. `ip netns exec NS`).
+ */
+export async function startServe(
+  dataDir: string,
+  configFnl?: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { prefix?: string[]; bind?: string } = {},
+): Promise<Serve> {
   if (configFnl !== undefined) await writeFile(path.join(dataDir, "config.fnl"), configFnl);
-  const proc = spawn(process.execPath, [quireBin, "--data-dir", dataDir, "serve", "--port", "0"], {
+  const argv = [...(options.prefix ?? []), process.execPath, quireBin, "--data-dir", dataDir, "serve", "--port", "0", ...(options.bind ? ["--bind", options.bind] : [])];
+  const proc = spawn(argv[0]!, argv.slice(1), {
     env: gitEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -122,12 +131,12 @@ export async function newRepo(dataDir: string, name: string): Promise<string> {
   return workTree(path.join(dataDir, "repos", `${name}.git`));
 }
 
-/** Commit `files` in `work`, push main, and return the id of the run queued for it (and git's stderr). */
-export async function pushRun(work: string, files: Record<string, string>, message = "change"): Promise<{ id: string; stderr: string }> {
+/** Commit `files` in `work`, push HEAD to `branch` (main), and return the id of the run queued for it (and git's stderr). */
+export async function pushRun(work: string, files: Record<string, string>, message = "change", branch = "main"): Promise<{ id: string; stderr: string }> {
   await commitFiles(work, files, message);
-  const push = await gitAsync(work, ["push", "origin", "main"]);
+  const push = await gitAsync(work, ["push", "origin", `HEAD:refs/heads/${branch}`]);
   if (push.status !== 0) throw new Error(`git push failed: ${push.stderr}`);
-  const id = queuedRuns(push.stderr).get("refs/heads/main");
+  const id = queuedRuns(push.stderr).get(`refs/heads/${branch}`);
   if (id === undefined) throw new Error(`no run queued:\n${push.stderr}`);
   return { id, stderr: push.stderr };
 }

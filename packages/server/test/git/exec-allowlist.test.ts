@@ -99,6 +99,7 @@ describe("planExec refuses", () => {
     ["quire serve", /quire "serve" is not allowed/],
     ["quire exec 'git-upload-pack foo.git'", /quire "exec" is not allowed/],
     ["quire hook post-receive", /quire "hook" is not allowed/],
+    ["quire runner new sneaky", /quire "runner" is not allowed/],
     ["quire", /needs a subcommand/],
     ["quire mirror list", /only `quire mirror push/],
     ["quire mirror", /only `quire mirror push/],

@@ -39,7 +39,8 @@ async function waitJob(id: string, job: string, state: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  forge = await startForge(":max-concurrent-runs 1");
+  // Local launcher: a job below waits for a file the test writes on the host, which a sandbox would not see.
+  forge = await startForge(':max-concurrent-runs 1 :launcher "local"');
   app = await forge.repo("app");
 }, 60_000);
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { execCommand } from "./exec.js";
 import { hookCommand } from "./hook.js";
 import { mirrorCommand } from "./mirror.js";
 import { repoCommand } from "./repo.js";
+import { runnerCommand } from "./runner.js";
 import { serveCommand } from "./serve.js";
 
 export { LOCAL_ONLY } from "./tags.js";
@@ -26,7 +27,7 @@ export function quireProgram(version: string): ProgramSpec<CommandRun> {
         summary: "the data directory (default $QUIRE_DATA_DIR, else $XDG_DATA_HOME/quire, else ~/.local/share/quire)",
       },
     },
-    subcommands: [serveCommand, repoCommand, ciCommand, mirrorCommand, hookCommand, execCommand, completionCommand, completeCommand],
+    subcommands: [serveCommand, repoCommand, ciCommand, mirrorCommand, runnerCommand, hookCommand, execCommand, completionCommand, completeCommand],
     footer: "Docs: docs/CLI.md (commands, --json shapes), docs/CI-FENNEL.md (pipelines), docs/config.md.",
   };
 }

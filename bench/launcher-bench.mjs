@@ -1,0 +1,162 @@
+// Launcher figures: what the bwrap sandbox costs against the local launcher,
+// per run (launcher set-up + spawn → the bootstrap request; and the whole
+// run) and per sh, and what the local launcher's sh costs against a bare
+// spawn of the same command from Node, all measured in this one process with
+// the two sides alternating so they see the same machine load.
+// Usage: node bench/launcher-bench.mjs [--quick]   (after pnpm build; bwrap on PATH)
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { apiServer, TOKEN, workspace } from "./lib/server-mode.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = (p) => import(pathToFileURL(path.join(root, "packages/server/dist", p)).href);
+const { spawnPlan, executorEnv, defaultExecutor } = await dist("runs/spawn.js");
+const { localLauncher } = await dist("runs/launchers/local.js");
+const { hostLauncher } = await dist("runs/launchers/choose.js");
+const { DEFAULT_RUN_LIMITS } = await dist("runs/launchers/limits.js");
+const { probeContainment } = await dist("runs/containment.js");
+const { limitsMechanism } = await dist("runs/launchers/guard.js");
+
+const quick = process.argv.includes("--quick");
+const TICK_MS = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
+
+/** CPU this process and its reaped descendants have used (ms): /proc/self/stat utime stime cutime cstime. */
+function cpuMs() {
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+if (spawnSync("bwrap", ["--version"]).status !== 0) {
+  console.log("launcher bench skipped: bwrap is not on PATH");
+  process.exit(0);
+}
+const containment = probeContainment();
+const launchers = {
+  local: localLauncher({ prefix: containment.prefix }),
+  bwrap: hostLauncher("bwrap", { limits: DEFAULT_RUN_LIMITS, sandboxUser: "nobody", sandboxBinds: [] }),
+};
+const executor = defaultExecutor();
+const api = await apiServer();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "quire-launcher-bench-"));
+let counter = 0;
+
+/** One run of `ciFnl` through `name`: times from before the launcher's set-up. */
+async function runVia(name, ws) {
+  const id = `bench${String(++counter).padStart(7, "0")}`;
+  const runDir = path.join(scratch, id);
+  const wsCopy = path.join(scratch, `${id}-ws`);
+  fs.mkdirSync(runDir);
+  fs.cpSync(ws, wsCopy, { recursive: true });
+  const dirs = { runDir, workspace: wsCopy, eventsFile: path.join(runDir, "events.jsonl"), logFile: path.join(runDir, "quire-ci.log") };
+  const t0 = performance.now();
+  const cpu0 = cpuMs();
+  const plan = launchers[name].plan({ runId: id, executor, dirs, serverUrl: api.url, env: executorEnv() });
+  const child = spawnPlan(plan, { logFile: dirs.logFile, token: TOKEN });
+  const code = await new Promise((r) => child.on("exit", (c, s) => r(c ?? s)));
+  const ended = performance.now();
+  const cpu = cpuMs() - cpu0;
+  await plan.guard.release();
+  if (code !== 0) throw new Error(`${name} run exited ${code}:\n${fs.readFileSync(dirs.logFile, "utf8")}`);
+  const events = fs.readFileSync(dirs.eventsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  fs.rmSync(runDir, { recursive: true, force: true });
+  fs.rmSync(wsCopy, { recursive: true, force: true });
+  return { toBootstrap: api.state.bootstrapAt - t0, total: ended - t0, events, cpu };
+}
+
+function bareSpawn(argv) {
+  return new Promise((resolve) => {
+    const c = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    c.stdout.resume();
+    c.stderr.resume();
+    c.on("close", resolve);
+  });
+}
+
+console.log(`launchers: local (${containment.description}); bwrap with ${limitsMechanism().description}`);
+
+// 1. Per run: set-up + spawn → bootstrap request, and set-up → exit, of a one-job run.
+{
+  const ws = workspace(`(local ci (require :quire.ci))\n(ci.job :x [:quire/push] (fn [{: sh}] (sh "true")))\n`);
+  const rounds = quick ? 4 : 12;
+  const s = { local: { boot: [], total: [] }, bwrap: { boot: [], total: [] } };
+  await runVia("local", ws);
+  await runVia("bwrap", ws);
+  for (let i = 0; i < rounds; i++) {
+    for (const name of i % 2 === 0 ? ["local", "bwrap"] : ["bwrap", "local"]) {
+      const r = await runVia(name, ws);
+      s[name].boot.push(r.toBootstrap);
+      s[name].total.push(r.total);
+    }
+  }
+  const dBoot = median(s.bwrap.boot) - median(s.local.boot);
+  const dTotal = median(s.bwrap.total) - median(s.local.total);
+  console.log(
+    `per run, start → bootstrap:  local ${fmt(median(s.local.boot))}, bwrap ${fmt(median(s.bwrap.boot))}: bwrap costs ${fmt(dBoot)} more (goal ≤ +20 ms; medians of ${rounds})`,
+  );
+  console.log(`per run, start → exit:       local ${fmt(median(s.local.total))}, bwrap ${fmt(median(s.bwrap.total))}: ${fmt(dTotal)} more (one job, one sh)`);
+}
+
+// 2. Per sh, inside each launcher, and the local launcher's sh against a bare spawn of the same command.
+async function perSh(command, N, rounds) {
+  const ws = workspace(`(local ci (require :quire.ci))
+(ci.job :many [:quire/push]
+  (fn [{: sh}]
+    (for [i 1 ${N}] (sh ${JSON.stringify(command)}))))
+`);
+  const per = { local: [], bwrap: [], bare: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const name of round % 2 === 0 ? ["local", "bwrap"] : ["bwrap", "local"]) {
+      const { events } = await runVia(name, ws);
+      const first = events.find((e) => e.type === "sh_started");
+      const last = events.filter((e) => e.type === "sh_finished").at(-1);
+      per[name].push((last.at_ms - first.at_ms) / N);
+    }
+    const t = performance.now();
+    for (let i = 0; i < N; i++) await bareSpawn(["sh", "-c", command]);
+    per.bare.push((performance.now() - t) / N);
+  }
+  const ratio = (a, b) => median(a.map((x, i) => x / b[i]));
+  console.log(
+    `per sh (${command}):`.padEnd(29) +
+      `local ${fmt(median(per.local))}, bwrap ${fmt(median(per.bwrap))}: ${ratio(per.bwrap, per.local).toFixed(2)}× (goal ≤ 1.2×); ` +
+      `bare spawn of sh -c from Node ${fmt(median(per.bare))}: local is ${ratio(per.local, per.bare).toFixed(2)}× (goal ≤ 1.2×)`,
+  );
+}
+await perSh("true", quick ? 20 : 40, quick ? 3 : 6);
+
+// 3. The same per sh in CPU time, which the machine's load moves far less than wall time:
+// (CPU of a run of N `true`s − CPU of a run of none) / N, against a bare spawn's CPU.
+{
+  const N = quick ? 100 : 300;
+  const many = workspace(`(local ci (require :quire.ci))\n(ci.job :many [:quire/push] (fn [{: sh}] (for [i 1 ${N}] (sh "true"))))\n`);
+  const none = workspace(`(local ci (require :quire.ci))\n(ci.job :many [:quire/push] (fn [{: sh}] nil))\n`);
+  const cpu = { local: [], bwrap: [], bare: [] };
+  for (let round = 0; round < (quick ? 2 : 4); round++) {
+    for (const name of ["local", "bwrap"]) {
+      const a = await runVia(name, many);
+      const b = await runVia(name, none);
+      cpu[name].push((a.cpu - b.cpu) / N);
+    }
+    const c0 = cpuMs();
+    for (let i = 0; i < N; i++) await bareSpawn(["sh", "-c", "true"]);
+    cpu.bare.push((cpuMs() - c0) / N);
+  }
+  const l = median(cpu.local);
+  const b = median(cpu.bwrap);
+  const bare = median(cpu.bare);
+  console.log(
+    `per sh (true), CPU time:     local ${fmt(l)}, bwrap ${fmt(b)}: ${(b / l).toFixed(2)}× (goal ≤ 1.2×); ` +
+      `bare spawn from Node ${fmt(bare)}: local is ${(l / bare).toFixed(2)}× (goal ≤ 1.2×); medians of ${cpu.bare.length} rounds of ${N}`,
+  );
+}
+if (!quick) await perSh("sleep 0.02", 15, 3);
+
+api.server.close();
+fs.rmSync(scratch, { recursive: true, force: true });
+console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores: the machine is shared; figures move with its load)`);
