@@ -19,16 +19,9 @@ const { hostLauncher } = await dist("runs/launchers/choose.js");
 const { DEFAULT_RUN_LIMITS } = await dist("runs/launchers/limits.js");
 const { probeContainment } = await dist("runs/containment.js");
 const { limitsMechanism } = await dist("runs/launchers/guard.js");
+const { probeCgroups, RunCgroups } = await dist("runs/launchers/cgroups.js");
 
 const quick = process.argv.includes("--quick");
-const TICK_MS = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
-
-/** CPU this process and its reaped descendants have used (ms): /proc/self/stat utime stime cutime cstime. */
-function cpuMs() {
-  const stat = fs.readFileSync("/proc/self/stat", "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS;
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
@@ -36,6 +29,7 @@ if (spawnSync("bwrap", ["--version"]).status !== 0) {
   console.log("launcher bench skipped: bwrap is not on PATH");
   process.exit(0);
 }
+const cgroups = probeCgroups();
 const containment = probeContainment();
 const launchers = {
   local: localLauncher({ prefix: containment.prefix }),
@@ -47,7 +41,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "quire-launcher-bench-"));
 let counter = 0;
 
 /** One run of `ciFnl` through `name`: times from before the launcher's set-up. */
-async function runVia(name, ws) {
+async function runVia(name, ws, options = {}) {
   const id = `bench${String(++counter).padStart(7, "0")}`;
   const runDir = path.join(scratch, id);
   const wsCopy = path.join(scratch, `${id}-ws`);
@@ -55,18 +49,27 @@ async function runVia(name, ws) {
   fs.cpSync(ws, wsCopy, { recursive: true });
   const dirs = { runDir, workspace: wsCopy, eventsFile: path.join(runDir, "events.jsonl"), logFile: path.join(runDir, "quire-ci.log") };
   const t0 = performance.now();
-  const cpu0 = cpuMs();
   const plan = launchers[name].plan({ runId: id, executor, dirs, serverUrl: api.url, env: executorEnv() });
-  const child = spawnPlan(plan, { logFile: dirs.logFile, token: TOKEN });
+  // CPU time is counted by a cgroup: bwrap's own; for local, one made here around it.
+  const meter = options.cpu && name === "local" ? RunCgroups.create(cgroups, `bench-${id}`, DEFAULT_RUN_LIMITS) : undefined;
+  const argv = [...(meter?.enterPrefix() ?? []), plan.command, ...plan.args];
+  const child = spawnPlan({ ...plan, command: argv[0], args: argv.slice(1) }, { logFile: dirs.logFile, token: TOKEN });
   const code = await new Promise((r) => child.on("exit", (c, s) => r(c ?? s)));
   const ended = performance.now();
-  const cpu = cpuMs() - cpu0;
+  const cpu = options.cpu ? 1000 * (meter ? (await settledCpu(meter)) : plan.guard.cpuSeconds()) : undefined;
+  await meter?.release();
   await plan.guard.release();
   if (code !== 0) throw new Error(`${name} run exited ${code}:\n${fs.readFileSync(dirs.logFile, "utf8")}`);
   const events = fs.readFileSync(dirs.eventsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.rmSync(wsCopy, { recursive: true, force: true });
   return { toBootstrap: api.state.bootstrapAt - t0, total: ended - t0, events, cpu };
+}
+
+/** A group's CPU once its last process is gone (the kernel adds a process's time when it exits). */
+async function settledCpu(groups) {
+  for (let i = 0; i < 100 && groups.members().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  return groups.cpuSeconds();
 }
 
 function bareSpawn(argv) {
@@ -130,22 +133,36 @@ async function perSh(command, N, rounds) {
 }
 await perSh("true", quick ? 20 : 40, quick ? 3 : 6);
 
-// 3. The same per sh in CPU time, which the machine's load moves far less than wall time:
-// (CPU of a run of N `true`s − CPU of a run of none) / N, against a bare spawn's CPU.
-{
+// 3. The same per sh in CPU time, counted by cgroups (every process of the run,
+// whoever reaps it), which the machine's load moves far less than wall time:
+// (CPU of a run of N `true`s − CPU of a run of none) / N, against the CPU of N
+// bare spawns from a small Node process (minus that process doing none).
+if ("problem" in cgroups) console.log(`per sh, CPU time: not measured (${cgroups.problem})`);
+else {
   const N = quick ? 100 : 300;
   const many = workspace(`(local ci (require :quire.ci))\n(ci.job :many [:quire/push] (fn [{: sh}] (for [i 1 ${N}] (sh "true"))))\n`);
   const none = workspace(`(local ci (require :quire.ci))\n(ci.job :many [:quire/push] (fn [{: sh}] nil))\n`);
+  const bareScript = path.join(scratch, "bare.mjs");
+  fs.writeFileSync(
+    bareScript,
+    `import { spawn } from "node:child_process";\nfor (let i = 0; i < Number(process.argv[2]); i++) await new Promise((r) => { const c = spawn("sh", ["-c", "true"], { stdio: ["ignore", "pipe", "pipe"] }); c.stdout.resume(); c.stderr.resume(); c.on("close", r); });\n`,
+  );
+  const bareCpu = async (n) => {
+    const g = RunCgroups.create(cgroups, `bench-bare-${++counter}`, DEFAULT_RUN_LIMITS);
+    const argv = [...g.enterPrefix(), process.execPath, bareScript, String(n)];
+    await new Promise((r) => spawn(argv[0], argv.slice(1), { stdio: "ignore" }).on("close", r));
+    const ms = 1000 * (await settledCpu(g));
+    await g.release();
+    return ms;
+  };
   const cpu = { local: [], bwrap: [], bare: [] };
   for (let round = 0; round < (quick ? 2 : 4); round++) {
     for (const name of ["local", "bwrap"]) {
-      const a = await runVia(name, many);
-      const b = await runVia(name, none);
+      const a = await runVia(name, many, { cpu: true });
+      const b = await runVia(name, none, { cpu: true });
       cpu[name].push((a.cpu - b.cpu) / N);
     }
-    const c0 = cpuMs();
-    for (let i = 0; i < N; i++) await bareSpawn(["sh", "-c", "true"]);
-    cpu.bare.push((cpuMs() - c0) / N);
+    cpu.bare.push(((await bareCpu(N)) - (await bareCpu(0))) / N);
   }
   const l = median(cpu.local);
   const b = median(cpu.bwrap);
@@ -155,7 +172,6 @@ await perSh("true", quick ? 20 : 40, quick ? 3 : 6);
       `bare spawn from Node ${fmt(bare)}: local is ${(l / bare).toFixed(2)}× (goal ≤ 1.2×); medians of ${cpu.bare.length} rounds of ${N}`,
   );
 }
-if (!quick) await perSh("sleep 0.02", 15, 3);
 
 api.server.close();
 fs.rmSync(scratch, { recursive: true, force: true });

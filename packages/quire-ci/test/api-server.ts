@@ -2,6 +2,7 @@
 // quire server does (bearer token, seq applied once, 409 with expected_seq),
 // recording every request with its arrival time. Tests steer it with hooks.
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { parseEvent, type BootstrapPayload, type RunEvent } from "@quire/shared";
 import { PUSH } from "./helpers.js";
@@ -22,6 +23,8 @@ export interface ApiServerOptions {
   /** Status for the bootstrap request (default 200). */
   bootstrapStatus?: number;
   onEvent?: (event: RunEvent, server: ApiServer) => void;
+  /** Serve https:// with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export class ApiServer {
@@ -29,14 +32,15 @@ export class ApiServer {
   readonly events: RunEvent[] = [];
   readonly eventArrivals: number[] = [];
   private readonly sockets = new Set<Socket>();
-  private server: http.Server;
+  private server: http.Server | https.Server;
   private failuresLeft: number;
   url = "";
 
   constructor(private readonly options: ApiServerOptions) {
     this.failuresLeft = options.failEvents ?? 0;
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on("connection", (s) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
+    this.server.on("connection", (s: Socket) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });
@@ -44,7 +48,7 @@ export class ApiServer {
 
   async start(): Promise<this> {
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.options.tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -2,7 +2,7 @@
 // real HTTP server on 127.0.0.1, real pipelines. Live events, retries, the
 // server going away mid-run, compile errors judged with exit 0.
 import type { Writable } from "node:stream";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -218,5 +218,34 @@ describe("server mode", () => {
     const r3 = await runQuireCi(ws, {});
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain("QUIRE__SERVER_URL and QUIRE__TOKEN_FD must be set");
+  });
+});
+
+describe("server mode over https (runners reach a server behind TLS)", () => {
+  /** A self-signed certificate for 127.0.0.1, made with openssl. */
+  function selfSigned(): { key: string; cert: string; certFile: string } | undefined {
+    const dir = tempDir("quire-ci-tls-");
+    const r = spawnSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
+      { encoding: "utf8" },
+    );
+    if (r.status !== 0) return undefined;
+    return { key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8"), certFile: path.join(dir, "cert.pem") };
+  }
+  const tls = spawnSync("openssl", ["version"]).status === 0 ? selfSigned() : undefined;
+
+  test.skipIf(tls === undefined)("runs against an https:// server it trusts, and refuses one whose certificate it cannot verify (skipped without openssl)", async () => {
+    const server = await startServer({ tls: { key: tls!.key, cert: tls!.cert } });
+    expect(server.url).toMatch(/^https:/);
+    const ws = workspaceWith(`(local ci (require :quire.ci))\n(ci.job :tls [:quire/push] (fn [{: sh}] (sh "echo over tls")))\n`);
+    const ok = await runQuireCi(ws, { ...serverEnv(server), NODE_EXTRA_CA_CERTS: tls!.certFile });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readEvents(ok.eventsFile).at(-1)).toMatchObject({ type: "run_finished", outcome: "success" });
+    expect(server.events.at(-1)).toMatchObject({ type: "run_finished" });
+    const refused = await runQuireCi(ws, serverEnv(server));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/self[- ]signed certificate|unable to verify/i);
   });
 });

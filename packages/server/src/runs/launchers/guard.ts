@@ -16,6 +16,8 @@ export interface RunGuard {
   check(exit?: ExitStatus): LimitHit | undefined;
   /** Kill what is left of the run (where the guard can find it) and free what it holds. */
   release(): Promise<void>;
+  /** CPU seconds the run's processes used, where the guard counts them (a cgroup); read before release(). */
+  cpuSeconds?(): number;
 }
 
 /** How limits are enforced on this machine, for `quire serve` and /healthz. */
@@ -41,6 +43,7 @@ export function guardRun(runId: string, limits: RunLimits): RunGuard {
     description: `limits by cgroup (${describeLimits(limits)})`,
     prefix: groups.enterPrefix(),
     check: () => groups.check(),
+    cpuSeconds: () => groups.cpuSeconds(),
     release: async () => {
       await groups.release();
     },
