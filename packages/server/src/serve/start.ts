@@ -10,6 +10,7 @@ import { resolveServerConfig, type ServerConfig } from "../config/types.js";
 import { dataPaths, type DataPaths } from "../config/data-dir.js";
 import { openDatabase, type Db } from "../db/open.js";
 import { createApp } from "../http/app.js";
+import { getRun } from "../db/queries.js";
 import { createRun, type CreateRunInput, type CreatedRun } from "../runs/create.js";
 import { reconcileOrphans, type OrphanReport } from "../runs/orphans.js";
 import { probeContainment, type Containment } from "../runs/containment.js";
@@ -119,6 +120,8 @@ export async function startQuire(options: StartQuireOptions): Promise<QuireHandl
     }
     for (const id of orphans.orphaned) log(`run ${id}: failed/orphaned (found active at startup)`);
     for (const id of orphans.requeued) log(`run ${id}: re-queued (its executor had not bootstrapped)`);
+    const swept = await launchers.sweepLeftovers((id) => getRun(db, id) !== undefined);
+    if (swept.length > 0) log(`removed the cgroups runs of a stopped server left behind: ${swept.join(", ")}`);
 
     const pushes = new PushBus();
     let baseUrl = "";

@@ -16,6 +16,7 @@ import {
   type HelloResponse,
 } from "@quire/shared";
 import { probeContainment } from "../../runs/containment.js";
+import { probeCgroups, sweepRunCgroups } from "../../runs/launchers/cgroups.js";
 import { hostLauncher } from "../../runs/launchers/choose.js";
 import type { HostLauncherName } from "../../runs/launchers/launcher.js";
 import { defaultExecutor, type ExecutorCommand } from "../../runs/spawn.js";
@@ -58,6 +59,9 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     sandboxBinds: [],
     localPrefix: probeContainment().prefix,
   });
+  // Groups an earlier agent on this host left (its runs were given up when this one said hello); others' live ones stay.
+  const support = probeCgroups();
+  if (!("problem" in support)) await sweepRunCgroups(support, () => "unknown");
   const executor = o.executor ?? defaultExecutor();
   const runs = new Map<string, RemoteRun>();
   const finishing = new Set<Promise<void>>();

@@ -193,19 +193,30 @@ export class RunCgroups {
   }
 }
 
-/** Groups left by runs of a server that died: kill their processes and remove them. */
-export async function removeStaleRunCgroups(support: CgroupSupport, keep: (runId: string) => boolean): Promise<string[]> {
-  const removed: string[] = [];
+/** What a run's leftover groups are to the caller: its run still going, over, or not its run. */
+export type GroupOwner = "live" | "dead" | "unknown";
+
+/**
+ * Groups left by runs whose server or runner died before releasing them:
+ * empty ones are removed; those of runs `owner` says are over have their
+ * processes killed first; a live run's, and other servers' groups with
+ * processes in them, are left alone. Returns the run ids swept.
+ */
+export async function sweepRunCgroups(support: CgroupSupport, owner: (runId: string) => GroupOwner): Promise<string[]> {
+  const swept: string[] = [];
   let names: string[];
   try {
     names = readdirSync(support.bases.memory).filter((n) => n.startsWith("run-"));
   } catch {
-    return removed;
+    return swept;
   }
   for (const name of names) {
     const runId = name.slice(4);
-    if (keep(runId)) continue;
-    if (await RunCgroups.existing(support, name).release()) removed.push(runId);
+    const state = owner(runId);
+    if (state === "live") continue;
+    const groups = RunCgroups.existing(support, name);
+    if (state === "unknown" && groups.members().length > 0) continue;
+    if (await groups.release()) swept.push(runId);
   }
-  return removed;
+  return swept;
 }

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import type { ServerConfig } from "../../config/types.js";
 import type { RunRow } from "../../db/schema.js";
 import { defaultLauncherName, hostLauncher } from "./choose.js";
+import { probeCgroups, sweepRunCgroups } from "./cgroups.js";
 import { limitsMechanism } from "./guard.js";
 import type { HostLauncher, HostLauncherName, LauncherName } from "./launcher.js";
 import { describeLimits } from "./limits.js";
@@ -21,6 +22,11 @@ export interface Launchers {
   route(run: RunRow): Promise<RunRoute>;
   /** For /healthz. */
   health(): Record<string, unknown>;
+  /**
+   * Remove the cgroups of runs a dead server or runner left (after orphan
+   * reconciliation, when no run of this database still runs): returns their ids.
+   */
+  sweepLeftovers(knownRun: (runId: string) => boolean): Promise<string[]>;
 }
 
 /** Why bwrap cannot start a sandbox here, or undefined when it can. */
@@ -59,5 +65,9 @@ export function startLaunchers(config: ServerConfig, options: { reposDir: string
     hostLauncher: get,
     route: makeRouter(options.reposDir, name),
     health: () => ({ launcher: name, ...(name === "bwrap" ? { limits: limits.kind } : {}) }),
+    sweepLeftovers: async (knownRun) => {
+      const support = probeCgroups();
+      return "problem" in support ? [] : sweepRunCgroups(support, (id) => (knownRun(id) ? "dead" : "unknown"));
+    },
   };
 }

@@ -1,0 +1,58 @@
+// Per-run cgroups for real (cgroup v1 where the server may make them): limits
+// written, a process entered through the prefix, CPU counted, release kills
+// what is left; leftovers of a dead server swept: empty groups and groups of
+// runs that are over go, another server's live group stays.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { probeCgroups, RunCgroups, sweepRunCgroups } from "../src/runs/launchers/cgroups.js";
+import { DEFAULT_RUN_LIMITS } from "../src/runs/launchers/limits.js";
+import { waitFor } from "./helpers.js";
+
+const support = probeCgroups();
+const limits = { ...DEFAULT_RUN_LIMITS, memoryBytes: 64 * 1024 * 1024, processes: 16 };
+
+/** Start `argv` inside `groups`; resolves with its pid once it is in them. */
+async function startIn(groups: RunCgroups, argv: string[]): Promise<number> {
+  const all = [...groups.enterPrefix(), ...argv];
+  const child = spawn(all[0]!, all.slice(1), { stdio: "ignore", detached: true });
+  child.unref();
+  await waitFor(() => groups.members().includes(child.pid!), "the process to enter its groups");
+  return child.pid!;
+}
+
+
+describe.skipIf("problem" in support)(`per-run cgroups${"problem" in support ? ` (skipped: ${support.problem})` : ""}`, () => {
+  const s = support as Exclude<typeof support, { problem: string }>;
+
+  it("holds a process to the limits written for its run, and release kills what is left", async () => {
+    const groups = RunCgroups.create(s, `test-${process.pid}-a`, limits);
+    const pid = await startIn(groups, ["sh", "-c", "i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done; wait"]);
+    await waitFor(() => groups.check()?.limit === "processes", "the process limit to be hit");
+    expect(groups.check()!.message).toMatch(/limit of 16 processes \(:limits \{:processes …\}\): \d+ attempts? (was|were) refused/);
+    expect(groups.members().length).toBeLessThanOrEqual(16);
+    expect(await groups.release()).toBe(true);
+    expect(groups.members()).toEqual([]);
+    expect(existsSync(groups.dirs.pids)).toBe(false);
+    await waitFor(() => !existsSync(`/proc/${pid}`) || undefined, "the shell to be gone");
+  });
+
+  it("sweeps what a dead server left: empty groups and finished runs' groups go, another server's live group stays", async () => {
+    const finished = RunCgroups.create(s, `test-${process.pid}-done`, limits);
+    const pidDone = await startIn(finished, ["sleep", "3001"]);
+    const empty = RunCgroups.create(s, `test-${process.pid}-empty`, limits);
+    const foreign = RunCgroups.create(s, `test-${process.pid}-foreign`, limits);
+    const pidForeign = await startIn(foreign, ["sleep", "3002"]);
+    try {
+      const swept = await sweepRunCgroups(s, (id) => (id === `test-${process.pid}-done` ? "dead" : id.startsWith(`test-${process.pid}`) ? "unknown" : "live"));
+      expect(swept.sort()).toEqual([`test-${process.pid}-done`, `test-${process.pid}-empty`].sort());
+      expect(existsSync(path.join(finished.dirs.memory))).toBe(false);
+      expect(existsSync(empty.dirs.memory)).toBe(false);
+      expect(foreign.members()).toEqual([pidForeign]);
+      await waitFor(() => !existsSync(`/proc/${pidDone}`) || undefined, "the finished run's process to be killed");
+    } finally {
+      await foreign.release();
+    }
+  });
+});
