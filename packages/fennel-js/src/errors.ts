@@ -17,6 +17,8 @@ export interface FennelErrorInit {
   sourceLine?: string;
   /** How many columns of the source line the marker covers (default 1). */
   span?: number;
+  /** The offending form as the reference's unfriendly errors name it (its head). */
+  formLabel?: string;
   cause?: unknown;
 }
 
@@ -34,6 +36,7 @@ export class FennelError extends Error {
   readonly hints: string[];
   readonly sourceLine: string | undefined;
   readonly span: number | undefined;
+  readonly formLabel: string | undefined;
 
   constructor(init: FennelErrorInit) {
     super(formatFennelError(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -46,6 +49,7 @@ export class FennelError extends Error {
     this.hints = init.hints ?? [];
     this.sourceLine = init.sourceLine;
     this.span = init.span;
+    this.formLabel = init.formLabel;
   }
 }
 
@@ -76,7 +80,10 @@ export function formatFennelErrorInline(
   opts: { pinpoint?: [string, string] | false; unfriendly?: boolean } = {},
 ): string {
   const head = `${e.file}:${e.line}:${e.col}: ${KIND_LABEL[e.kind]}: ${e.reason}`;
-  if (opts.unfriendly) return head;
+  if (opts.unfriendly) {
+    if (e.kind !== "compile") return head;
+    return `${e.file}:${e.line}:${e.col}: Compile error in '${e.formLabel ?? "()"}': ${e.reason}`;
+  }
   const parts = [head];
   if (e.sourceLine !== undefined) {
     const src = e.sourceLine;

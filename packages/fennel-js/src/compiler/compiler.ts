@@ -6,6 +6,7 @@ import { compileMessages as M } from "../diagnostics.js";
 import { hintsFor } from "../friend.js";
 import type { MacroContext, MacroFn } from "../macros/types.js";
 import { List, Sequence, Sym, Table, Str, Num, Bool, Nil, Varg, type Form, type Pos } from "../reader/forms.js";
+import { printForm } from "../reader/print.js";
 import type { CompileOptions } from "../types.js";
 import type { CompileContext, CompileTime } from "./compile-time.js";
 import { Chunk } from "./emit.js";
@@ -123,6 +124,7 @@ export class Compiler {
       col,
       sourceLine,
       hints: hints ?? hintsFor(reason),
+      formLabel: formLabel(form),
     });
   }
 
@@ -160,7 +162,9 @@ export class Compiler {
     if (name.startsWith(".")) this.error(sym, M.invalidChar("."));
     const macroNamed = scope !== undefined ? this.findMacro(root, scope) !== undefined : this.builtinMacros.has(root);
     if (this.specials.has(root) || (!opts.macro && macroNamed)) this.error(sym, M.shadowSpecial(name));
-    if (opts.macro && multi !== undefined && scope?.lookupMacro(multi) !== undefined) this.error(sym, M.multisymMacroOnMacro());
+    if (opts.macro && multi !== undefined && scope !== undefined && this.findMacro(multi, scope) !== undefined) {
+      this.error(sym, M.multisymMacroOnMacro());
+    }
     if (sym.quoted) this.error(sym, M.bindWithoutGensym(name));
   }
 
@@ -171,6 +175,9 @@ export class Compiler {
   allowGlobal(name: string): void {
     this.allowed?.add(name);
   }
+
+  /** Globals read so far in this compile (a local of the same name bound to one of them would shadow it). */
+  readonly referencedGlobals = new Set<string>();
 
   /** Globals `global` declared in this compile, by Fennel name, with their Lua names. */
   readonly declaredGlobals = new Map<string, string>();
@@ -212,6 +219,7 @@ export class Compiler {
     if (!this.isAllowedGlobal(name)) this.error(sym, M.unknownIdentifier(name));
     const lua = mangleGlobal(name);
     scope.reserveGlobal(lua);
+    this.referencedGlobals.add(name);
     return lua;
   }
 
@@ -308,7 +316,7 @@ export class Compiler {
     if (form instanceof Bool) return [new Expr(form.value ? "true" : "false", "lit")];
     if (form instanceof Nil) return [NIL];
     if (form instanceof Varg) {
-      if (!scope.vararg) this.error(form, M.unexpectedVararg());
+      if (!scope.vararg) this.error(form, scope.inHashfn() ? M.hashfnVararg() : M.unexpectedVararg());
       return [new Expr("...", "varg")];
     }
     if (form instanceof Sequence) return [this.compileSequence(form, scope, parent)];
@@ -435,8 +443,12 @@ export class Compiler {
       error: (form: Form, message: string, hints?: string[]): never =>
         this.error(form, message, hints?.map((h) => (h.startsWith("* ") ? h : "* Try " + h))),
       inScope: (name: string) => scope.lookup(name) !== undefined,
+      localNames: () => scope.visibleLocals(),
       vararg: scope.vararg,
-      options: { ...(this.options.toBeClosed ? { toBeClosed: true } : {}) },
+      options: {
+        ...(this.options.toBeClosed ? { toBeClosed: true } : {}),
+        ...(this.options.fennelModuleName !== undefined ? { fennelModuleName: this.options.fennelModuleName } : {}),
+      },
     };
   }
 
@@ -447,9 +459,12 @@ export class Compiler {
     // A string literal is callable as far as the reference is concerned (strings
     // have a metatable); calling it fails at run time, after earlier lines ran.
     if (head instanceof Num || head instanceof Bool || head instanceof Nil) {
-      this.error(head, M.notCallable(head instanceof Num ? head.text : String(head instanceof Bool ? head.value : "nil")));
+      this.error(form, M.notCallable(head instanceof Num ? head.text : String(head instanceof Bool ? head.value : "nil")));
     }
-    const fe = this.compile1(head, scope, parent);
+    if (head instanceof Sequence || head instanceof Table) this.error(form, M.notCallable("table"));
+    const callee = this.compile(head, scope, parent, {});
+    if (callee.length === 0) this.error(form, M.notCallable(printForm(head)));
+    const fe = callee[0]!;
     const args = this.compileArgs(items, scope, parent, 1);
     return new Expr(asPrefix(fe) + "(" + joinExprs(args) + ")", "call");
   }
@@ -523,6 +538,18 @@ export class Compiler {
     parent.emit("end", this.lineOf(form));
     return [new Expr(`${fname}(${args})`, "call")];
   }
+}
+
+/** How unfriendly errors name a form: a list or sequence by its first item, a symbol by its name. */
+function formLabel(form: Form | undefined): string {
+  const first = form instanceof List || form instanceof Sequence ? form.items[0] : form instanceof Sym ? form : undefined;
+  if (first === undefined) return "()";
+  if (first instanceof Sym) return first.name;
+  if (first instanceof Str) return first.value;
+  if (first instanceof Num) return first.text;
+  if (first instanceof Bool) return String(first.value);
+  if (first instanceof Nil) return "nil";
+  return printForm(first);
 }
 
 /** `(lambda …)` compiled as `(fn …)`: the lambdaAsFn option. */

@@ -2,7 +2,7 @@
 // `{: a :b pat &as all}`, or multiple values `(a b)`) to a value, as new
 // locals (local/var), assignments (set) or globals (global).
 import { compileMessages as M } from "../diagnostics.js";
-import { List, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
+import { Bool, List, Nil, Num, Sequence, Str, Sym, Table, type Form } from "../reader/forms.js";
 import { isMultiSym, type Compiler } from "./compiler.js";
 import { Chunk } from "./emit.js";
 import { asPrefix, joinExprs, one, type Expr } from "./expr.js";
@@ -21,14 +21,16 @@ export function destructure(
   parent: Chunk,
   c: Compiler,
   mode: BindMode,
+  bindingForm?: Form,
 ): void {
   const line = c.lineOf(pattern);
   if (pattern instanceof Sym) {
     if (mode === "local" || mode === "var") {
       // As the reference lays it out: `local x = v` when the value is one
       // expression, else `local x` then the statements assigning x.
-      checkLocalName(pattern, c, scope);
+      checkLocalName(pattern, c, scope, bindingForm);
       const lua = scope.pickName(pattern.name);
+      const seenBefore = c.referencedGlobals.has(pattern.name);
       if (pattern.attrib === "close") {
         c.compile(init, scope, parent, { nval: 1, target: `local ${lua} <close>` });
         scope.setLocal(pattern.name, { lua, isVar: false });
@@ -36,6 +38,10 @@ export function destructure(
       }
       const scratch = new Chunk();
       c.compile(init, scope, scratch, { nval: 1, target: lua });
+      // The value reads the global the new local is named after: Lua would see the local instead.
+      if (!seenBefore && c.referencedGlobals.has(pattern.name) && lua === mangleGlobal(pattern.name)) {
+        c.error(bindingForm ?? pattern, M.aliasedGlobal(pattern.name));
+      }
       const only = scratch.items.length === 1 ? scratch.items[0] : undefined;
       if (typeof only === "string" && only.startsWith(lua + " = ")) {
         parent.emit("local " + only, line);
@@ -57,7 +63,8 @@ export function destructure(
   }
   if (pattern instanceof List) {
     const subs = pattern.items;
-    if (subs.length === 0) c.error(pattern, M.badBinding("()"));
+    if (subs.length === 0) c.error(pattern, M.atLeastOneValue());
+    for (const sub of subs) if (sub instanceof List && !isSymHead(sub, ".")) c.error(sub, M.nestedMultiValue());
     const exprs = c.compile(init, scope, parent, { nval: subs.length });
     const rhs = exprs.length === 0 ? "nil" : joinExprs(exprs);
     const names: string[] = [];
@@ -91,6 +98,7 @@ export function destructure(
     return;
   }
   if (pattern instanceof Sequence || pattern instanceof Table) {
+    if ((pattern instanceof Table || hasAs(pattern)) && isLiteral(init)) c.error(pattern, M.destructureLiteral());
     const e = c.compile1(init, scope, parent);
     let code: string;
     if (e.kind === "sym" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.code)) code = e.code;
@@ -189,7 +197,11 @@ function bindTable(p: Table, base: string, scope: Scope, parent: Chunk, c: Compi
     if (k instanceof Str) seenKeys.push(k.value);
     let access: string;
     if (k instanceof Str) access = isValidLuaIdentifier(k.value) ? `${base}.${k.value}` : `${base}[${luaString(k.value)}]`;
-    else access = `${base}[${one(c.compile1(k, scope, parent))}]`;
+    else {
+      // As the reference: keys to destructure by are literals (or names of values), never calls.
+      if (k instanceof List || k instanceof Table || k instanceof Sequence) c.error(k, M.keyNotLiteral());
+      access = `${base}[${one(c.compile1(k, scope, parent))}]`;
+    }
     bindValue(v, access, scope, parent, c, mode);
   }
 }
@@ -209,11 +221,21 @@ export function declare(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): st
   return scope.declare(sym.name, mode === "var");
 }
 
-function checkLocalName(sym: Sym, c: Compiler, scope?: Scope): void {
+function checkLocalName(sym: Sym, c: Compiler, scope?: Scope, bindingForm?: Form): void {
   const name = sym.name;
   if (isSpecialMarker(sym)) c.error(sym, M.badBinding(name));
   c.checkBindingValid(sym, scope);
-  if (isMultiSym(name)) c.error(sym, M.unexpectedMultisym(name));
+  // As the reference: a multisym local is an error of the whole binding form.
+  if (isMultiSym(name)) c.error(bindingForm ?? sym, M.unexpectedMultisym(name));
+}
+
+/** A number, string, boolean or nil: nothing to destructure. */
+function isLiteral(f: Form): boolean {
+  return f instanceof Num || f instanceof Str || f instanceof Bool || f instanceof Nil;
+}
+
+function hasAs(p: Form): boolean {
+  return p instanceof Sequence && p.items.some((x) => x instanceof Sym && x.name === "&as");
 }
 
 /** The assignable Lua place for `sym` under set/global. */
@@ -221,6 +243,7 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
   const name = sym.name;
   if (mode === "global") {
     if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.globalMultisym(name));
+    if (c.specials.has(name)) c.error(sym, M.specialAsValue(name));
     const lua = mangleGlobal(name);
     if (scope.lookup(name) !== undefined || scope.luaNameTaken(lua)) c.error(sym, M.globalConflicts(name));
     c.declareGlobal(name, lua);
@@ -228,7 +251,11 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
     return lua;
   }
   if (name.indexOf(":") >= 0) c.error(sym, M.cannotSetMethod(name));
-  if (name.indexOf(".") > 0) return c.symbolExpr(sym, scope).code;
+  if (name.indexOf(".") > 0) {
+    const root = name.slice(0, name.indexOf("."));
+    if (scope.lookup(root) === undefined && !c.isAllowedGlobal(root)) c.error(sym, M.expectedLocal(root));
+    return c.symbolExpr(sym, scope).code;
+  }
   const local = scope.lookup(name);
   if (local !== undefined) {
     if (!local.isVar && mode !== "force") c.error(sym, M.expectedVar(name));
@@ -241,8 +268,8 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
 /** `(. t k1 k2)` as an assignable place. */
 export function indexTarget(form: List, scope: Scope, parent: Chunk, c: Compiler): string {
   const items = form.items;
-  if (items.length < 3) c.error(form, M.wrongArity(".", "a table and at least one key"));
   if (!(items[1] instanceof Sym)) c.error(form, M.dynamicSetTarget());
+  if (items.length < 3) c.error(form, M.dynamicSetNoKeys());
   const t: Expr = c.compile1(items[1]!, scope, parent);
   let code = asPrefix(t);
   for (let i = 2; i < items.length; i++) {

@@ -115,6 +115,21 @@ export class Scope {
     return owner !== undefined && owner !== GLOBAL_OWNER;
   }
 
+  /** The names of the locals visible here, innermost first, each once. */
+  visibleLocals(): string[] {
+    const seen = new Set<string>();
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+      for (const name of s.locals.keys()) seen.add(name);
+    }
+    return [...seen];
+  }
+
+  /** Inside a `#(...)` body (up to the function that encloses it)? */
+  inHashfn(): boolean {
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) if (s.hashfn) return true;
+    return false;
+  }
+
   /** Keep locals from taking `lua`, the Lua name of a global this compile uses. */
   reserveGlobal(lua: string): void {
     let root: Scope = this;

@@ -18,7 +18,7 @@ function accumulateImpl(form: List, ctx: MacroContext, how: "each" | "for"): For
     p,
     S("do", p),
     L(p, S("var", p), acc, init),
-    L(p, S(how, p), Q(bindings.pos, ...iter), L(p, S("set", p), acc, body)),
+    L(p, S(how, p), Q(p, ...iter), L(p, S("set", p), acc, body)),
     result,
   );
 }

@@ -60,7 +60,7 @@ export const MSG = {
   restLast: () => m(`expected & rest argument before last parameter`, `putting the & rest name last: [a b & rest].`),
   asLast: () => m(`expected &as argument before last parameter`, `putting &as name last: [a b &as whole].`),
   multiSymPattern: (name: string) =>
-    m(`can't bind multi-sym ${name} in a pattern`, `binding a plain name, then comparing: (where x (= x ${name})).`),
+    m(`unexpected multi symbol ${name}`, `binding a plain name, then comparing: (where x (= x ${name})).`),
   withOpenSyms: () =>
     m(`with-open only allows symbols in bindings`, `binding each handle to a plain name: (with-open [f (io.open path)] …).`),
   withOpenBindings: () =>

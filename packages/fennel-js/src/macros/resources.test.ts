@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createVM } from "../host/vm/vm.js";
 import { compileError, expand, runFennel } from "./testing.js";
 
 const HANDLE = `(fn handle [name log] {:name name :close (fn [self] (table.insert log (.. "close " self.name)))})`;
@@ -49,11 +50,25 @@ describe("doto", () => {
 });
 
 describe("assert-repl", () => {
-  it("behaves like assert without a REPL", async () => {
-    const out = await runFennel(`
-      (print (assert-repl 1 :fine))
-      (print (select 2 (pcall #(assert-repl false "custom"))))
-      (print (assert-repl :a :b :c))`);
-    expect(out).toMatch(/^1\tfine\n.*custom\na\tb\tc\n$/);
+  it("passes every value through, and where the condition fails opens a REPL with the locals whose ,return is asserted", async () => {
+    const vm = await createVM({ profile: "cli", stdout: { write() {}, flush() {} } });
+    try {
+      const [ok, values, fromRepl, seen, failed] = await vm.evalString(`
+        (local fennel (require :fennel))
+        (local seen [])
+        (set fennel.repl.readChunk (let [inputs ["(* x 2)\n" ",return (+ x 1)\n"]] #(table.remove inputs 1)))
+        (set fennel.repl.onValues (fn [[v]] (table.insert seen v)))
+        (fn check [x] (assert-repl (< x 10) "too big"))
+        (local got (check 20))
+        (set fennel.repl.readChunk #",return nil")
+        (local (ok? _) (pcall check 30))
+        (each [k (pairs fennel.repl)] (tset fennel.repl k nil))
+        (values (assert-repl :a-ok) [(assert-repl :a :b :c)] got (table.concat seen " ") ok?)`);
+      expect([ok, values, fromRepl, failed]).toEqual(["a-ok", ["a", "b", "c"], 21, false]);
+      // The first REPL shows the message with its traceback, then each value; the second only its message.
+      expect(seen).toMatch(/^too big\nstack traceback:.* 40 21 too big\n/s);
+    } finally {
+      vm.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
 // Macros around a value's lifetime: `with-open` (close handles even on
 // error, then re-raise), `doto` (call forms on one value, return it) and
-// `assert-repl` (an `assert`; this runtime has no debug REPL to drop into).
-import { Sequence, Sym, Varg, type Form } from "../reader/forms.js";
-import { asCall, isIdempotent, L, numAt, Q, S, strAt } from "./build.js";
+// `assert-repl` (an `assert` that opens a REPL where it fails).
+import { Bool, Sequence, Sym, Table, Varg, type Form } from "../reader/forms.js";
+import { asCall, isIdempotent, L, nilAt, numAt, Q, S, strAt } from "./build.js";
 import { fail, MSG } from "./messages.js";
 import type { MacroFn } from "./types.js";
 
@@ -60,11 +60,38 @@ export const doto: MacroFn = (form, ctx) => {
 };
 
 /**
- * `(assert-repl cond msg …)`: the reference opens a REPL on failure; with no
- * REPL attached it behaves exactly like Lua's `assert`.
+ * `(assert-repl cond msg …)`: like `assert`, but where the condition fails, a
+ * REPL opens (fennel.repl) with the locals in scope as its globals; what its
+ * `,return` gives is asserted in place. Every value passes through on success.
  */
 export const assertRepl: MacroFn = (form, ctx) => {
-  const [head, ...args] = form.items;
-  if (args.length === 0) ctx.error(form, "expected condition", ["writing (assert-repl condition \"message\")."]);
-  return L(form.pos, S("_G.assert", head!.pos), ...args);
+  const [head, condition, ...rest] = form.items;
+  const p = form.pos;
+  if (condition === undefined) ctx.error(form, "expected condition", ["writing (assert-repl condition \"message\")."]);
+  const g = (base: string): Sym => ctx.gensym(base, p);
+  const [unpack, vals, cond, msg, opts, fennel, locals, k, v] = [
+    g("unpack"), g("vals"), g("condition"), g("message"), g("opts"), g("fennel"), g("locals"), g("k"), g("v"),
+  ];
+  const localTable = new Table(
+    ctx.localNames().filter((n) => !n.startsWith("$")).map((n) => [strAt(n, p), S(n, p)] as [Form, Form]),
+    p,
+  );
+  void head;
+  return L(p, S("let", p),
+    Q(p,
+      unpack, L(p, S("or", p), S("table.unpack", p), S("_G.unpack", p)),
+      vals, L(p, S("table.pack", p), condition!, ...rest),
+      cond, L(p, S(".", p), vals, numAt(1, p)),
+      msg, L(p, S("or", p), L(p, S(".", p), vals, numAt(2, p)), strAt("assertion failed, entering repl.", p))),
+    L(p, S("if", p), L(p, S("not", p), cond),
+      L(p, S("let", p),
+        Q(p, opts, new Table([[strAt("assert-repl?", p), new Bool(true, p)]], p),
+          fennel, L(p, S("require", p), strAt(ctx.options.fennelModuleName ?? "fennel", p)),
+          locals, localTable),
+        L(p, S("set", p), S(`${opts.name}.message`, p), L(p, S(`${fennel.name}.traceback`, p), msg)),
+        L(p, S("each", p), Q(p, k, v, L(p, S("pairs", p), S("_G", p))),
+          L(p, S("when", p), L(p, S("=", p), nilAt(p), L(p, S(".", p), locals, k)), L(p, S("tset", p), locals, k, v))),
+        L(p, S("set", p), S(`${opts.name}.env`, p), locals),
+        L(p, S("_G.assert", p), L(p, S(`${fennel.name}.repl`, p), opts))),
+      L(p, S("values", p), L(p, unpack, vals, numAt(1, p), S(`${vals.name}.n`, p)))));
 };

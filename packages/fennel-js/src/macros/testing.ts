@@ -52,6 +52,7 @@ export function testContext(locals: string[] = []): MacroContext {
       throw new MacroTestError(message, hints, form.pos.line);
     },
     inScope: (name) => locals.includes(name),
+    localNames: () => locals,
     vararg: false,
     options: {},
   };

@@ -11,10 +11,12 @@ export interface MacroContext {
   error(form: Form, message: string, hints?: string[]): never;
   /** True when `name` is bound as a local where the macro is used. */
   inScope(name: string): boolean;
+  /** The locals visible where the macro is used, innermost first, each once. */
+  localNames(): string[];
   /** True when `...` is available where the macro is used. */
   readonly vararg: boolean;
   /** Compile options that change what some built-in macros produce. */
-  readonly options: { toBeClosed?: boolean };
+  readonly options: { toBeClosed?: boolean; fennelModuleName?: string };
 }
 
 /** A built-in macro: the call `(name args…)` in, its expansion out. */

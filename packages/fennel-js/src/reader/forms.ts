@@ -10,6 +10,8 @@ export interface Pos {
   offset: number;
   /** Where the form ends: the 1-based offset of its last character, when known. */
   end?: number;
+  /** The line the form ends on, when known. */
+  endLine?: number;
 }
 
 export const NO_POS: Pos = { file: "unknown", line: 0, col: 0, offset: 0 };

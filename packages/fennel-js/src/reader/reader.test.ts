@@ -24,7 +24,7 @@ function parseError(src: string): FennelError {
 describe("reader", () => {
   it("records file, line, column, offset and end", () => {
     const [a, b] = readAll("(print 1)\n  (foo\n   bar)", "t.fnl");
-    expect(a!.pos).toEqual({ file: "t.fnl", line: 1, col: 0, offset: 0, end: 9 });
+    expect(a!.pos).toEqual({ file: "t.fnl", line: 1, col: 0, offset: 0, end: 9, endLine: 1 });
     const l = b as List;
     expect(l.pos).toMatchObject({ line: 2, col: 2, offset: 12 });
     expect(l.items[1]!.pos).toMatchObject({ line: 3, col: 3 });

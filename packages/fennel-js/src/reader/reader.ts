@@ -178,6 +178,7 @@ class Reader {
     }
     this.i++;
     frame.pos.end = this.i;
+    frame.pos.endLine = this.line;
     let form: Form;
     if (c === CLOSE_PAREN) form = new List(frame.items, frame.pos);
     else if (c === CLOSE_BRACKET) form = new Sequence(frame.items, frame.pos);
@@ -253,7 +254,9 @@ class Reader {
 
   /** The reference reader's checks on symbol spelling. */
   private checkSymbol(text: string, start: number): string {
-    if (text.charCodeAt(0) === 126 && text !== "~=") this.fail(M.invalidChar("~"), start);
+    // `~` belongs to no symbol but `~=`.
+    const tilde = text.indexOf("~");
+    if (tilde >= 0 && text !== "~=") this.fail(M.invalidChar("~"), start + tilde);
     if (/[.:][.:]/.test(text) && text !== ".." && text !== "$...") this.fail(M.malformedMultisym(text), start);
     if (text !== ":" && text.endsWith(":")) this.fail(M.malformedMultisym(text), start);
     if (/:.+[.:]/.test(text)) this.fail(M.methodNotLast(text), start);

@@ -24,7 +24,7 @@ export const letSpecial: SpecialFn = (form, scope, parent, opts, c) => {
       const blk = chunk.block();
       const s = new Scope(scope);
       const b = bindings.items;
-      for (let i = 0; i < b.length; i += 2) destructure(b[i]!, b[i + 1]!, s, blk, c, "local");
+      for (let i = 0; i < b.length; i += 2) destructure(b[i]!, b[i + 1]!, s, blk, c, "local", form);
       c.compileBody(items, 2, s, blk, inner, form);
       chunk.emit("end", line);
     },
@@ -40,7 +40,7 @@ function bindingSpecial(mode: BindMode): SpecialFn {
       return c.error(form, M.cantIntroduce(mode));
     }
     const init: Form = items[2] ?? new Nil(form.pos);
-    destructure(items[1]!, init, scope, parent, c, mode);
+    destructure(items[1]!, init, scope, parent, c, mode, form);
     void opts;
     return [NIL];
   };

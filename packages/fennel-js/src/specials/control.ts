@@ -156,7 +156,7 @@ export const forSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   if (!(b instanceof Sequence)) return c.error(b ?? form, M.rangeExpected());
   const { items: bi, until } = splitUntil(b, c);
   const v = bi[0];
-  if (!(v instanceof Sym)) return c.error(v ?? b, M.badBinding(describe(v)));
+  if (!(v instanceof Sym)) return c.error(b, M.badBinding(describe(v)));
   if (bi.length < 3) return c.error(b, M.rangeStartStop());
   if (bi.length > 4) return c.error(b, M.rangeExtra());
   if (items.length < 3) return c.error(form, M.expectedBody("for"));
@@ -191,7 +191,7 @@ export const eachSpecial: SpecialFn = (form, scope, parent, opts, c) => {
       const tmp = c.gensym(s);
       names.push(tmp);
       later.push([binder, tmp]);
-    } else c.error(binder, M.badBinding(describe(binder)));
+    } else c.error(b, M.badBinding(describe(binder)));
   }
   parent.emit(`for ${names.join(", ")} in ${joinExprs(iter)} do`, line);
   const body = parent.block();
@@ -233,8 +233,14 @@ export const pickValuesSpecial: SpecialFn = (form, scope, parent, _opts, c) => {
 
 export const tailSpecial: SpecialFn = (form, scope, parent, opts, c) => {
   const call = form.items[1];
+  if (form.items.length !== 2) return c.error(form, M.tailNotCall());
+  // After macros, the argument must be a call: not a special form.
+  const expanded = call === undefined ? undefined : c.macroexpandAll(call, scope);
+  const head = expanded instanceof List ? expanded.items[0] : undefined;
+  if (!(expanded instanceof List) || (head instanceof Sym && scope.lookup(head.name) === undefined && c.specials.has(head.name))) {
+    return c.error(form, M.tailNotCall());
+  }
   if (!opts.tail) return c.error(form, M.tailNotTail());
-  if (!(call instanceof List) || form.items.length !== 2) return c.error(call ?? form, M.tailNotCall());
-  c.compile(call, scope, parent, opts);
+  c.compile(expanded, scope, parent, opts);
   return HANDLED;
 };

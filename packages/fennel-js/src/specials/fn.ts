@@ -162,7 +162,8 @@ export function emitFunction(
   const blk = parent.block();
   for (const [p, code] of later) bindValue(p, code, fscope, blk, c, "local");
   c.compileBody(body, bodyStart, fscope, blk, { tail: true }, form);
-  parent.emit("end", line);
+  // `end` on the form's last line: that is where Lua says the function ends (lastlinedefined).
+  parent.emit("end", form.pos.endLine ?? line);
 }
 
 export const hashfnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {

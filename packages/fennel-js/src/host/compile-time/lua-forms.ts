@@ -258,6 +258,17 @@ function readItems(s: VMState, L: number, idx: number, n: number, pos: Pos, t: F
   return items;
 }
 
+function countKeys(s: VMState, L: number, idx: number): number {
+  const m = s.m;
+  let n = 0;
+  m._lua_pushnil(L);
+  while (m._lua_next(L, idx) !== 0) {
+    n++;
+    m._lua_settop(L, -2);
+  }
+  return n;
+}
+
 /** Keys of the table at `idx` in the order the reference iterates a parsed table. */
 function orderedKeys(s: VMState, L: number, idx: number, pos: Pos, t: FormTypes, path: Set<number>): Array<[Form, number]> {
   const m = s.m;
@@ -397,6 +408,14 @@ function readTable(s: VMState, L: number, idx: number, pos: Pos, t: FormTypes, p
   const m = s.m;
   const lua = s.global.lua;
   const top = m._lua_gettop(L);
+  // A plain table of keys 1..n is a sequence, as the reference's compiler sees any table it can ipairs.
+  const n = m._lua_rawlen(L, idx);
+  if (Number(n) > 0 && countKeys(s, L, idx) === Number(n) && lua.lua_getmetatable(L, idx) === 0) {
+    const seq = new Sequence(readItems(s, L, idx, Number(n), pos, t, path), pos);
+    seq.quoted = true;
+    return seq;
+  }
+  m._lua_settop(L, top);
   const keys = orderedKeys(s, L, idx, pos, t, path);
   const scratch = m._lua_gettop(L);
   const entries: Array<[Form, Form]> = [];

@@ -19,7 +19,7 @@ end
 
 fennel.version = utils.version
 fennel.path = "./?.fnl;./?/init.fnl"
-fennel["macro-path"] = "./?.fnl;./?/init-macros.fnl;./?/init.fnl"
+fennel["macro-path"] = "./?.fnlm;./?/init.fnlm;./?.fnl;./?/init-macros.fnl;./?/init.fnl"
 fennel.view = view
 utils.set_view(view)
 

@@ -149,6 +149,7 @@ end
 function io.input(x) default_in = redirect(default_in, x, "r", "input") return default_in end
 function io.output(x) default_out = redirect(default_out, x, "w", "output") return default_out end
 function io.close(f) return methods.close(f or default_out) end
+function io.flush() return methods.flush(default_out) end
 function io.popen(cmd, mode)
   mode = mode or "r"
   if mode ~= "r" and mode ~= "w" then error("bad argument #2 to 'popen' (invalid mode)", 0) end
