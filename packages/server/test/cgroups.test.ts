@@ -13,13 +13,23 @@ import { waitFor } from "./helpers.js";
 const support = probeCgroups();
 const limits = { ...DEFAULT_RUN_LIMITS, memoryBytes: 64 * 1024 * 1024, processes: 16 };
 
-/** Start `argv` inside `groups`; resolves with its pid once it is in them. */
-async function startIn(groups: RunCgroups, argv: string[]): Promise<number> {
+/**
+ * Start `argv` inside `groups`; resolves with its pid once it is in them. The
+ * command's stdin is a pipe the test holds: `go()` writes a line to it, so a
+ * script that begins with `read` does nothing (and cannot exit) until the test
+ * has seen it enter its groups.
+ */
+async function startIn(groups: RunCgroups, argv: string[]): Promise<{ pid: number; go: () => void }> {
   const all = [...groups.enterPrefix(), ...argv];
-  const child = spawn(all[0]!, all.slice(1), { stdio: "ignore", detached: true });
+  const child = spawn(all[0]!, all.slice(1), { stdio: ["pipe", "ignore", "ignore"], detached: true });
   child.unref();
   await waitFor(() => groups.members().includes(child.pid!), "the process to enter its groups");
-  return child.pid!;
+  return {
+    pid: child.pid!,
+    go: () => {
+      child.stdin!.end("go\n");
+    },
+  };
 }
 
 
@@ -28,7 +38,9 @@ describe.skipIf("problem" in support)(`per-run cgroups${"problem" in support ? `
 
   it("holds a process to the limits written for its run, and release kills what is left", async () => {
     const groups = RunCgroups.create(s, `test-${process.pid}-a`, limits);
-    const pid = await startIn(groups, ["sh", "-c", "i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done; wait"]);
+    // The shell waits for the go-ahead, then forks until the kernel refuses (dash exits when a fork fails).
+    const { pid, go } = await startIn(groups, ["sh", "-c", "read x; i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i+1)); done; wait"]);
+    go();
     await waitFor(() => groups.check()?.limit === "processes", "the process limit to be hit");
     expect(groups.check()!.message).toMatch(/limit of 16 processes \(:limits \{:processes …\}\): \d+ attempts? (was|were) refused/);
     expect(groups.members().length).toBeLessThanOrEqual(16);
@@ -40,10 +52,10 @@ describe.skipIf("problem" in support)(`per-run cgroups${"problem" in support ? `
 
   it("sweeps what a dead server left: empty groups and finished runs' groups go, another server's live group stays", async () => {
     const finished = RunCgroups.create(s, `test-${process.pid}-done`, limits);
-    const pidDone = await startIn(finished, ["sleep", "3001"]);
+    const { pid: pidDone } = await startIn(finished, ["sleep", "3001"]);
     const empty = RunCgroups.create(s, `test-${process.pid}-empty`, limits);
     const foreign = RunCgroups.create(s, `test-${process.pid}-foreign`, limits);
-    const pidForeign = await startIn(foreign, ["sleep", "3002"]);
+    const { pid: pidForeign } = await startIn(foreign, ["sleep", "3002"]);
     try {
       const swept = await sweepRunCgroups(s, (id) => (id === `test-${process.pid}-done` ? "dead" : id.startsWith(`test-${process.pid}`) ? "unknown" : "live"));
       expect(swept.sort()).toEqual([`test-${process.pid}-done`, `test-${process.pid}-empty`].sort());
