@@ -39,6 +39,24 @@ function withPath(base: string, path: readonly (Buffer | string)[] | undefined):
   return path === undefined || path.length === 0 ? base : `${base}/${encodePath(path)}`;
 }
 
+const DOTS = /^~*\.\.?$/;
+
+/**
+ * A job id as one URL segment. A segment `.` or `..` (even written `%2E`) is
+ * folded away by browsers and refused by parsePath, so an id made of one or
+ * two dots after any number of `~` is written with one more leading `~`
+ * (`..` → `~..`, `~.` → `~~.`); decodeJobSegment undoes it. Other ids are
+ * percent-encoded as any segment.
+ */
+export function encodeJobSegment(id: string): string {
+  return encodeSegment(DOTS.test(id) ? `~${id}` : id);
+}
+
+/** The job id a decoded URL segment names (see encodeJobSegment). */
+export function decodeJobSegment(segment: string): string {
+  return DOTS.test(segment) && segment.startsWith("~") ? segment.slice(1) : segment;
+}
+
 /** `repo` is the slug (name without `.git`, e.g. `team/app`); `ref` a short ref name or full sha. */
 export const links = {
   home: () => "/",
@@ -63,10 +81,10 @@ export const links = {
   runsLive: (repo?: string) => (repo === undefined ? "/runs/live" : `/${refPart(repo)}/runs/live`),
   /** One sh's whole log as a page (`raw` true: the text itself, `…/sh/N.log`). */
   shLog: (repo: string, id: string, job: string, n: number, raw = false) =>
-    `/${refPart(repo)}/runs/${encodeSegment(id)}/jobs/${encodeSegment(job)}/sh/${n}${raw ? ".log" : ""}`,
+    `/${refPart(repo)}/runs/${encodeSegment(id)}/jobs/${encodeJobSegment(job)}/sh/${n}${raw ? ".log" : ""}`,
   /** A job's `(log …)` output as a page (`raw` true: `…/log.log`). */
   jobOutput: (repo: string, id: string, job: string, raw = false) =>
-    `/${refPart(repo)}/runs/${encodeSegment(id)}/jobs/${encodeSegment(job)}/log${raw ? ".log" : ""}`,
+    `/${refPart(repo)}/runs/${encodeSegment(id)}/jobs/${encodeJobSegment(job)}/log${raw ? ".log" : ""}`,
   clone: (repo: string) => `/${refPart(repo)}.git`,
 };
 

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildFixtureRepo } from "./fixture-repo.js";
 import { request, startWeb, type WebHarness } from "./harness.js";
-import { BadPathError, decodeSegment, encodePath, encodeSegment, parsePath } from "../../src/web/url.js";
+import { BadPathError, decodeJobSegment, decodeSegment, encodePath, encodeSegment, links, parsePath, segmentText } from "../../src/web/url.js";
 
 let web: WebHarness;
 const CANARY = "canary-outside-the-repositories-7f3a";
@@ -82,6 +82,26 @@ describe("URL encoding of paths", () => {
         expect(e).not.toMatch(/[/?#"<>\s\\%](?![0-9A-F]{2})/);
         expect(decodeSegment(e).toString("utf8")).toBe(Buffer.from(s, "utf8").toString("utf8"));
       }),
+    );
+  });
+
+  it("any job id, dots included, has log URLs a browser keeps as they are and the router maps back to it", () => {
+    const ids = fc.oneof(
+      fc.constantFrom(".", "..", "~.", "~..", "~~..", "...", ".a", "~", "%2e", "%2E%2E", "build"),
+      fc.stringMatching(/^[~.]{1,5}$/),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 12 }).filter((s) => !s.includes("/") && !s.includes("\0")),
+    );
+    fc.assert(
+      fc.property(ids, fc.integer({ min: 1, max: 99 }), fc.boolean(), (id, n, raw) => {
+        for (const url of [links.shLog("team/app", "7", id, n, raw), links.jobOutput("team/app", "7", id, raw)]) {
+          // What a browser (WHATWG URL) would request: dot segments, even %2E ones, would be folded away.
+          expect(new URL(url, "http://quire.test").pathname, id).toBe(url);
+          const segs = parsePath(url);
+          expect(segs[4]?.toString("latin1")).toBe("jobs");
+          expect(decodeJobSegment(segmentText(segs[5]!)!)).toBe(id);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { browserUnavailable, launchChromium, screenshot, watchedPage } from "./browser.js";
+import { quire } from "../git/git-helpers.js";
 import { useForge } from "./runs-harness.js";
 
 const skip = browserUnavailable();
@@ -122,4 +123,35 @@ describe.skipIf(skip !== undefined)("a live run page in Chromium", () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
+
+  // Last: its pipeline (a long sleep) stays in the work tree for any push after it.
+  it("the job graph's running time grows between the stream's redraws", async () => {
+    const { url, id } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": `(local ci (require :quire.ci))\n(ci.job :hold [:quire/push] (fn [{: sh}] (sh "sleep 60")))\n` }, { ref: "hold" });
+    const context = await browser.newContext({ extraHTTPHeaders: { "Remote-User": "reader" }, viewport: { width: 1100, height: 700 } });
+    const { page, problems } = await watchedPage(context);
+    await page.goto(url);
+    // The sh runs: nothing about the run changes until it ends, so only the page's own clock moves the graph.
+    await ctx.forge.runs.until(id, (r) => r.state === "active" && ctx.forge.runs.sh(id).length > 0);
+    const running = page.locator('svg.graph a[data-job="hold"] tspan.running');
+    const seconds = async () => {
+      const text = await running.textContent().catch(() => null);
+      const m = text === null ? null : /^(\d+\.\d)s…$/.exec(text);
+      return m === null ? undefined : Number(m[1]);
+    };
+    const first = await poll("the graph's running time", seconds);
+    const later = await poll("the running time to grow", async () => {
+      const s = await seconds();
+      return s !== undefined && s >= first + 1 ? s : undefined;
+    });
+    expect(later).toBeGreaterThanOrEqual(first + 1);
+    expect(await nodeClass(page, "hold")).toContain("s-active");
+    expect(await page.locator('svg.graph a[data-job="hold"] text.g-info').textContent()).toMatch(/^active · \d+\.\ds…$/);
+    await screenshot(page, "run-graph-running");
+    expect(quire(ctx.forge.data, ["ci", "cancel", id]).status).toBe(0);
+    await ctx.forge.runs.settle(id);
+    await poll("the graph to show the end", async () => ((await nodeClass(page, "hold"))?.includes("s-active") ? undefined : true));
+    expect(await running.count()).toBe(0);
+    expect(real(problems)).toEqual([]);
+    await context.close();
+  }, 90_000);
 });

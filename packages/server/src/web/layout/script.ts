@@ -117,14 +117,17 @@ export const APP_JS = `
       }
     });
   }
-  // Durations of what is still running (data-since, ms) grow once a second.
+  // Durations of what is still running (data-since, ms; in the job graph's SVG
+  // too) grow once a second, written as layout/components formatDuration writes them.
   function dur(ms) {
     if (ms < 1000) return Math.max(0, Math.round(ms)) + "ms";
     var s = Math.floor(ms / 1000);
     if (s < 60) return (ms / 1000).toFixed(1) + "s";
     var m = Math.floor(s / 60);
     if (m < 60) return m + "m " + String(s % 60).padStart(2, "0") + "s";
-    return Math.floor(m / 60) + "h " + String(m % 60).padStart(2, "0") + "m";
+    var h = Math.floor(m / 60);
+    if (h < 48) return h + "h " + String(m % 60).padStart(2, "0") + "m";
+    return Math.floor(h / 24) + "d " + String(h % 24).padStart(2, "0") + "h";
   }
   setInterval(function () {
     var now = Date.now();

@@ -3,7 +3,7 @@
 // and raw logs, and the live streams of the list and of a run.
 import { HttpError } from "../../errors.js";
 import type { RepoRequest } from "../context.js";
-import { segmentText } from "../url.js";
+import { decodeJobSegment, segmentText } from "../url.js";
 import { runListPage } from "./run-list.js";
 import { runLogPage } from "./run-log.js";
 import { runPage } from "./run.js";
@@ -21,9 +21,9 @@ export async function runsPage(req: RepoRequest): Promise<Response> {
   if (sub !== "jobs" || job === undefined || extra.length > 0) throw notFound();
   if (kind === "log" || kind === "log.log") {
     if (file !== undefined) throw notFound();
-    return runLogPage(req, { runId: id, jobId: job, n: 0, raw: kind === "log.log" });
+    return runLogPage(req, { runId: id, jobId: decodeJobSegment(job), n: 0, raw: kind === "log.log" });
   }
   const m = kind === "sh" && file !== undefined ? /^([1-9]\d{0,5})(\.log)?$/.exec(file) : null;
   if (m === null) throw notFound();
-  return runLogPage(req, { runId: id, jobId: job, n: Number(m[1]), raw: m[2] !== undefined });
+  return runLogPage(req, { runId: id, jobId: decodeJobSegment(job), n: Number(m[1]), raw: m[2] !== undefined });
 }

@@ -54,9 +54,24 @@ export function jobDetails(job: ViewJob, nowMs: number): string[] {
   const parts: string[] = [];
   if (job.startedAtMs !== null && job.finishedAtMs !== null) parts.push(formatDuration(job.finishedAtMs - job.startedAtMs));
   else if (job.startedAtMs !== null) parts.push(`${formatDuration(Math.max(0, nowMs - job.startedAtMs))}…`);
-  if (job.timedOut) parts.push("timed out");
-  else if (job.allowFailure && job.state !== "failed") parts.push("may fail");
-  return parts;
+  return [...parts, ...jobFlags(job)];
+}
+
+function jobFlags(job: ViewJob): string[] {
+  if (job.timedOut) return ["timed out"];
+  return job.allowFailure && job.state !== "failed" ? ["may fail"] : [];
+}
+
+/**
+ * The info line of a job's box, as SVG text content. An active job's duration
+ * is a `.running[data-since]` tspan, which the page's script keeps growing
+ * between the stream's redraws of the graph (as it does in the job's head).
+ */
+function infoSvg(job: ViewJob, nowMs: number): string {
+  if (job.state !== "active" || job.startedAtMs === null || job.finishedAtMs !== null) return escapeHtml(jobSummary(job, nowMs));
+  const so = `${formatDuration(Math.max(0, nowMs - job.startedAtMs))}…`;
+  const flags = jobFlags(job).map((f) => ` · ${escapeHtml(f)}`).join("");
+  return `${escapeHtml(job.state)} · <tspan class="running" data-since="${job.startedAtMs}">${escapeHtml(so)}</tspan>${flags}`;
 }
 
 function label(id: string): string {
@@ -96,7 +111,7 @@ export function jobGraphSvg(jobs: readonly ViewJob[], source: string, nowMs: num
         `<title>${escapeHtml(`${job.jobId}: ${jobSummary(job, nowMs)}`)}</title>` +
         `<rect x="${x}" y="${rowY(row)}" width="${NODE_W}" height="${NODE_H}" rx="6"/>` +
         `<text class="g-name" x="${x + 10}" y="${rowY(row) + 19}">${escapeHtml(label(job.jobId))}</text>` +
-        `<text class="g-info" x="${x + 10}" y="${rowY(row) + 36}">${escapeHtml(jobSummary(job, nowMs))}</text></a>`,
+        `<text class="g-info" x="${x + 10}" y="${rowY(row) + 36}">${infoSvg(job, nowMs)}</text></a>`,
     );
   }
   const src =
