@@ -30,6 +30,15 @@ export type RefUpdate = z.infer<typeof refUpdateSchema>;
 export const pushEventSchema = z
   .object({
     type: z.literal("push"),
+    /**
+     * Chosen by the hook, so the same push sent twice (a reply that never
+     * came, then the spool) starts its runs once: the server keeps the ids it
+     * handled in its `pushes` table. Absent in events of older hooks.
+     */
+    push_id: z
+      .string()
+      .regex(/^[0-9a-z-]{16,64}$/, "a push id is 16 to 64 characters of 0-9, a-z and -")
+      .optional(),
     repo: z.string().min(1, "repo cannot be empty").max(300),
     pushed_at_ms: z.number().int().nonnegative(),
     pusher: z.string().max(200).optional(),

@@ -1,12 +1,16 @@
 // `quire hook post-receive` (declared in ./commands/hook.ts): run by a hosted repository's hook file. Reads the
 // ref lines git gives on stdin, sends one push event to `quire serve` over
-// <data>/server.sock and prints the queued runs; when the server is down it
-// spools the event for the next start, warns, and still exits 0.
+// <data>/server.sock and prints the queued runs. Whatever is not a confirmed
+// answer (the server is down, stops answering, or could not queue it) spools
+// the event for the server to queue later, and the hook still exits 0: the
+// event carries a push id, so a push the server did queue is not run twice.
+import { randomUUID } from "node:crypto";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 // Types only: the schemas' runtime costs ~100 ms of start-up on every push; the server parses the event.
 import type { PushEvent, RefUpdate } from "@quire/shared";
 import { sendToServer } from "../push/client.js";
+import { MAX_REQUEST_BYTES } from "../push/protocol.js";
 import { spoolPush } from "../push/spool.js";
 import { supersededMessage } from "../runs/stop-messages.js";
 import type { CliContext, CommandRun } from "./context.js";
@@ -46,18 +50,39 @@ async function notify(ctx: CliContext): Promise<number> {
   const pusher = ctx.env.QUIRE_PUSHER || ctx.env.USER || ctx.env.LOGNAME || undefined;
   const event: PushEvent = {
     type: "push",
+    push_id: randomUUID(),
     repo: await repoNameOf(ctx.env.GIT_DIR ?? ".", ctx.paths.repos),
     pushed_at_ms: Date.now(),
     ...(pusher === undefined ? {} : { pusher: pusher.slice(0, 200) }),
     refs,
   };
+  const spool = async (why: string, when: string): Promise<number> => {
+    try {
+      await spoolPush(ctx.paths.dataDir, event);
+      warn(`quire: warning: ${why}.`);
+      warn(`quire: your push landed and is kept; its runs will be queued ${when}.`);
+    } catch (e) {
+      warn(`quire: warning: ${why}, and the push could not be kept for later: ${e instanceof Error ? e.message : String(e)}`);
+      warn("quire: your push landed; use `quire ci retry` or push again to run CI.");
+    }
+    return 0;
+  };
+  // A push of thousands of refs is longer than a socket request may be: it goes through the spool.
+  if (Buffer.byteLength(JSON.stringify(event)) + 1 > MAX_REQUEST_BYTES) {
+    await spoolPush(ctx.paths.dataDir, event);
+    const drained = await sendToServer(ctx.paths.socket, { type: "drain" });
+    if (drained.status === "answered" && drained.reply.ok) {
+      ctx.stderr.write(`quire: this push of ${refs.length} refs was handed over through the spool: ${drained.reply.message ?? "queued"}; see \`quire ci runs\`\n`);
+    } else {
+      const why = drained.status === "answered" ? (drained.reply.ok ? "" : drained.reply.error) : drained.reason;
+      warn(`quire: this push of ${refs.length} refs went to the spool (${why}); \`quire serve\` queues it within ${SPOOL_RECHECK_S} s of running.`);
+    }
+    return 0;
+  }
   const result = await sendToServer(ctx.paths.socket, event);
   if (result.status === "answered") {
     const { reply } = result;
-    if (!reply.ok) {
-      warn(`quire: the server refused this push event: ${reply.error}`);
-      return 0;
-    }
+    if (!reply.ok) return spool(`the server could not queue this push: ${reply.error}`, `by \`quire serve\` within ${SPOOL_RECHECK_S} s`);
     for (const run of reply.runs ?? []) {
       ctx.stderr.write(`quire: run ${run.id} queued for ${run.ref}: ${run.url}\n`);
       for (const s of run.superseded ?? []) ctx.stderr.write(`quire: ${supersededMessage({ id: s.id, from: s.from, sinceMs: s.since_ms })}\n`);
@@ -65,23 +90,13 @@ async function notify(ctx: CliContext): Promise<number> {
     for (const s of reply.skipped ?? []) ctx.stderr.write(`quire: no run for ${s.ref}: ${s.reason}\n`);
     return 0;
   }
-  if (result.status === "no-answer") {
-    // The server may have queued the runs before it stopped answering: keeping the event could run them twice.
-    warn(`quire: warning: the server did not confirm this push (${result.reason}).`);
-    warn("quire: your push landed; see `quire ci runs` for its runs.");
-    return 0;
-  }
-  // The push already landed; keep its event so the next `quire serve` queues the runs.
-  try {
-    await spoolPush(ctx.paths.dataDir, event);
-    warn(`quire: warning: the server is not answering (${result.reason}).`);
-    warn("quire: your push landed; its runs will be queued when `quire serve` is running again.");
-  } catch (e) {
-    warn(`quire: warning: the server is not answering (${result.reason}) and the push could not be kept for later: ${e instanceof Error ? e.message : String(e)}`);
-    warn("quire: your push landed; start `quire serve` and use `quire ci retry` or push again to run CI.");
-  }
-  return 0;
+  // The server may have queued the runs before it stopped answering: the push id makes a second try harmless.
+  if (result.status === "no-answer") return spool(`the server did not confirm this push (${result.reason})`, "by `quire serve` unless it already did");
+  return spool(`the server is not answering (${result.reason})`, "when `quire serve` is running again");
 }
+
+/** Seconds between the server's looks at the spool (push/attach.ts SPOOL_RECHECK_MS; not imported, to keep the hook fast). */
+const SPOOL_RECHECK_S = 10;
 
 /** `quire hook post-receive`. */
 export const postReceive: CommandRun = async (ctx) => {

@@ -10,7 +10,9 @@ import { cancelMessage } from "../ci-status/format.js";
 import { cancelledMessage, supersededMessage } from "../runs/stop-messages.js";
 import { openRepo } from "../git/repos.js";
 import { materializeWorkspace } from "../git/materialize.js";
+import { RepoNameError, RepoNotFoundError } from "../git/errors.js";
 import { recordPush } from "./history.js";
+import { pushLedger } from "./ledger.js";
 import { startPushListener } from "./listener.js";
 import { drainSpool } from "./spool.js";
 import { triggerPush, type PushTarget } from "./trigger.js";
@@ -41,6 +43,27 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
       recordPush(quire.db, repo, event);
       quire.pushes.emit(repo, event);
     },
+    ledger: pushLedger(quire.db),
+  };
+  // One drain at a time; a hook that found the socket missing just as the
+  // server started spools after the first drain, so look again now and then.
+  let draining: Promise<unknown> = Promise.resolve();
+  const drainOnce = () =>
+    drainSpool(
+      quire.paths.dataDir,
+      async (event) => {
+        const result = await triggerPush(event, target);
+        const runs = result.runs.map((r) => `run ${r.id} for ${r.ref}`).join(", ") || "no runs";
+        quire.log(result.repeated === true ? `push ${event.repo} (spooled): already handled, ${runs}` : `push ${event.repo} (spooled): ${runs}`);
+      },
+      quire.log,
+      // Only a push to a repository that is gone (or never could exist) can never be queued.
+      { permanent: (e) => e instanceof RepoNotFoundError || e instanceof RepoNameError },
+    );
+  const drainNow = (): Promise<number> => {
+    const next = draining.then(drainOnce);
+    draining = next.catch((e: unknown) => quire.log(`push spool: ${e instanceof Error ? e.message : String(e)}`));
+    return next;
   };
   const listener = await startPushListener({
     ...target,
@@ -54,26 +77,15 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
       if (stopped !== undefined) quire.log(`${cancelledMessage(stopped)} by the operator`);
       return cancelMessage(run, stopped);
     },
+    drainSpool: async () => {
+      const n = await drainNow();
+      return `queued ${n} spooled push(es)`;
+    },
   });
   quire.addCloser(() => listener.close());
-  const drainOnce = () =>
-    drainSpool(
-      quire.paths.dataDir,
-      async (event) => {
-        const result = await triggerPush(event, target);
-        quire.log(`push ${event.repo} (made while the server was down): ${result.runs.map((r) => `run ${r.id} for ${r.ref}`).join(", ") || "no runs"}`);
-      },
-      quire.log,
-    );
-  // One drain at a time; a hook that found the socket missing just as the
-  // server started spools after the first drain, so look again now and then.
-  let draining: Promise<unknown> = drainOnce().then((n) => {
-    if (n > 0) quire.log(`queued ${n} push(es) made while the server was down`);
-  });
-  await draining;
-  const timer = setInterval(() => {
-    draining = draining.then(drainOnce).catch((e: unknown) => quire.log(`push spool: ${e instanceof Error ? e.message : String(e)}`));
-  }, SPOOL_RECHECK_MS);
+  const first = await drainNow().catch(() => 0);
+  if (first > 0) quire.log(`queued ${first} push(es) made while the server was down`);
+  const timer = setInterval(() => void drainNow().catch(() => {}), SPOOL_RECHECK_MS);
   timer.unref();
   quire.addCloser(async () => {
     clearInterval(timer);

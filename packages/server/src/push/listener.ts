@@ -13,6 +13,8 @@ export interface PushListenerOptions extends PushTarget {
   socketPath: string;
   /** Cancel a run on behalf of `quire ci cancel`; resolves to a message for the terminal. */
   cancelRun?: (runId: string) => Promise<string>;
+  /** Queue the push spool now (the hook spooled a push too long to send); resolves to a message for the pusher. */
+  drainSpool?: () => Promise<string>;
   log: (line: string) => void;
 }
 
@@ -32,15 +34,23 @@ async function answer(line: string, options: PushListenerOptions): Promise<Socke
     options.wake();
     return { ok: true };
   }
+  if (type === "drain") {
+    if (options.drainSpool === undefined) return { ok: false, error: "this server does not queue the spool on request" };
+    return { ok: true, message: await options.drainSpool() };
+  }
   if (type === "cancel") {
     const runId = (value as { run_id?: unknown }).run_id;
     if (typeof runId !== "string" || runId === "") return { ok: false, error: 'cancel needs "run_id", a run id string' };
     if (options.cancelRun === undefined) return { ok: false, error: "this server cannot cancel runs" };
     return { ok: true, message: await options.cancelRun(runId) };
   }
-  if (type !== "push") return { ok: false, error: `unknown request type ${JSON.stringify(type)}: expected "push", "wake" or "cancel"` };
+  if (type !== "push") return { ok: false, error: `unknown request type ${JSON.stringify(type)}: expected "push", "wake", "drain" or "cancel"` };
   const event = parsePushEvent(value);
   const result = await triggerPush(event, options);
+  if (result.repeated === true) {
+    options.log(`push ${event.repo}: push id ${event.push_id} was already handled; answered with its runs again`);
+    return { ok: true, ...result };
+  }
   options.log(
     `push ${event.repo}: ${result.runs.map((r) => `run ${r.id} for ${r.ref}`).join(", ") || "no runs"}` +
       (result.skipped.length > 0 ? `; skipped ${result.skipped.map((s) => `${s.ref} (${s.reason})`).join(", ")}` : ""),

@@ -1,6 +1,8 @@
 // The line protocol of <data>/server.sock: a client sends one JSON object on
 // one line and the server answers with one JSON line. `push` comes from the
-// post-receive hook; `wake` and `cancel` come from `quire ci` commands.
+// post-receive hook, and so does `drain`, after it spooled a push too long to
+// send (the server queues the spool at once); `wake` and `cancel` come from
+// `quire ci` commands.
 import type { PushEvent } from "@quire/shared";
 
 /** A run queued for one ref of a push. */
@@ -19,10 +21,10 @@ export interface SkippedRef {
   reason: string;
 }
 
-export type SocketRequest = PushEvent | { type: "wake" } | { type: "cancel"; run_id: string };
+export type SocketRequest = PushEvent | { type: "wake" } | { type: "drain" } | { type: "cancel"; run_id: string };
 
 export type SocketReply =
-  | { ok: true; runs?: QueuedRun[]; skipped?: SkippedRef[]; message?: string }
+  | { ok: true; runs?: QueuedRun[]; skipped?: SkippedRef[]; repeated?: true; message?: string }
   | { ok: false; error: string };
 
 /** Longest request line the server reads before refusing it. */

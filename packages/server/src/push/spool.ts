@@ -23,15 +23,28 @@ export async function spoolPush(dataDir: string, event: PushEvent): Promise<stri
   return file;
 }
 
+/** How a spooled push that could not be queued is treated. */
+export interface DrainOptions {
+  /**
+   * True for an error that no later try can fix (the repository was deleted):
+   * the push is dropped, saying so. Any other error keeps the file, and the
+   * drain stops there so later pushes of a ref never overtake it.
+   */
+  permanent?: (e: unknown) => boolean;
+}
+
 /**
  * Hand every spooled push to `handle`, oldest first, removing each file once
  * handled. A file that does not hold a push event is reported and moved aside
- * to `<name>.bad` so it is neither retried nor lost.
+ * to `<name>.bad` so it is neither retried nor lost. A push that could not be
+ * queued stays in the spool for the next drain, unless `permanent` says it
+ * never can be. Resolves to the number of pushes handled (queued or dropped).
  */
 export async function drainSpool(
   dataDir: string,
   handle: (event: PushEvent) => Promise<void>,
   log: (line: string) => void,
+  options: DrainOptions = {},
 ): Promise<number> {
   const dir = spoolDir(dataDir);
   let names: string[];
@@ -50,6 +63,8 @@ export async function drainSpool(
     try {
       event = parsePushEvent(JSON.parse(await readFile(file, "utf8")));
     } catch (e) {
+      // Another drain (or a person) took the file since the listing: nothing to do.
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
       log(`push spool: ${name} is not a push event (${e instanceof Error ? e.message : String(e)}); moved to ${name}.bad`);
       await rename(file, `${file}.bad`);
       continue;
@@ -57,7 +72,12 @@ export async function drainSpool(
     try {
       await handle(event);
     } catch (e) {
-      log(`push spool: ${name} (${event.repo}) could not be queued: ${e instanceof Error ? e.message : String(e)}`);
+      const why = e instanceof Error ? e.message : String(e);
+      if (options.permanent?.(e) !== true) {
+        log(`push spool: ${name} (${event.repo}) could not be queued: ${why}; kept for the next try`);
+        return handled;
+      }
+      log(`push spool: ${name} (${event.repo}) dropped, it can never be queued: ${why}`);
     }
     await rm(file, { force: true });
     handled++;

@@ -1,10 +1,12 @@
 // What a push does on the server: for each updated, non-deleted ref whose
 // tree has a .quire/ci.fnl, compute its `:quire/push` outputs from git, create
 // a run (which supersedes older runs of the same repo and ref), then wake the
-// queue once.
+// queue once. A push that carries a push id already handled gets the reply it
+// got then and starts nothing (push/ledger.ts).
 import { isZeroSha, type PushEvent, type PushOutputs } from "@quire/shared";
 import { computePushOutputs, hasPipeline, PIPELINE_FILE } from "../git/push-outputs.js";
 import { openRepo } from "../git/repos.js";
+import type { PushLedger } from "./ledger.js";
 import type { QueuedRun, SkippedRef } from "./protocol.js";
 
 /** A run to create for one ref of a push. */
@@ -16,35 +18,43 @@ export interface NewRunInput {
   queuedAtMs: number;
 }
 
-/** The parts of the server a push reaches. */
 /** What creating a run tells the pusher: its id, and the runs of the ref it superseded. */
 export interface CreatedForPush {
   id: string;
   superseded?: readonly { id: string; from: string; sinceMs: number }[];
 }
 
+/** The parts of the server a push reaches. */
 export interface PushTarget {
   reposDir: string;
   /** Insert a pending run, superseding older runs of (repo, ref); returns its id and the runs it superseded. */
-  createRun(input: NewRunInput): CreatedForPush | Promise<CreatedForPush>;
+  createRun(input: NewRunInput): CreatedForPush;
   /** Tell the queue that pending runs may be waiting. */
   wake(): void;
   /** The web URL of a run, printed to the pusher. */
   runUrl(repo: string, runId: string): string;
   /** Told of every push to an existing repository before its runs are created (push history, web caches). */
   onPush?(repo: string, event: PushEvent): void;
+  /** Push ids already handled; without it every event is queued as new. */
+  ledger?: PushLedger;
 }
 
 export interface PushResult {
   runs: QueuedRun[];
   skipped: SkippedRef[];
+  /** Set when the push id was handled before: these are the runs it queued then. */
+  repeated?: true;
 }
 
 /** Queue the runs of one push event; throws when its repository does not exist. */
 export async function triggerPush(event: PushEvent, target: PushTarget): Promise<PushResult> {
   const repo = await openRepo(target.reposDir, event.repo);
-  target.onPush?.(repo.name, event);
-  const result: PushResult = { runs: [], skipped: [] };
+  const { ledger } = target;
+  const pushId = event.push_id;
+  if (ledger !== undefined && pushId !== undefined) {
+    const seen = ledger.replyFor(pushId);
+    if (seen !== undefined) return { ...seen, repeated: true };
+  }
   // Read every ref's outputs from git at once, then create the runs in the push's ref order.
   const outputs = await Promise.all(
     event.refs.map(async (update): Promise<PushOutputs | string> => {
@@ -65,21 +75,33 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
       return push;
     }),
   );
-  for (const [i, update] of event.refs.entries()) {
-    const push = outputs[i]!;
-    if (typeof push === "string") {
-      result.skipped.push({ ref: update.ref, reason: push });
-      continue;
+  const create = (): PushResult => {
+    target.onPush?.(repo.name, event);
+    const result: PushResult = { runs: [], skipped: [] };
+    for (const [i, update] of event.refs.entries()) {
+      const push = outputs[i]!;
+      if (typeof push === "string") {
+        result.skipped.push({ ref: update.ref, reason: push });
+        continue;
+      }
+      const { id, superseded = [] } = target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs: Date.now() });
+      result.runs.push({
+        id,
+        ref: update.ref,
+        sha: push.sha,
+        url: target.runUrl(repo.name, id),
+        ...(superseded.length > 0 ? { superseded: superseded.map((s) => ({ id: s.id, from: s.from, since_ms: s.sinceMs })) } : {}),
+      });
     }
-    const { id, superseded = [] } = await target.createRun({ repo: repo.name, ref: update.ref, sha: push.sha, push, queuedAtMs: Date.now() });
-    result.runs.push({
-      id,
-      ref: update.ref,
-      sha: push.sha,
-      url: target.runUrl(repo.name, id),
-      ...(superseded.length > 0 ? { superseded: superseded.map((s) => ({ id: s.id, from: s.from, since_ms: s.sinceMs })) } : {}),
-    });
+    return result;
+  };
+  if (ledger === undefined || pushId === undefined) {
+    const result = create();
+    if (result.runs.length > 0) target.wake();
+    return result;
   }
+  const { result, repeated } = ledger.commit(pushId, repo.name, create);
+  if (repeated) return { ...result, repeated: true };
   if (result.runs.length > 0) target.wake();
   return result;
 }

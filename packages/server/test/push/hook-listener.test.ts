@@ -67,7 +67,7 @@ describe("post-receive hook and push socket", () => {
     const r = await gitAsync(work, ["push", "origin", "main"]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/remote: quire: warning: the server is not answering \(no socket at .*server\.sock\)/);
-    expect(r.stderr).toMatch(/remote: quire: your push landed; its runs will be queued when `quire serve` is running again/);
+    expect(r.stderr).toMatch(/remote: quire: your push landed and is kept; its runs will be queued when `quire serve` is running again/);
     expect(git(path.join(data, "repos", "app.git"), ["rev-parse", "main"]).trim()).toBe(sha);
     const spooled = await readdir(spoolDir(data));
     expect(spooled).toHaveLength(1);
@@ -80,6 +80,7 @@ describe("post-receive hook and push socket", () => {
     }, (l) => logs.push(l));
     expect(n).toBe(1);
     expect(events[0]).toMatchObject({ type: "push", repo: "app.git", refs: [{ ref: "refs/heads/main", new_sha: sha }] });
+    expect(events[0]!.push_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created[0]!.push).toMatchObject({ sha, branch: "main", tag: null, previous_sha: null, commit_message: "first commit" });
     expect(created[0]!.push.files_changed.sort()).toEqual([".quire/ci.fnl", "README.md"]);
     expect(await readdir(spoolDir(data))).toEqual([]);
