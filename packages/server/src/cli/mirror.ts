@@ -35,7 +35,7 @@ export const mirrorPush: CommandRun = async (ctx) => {
   }
   const ref = ctx.input.arg("ref");
   const report = await withDb(ctx, (db) =>
-    pushMirrorsNow({ db, reposDir: ctx.paths.repos, config, repo: ctx.input.arg("repo")!, ...(ref === undefined ? {} : { ref }) }),
+    pushMirrorsNow({ db, reposDir: ctx.paths.repos, knownHostsFile: ctx.paths.knownHosts, config, repo: ctx.input.arg("repo")!, ...(ref === undefined ? {} : { ref }) }),
   );
   for (const w of report.warnings) ctx.stderr.write(`quire: warning: ${w}\n`);
   const failed = report.results.filter((r) => r.result.outcome !== "ok").length;

@@ -24,6 +24,8 @@ export function dataPaths(dataDir: string) {
     serveInfo: path.join(dataDir, "serve.json"),
     repos: path.join(dataDir, "repos"),
     runs: path.join(dataDir, "runs"),
+    /** Host keys of ssh mirror targets, read beside the server user's ~/.ssh/known_hosts. */
+    knownHosts: path.join(dataDir, "known_hosts"),
   };
 }
 export type DataPaths = ReturnType<typeof dataPaths>;

@@ -9,6 +9,7 @@ export function attachMirrors(quire: QuireHandle, options: { pushTimeoutMs?: num
   const scheduler = startMirrorScheduler({
     db: quire.db,
     reposDir: quire.paths.repos,
+    knownHostsFile: quire.paths.knownHosts,
     config: quire.config,
     log: quire.log,
     pushTimeoutMs: options.pushTimeoutMs,

@@ -1,7 +1,10 @@
 // The environment of one mirror `git push`, and nothing else, carries its
 // credential: a token answered by an inline credential helper that reads it
 // from that environment, or an SSH key file named in GIT_SSH_COMMAND. No
-// token is ever in an argv, a remote URL on disk, or a log.
+// token is ever in an argv, a remote URL on disk, or a log. ssh always runs
+// in batch mode (it never prompts, even when quire serve has a terminal) and
+// checks host keys against ~/.ssh/known_hosts and the data directory's
+// known_hosts.
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -30,6 +33,11 @@ export interface PushAuth {
   cleanup(): Promise<void>;
 }
 
+/** Where ssh looks for target host keys: the user's file, then the data directory's, when given. */
+export interface SshOptions {
+  knownHostsFile?: string;
+}
+
 /** Quote for the POSIX shell git runs GIT_SSH_COMMAND with. */
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -55,10 +63,12 @@ export function scrubbedEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * filled in). Throws SecretUnavailableError when the named secret is not
  * declared or cannot be read.
  */
-export async function pushAuth(url: string, target: Pick<MirrorTarget, "secret">, secrets: Record<string, SecretSource>): Promise<PushAuth> {
+export async function pushAuth(url: string, target: Pick<MirrorTarget, "secret">, secrets: Record<string, SecretSource>, ssh: SshOptions = {}): Promise<PushAuth> {
   const transport = mirrorTransport(url);
   const none: PushAuth = { env: {}, cleanup: async () => {} };
-  if (target.secret === null || transport === "file") return none;
+  if (transport === "file") return none;
+  if (transport === "ssh" && target.secret === null) return { env: { GIT_SSH_COMMAND: sshCommand(null, ssh) }, cleanup: none.cleanup };
+  if (target.secret === null) return none;
   if (transport === "http") {
     const token = await revealSecret(secrets, target.secret);
     return {
@@ -90,8 +100,18 @@ export async function pushAuth(url: string, target: Pick<MirrorTarget, "secret">
     await writeFile(keyFile, key.endsWith("\n") ? key : `${key}\n`, { mode: 0o600 });
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  return {
-    env: { GIT_SSH_COMMAND: `ssh -i ${shellQuote(keyFile)} -o IdentitiesOnly=yes -o BatchMode=yes` },
-    cleanup,
-  };
+  return { env: { GIT_SSH_COMMAND: sshCommand(keyFile, ssh) }, cleanup };
+}
+
+/** The ssh command line of a mirror push: batch mode, the key file when there is one, both known_hosts files. */
+export function sshCommand(keyFile: string | null, ssh: SshOptions): string {
+  const words = ["ssh"];
+  if (keyFile !== null) words.push("-i", shellQuote(keyFile), "-o", "IdentitiesOnly=yes");
+  words.push("-o", "BatchMode=yes");
+  if (ssh.knownHostsFile !== undefined) {
+    // ssh reads the option like a config line: each file double-quoted, so a path with spaces stays one file.
+    const files = ["~/.ssh/known_hosts", ssh.knownHostsFile].map((f) => `"${f}"`).join(" ");
+    words.push("-o", shellQuote(`UserKnownHostsFile=${files}`));
+  }
+  return words.join(" ");
 }

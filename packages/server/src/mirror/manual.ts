@@ -14,6 +14,8 @@ import { mirrorTargetsAt } from "./targets.js";
 export interface ManualPushOptions {
   db: Db;
   reposDir: string;
+  /** The data directory's known_hosts, for ssh targets. */
+  knownHostsFile?: string;
   config: Pick<ServerConfig, "mirrors" | "secrets">;
   repo: string;
   /** A full ref name (`refs/heads/main`); a short one (`main`, `v1.0`) is looked up. Omitted: every ref. */
@@ -59,7 +61,7 @@ export async function pushMirrorsNow(options: ManualPushOptions): Promise<Manual
       report.untouched.push(target.url);
       continue;
     }
-    const result = await pushToMirror({ gitDir: hosted.dir, url: target.url, target, refs, secrets: options.config.secrets, redactor, timeoutMs: options.pushTimeoutMs });
+    const result = await pushToMirror({ gitDir: hosted.dir, url: target.url, target, refs, secrets: options.config.secrets, redactor, timeoutMs: options.pushTimeoutMs, knownHostsFile: options.knownHostsFile });
     // A success (or a verdict for a human) settles what was queued for these refs; a failure leaves the server's retries alone.
     const attempted = result.outcome === "error" ? [] : waiting.filter((p) => refs.includes(p.ref));
     recordMirrorAttempt(db, hosted.name, target, result, { attempted, retryAtMs: null });

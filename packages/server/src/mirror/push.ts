@@ -38,6 +38,8 @@ export interface MirrorPushOptions {
   redactor: Redactor;
   /** Kill git after this long (default MIRROR_PUSH_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** A known_hosts file read beside ~/.ssh/known_hosts for ssh targets (the data directory's). */
+  knownHostsFile?: string;
   /** Stops git at once (the server is stopping); the result then has `aborted` set. */
   signal?: AbortSignal;
 }
@@ -62,6 +64,12 @@ export function summarizeFailure(stderr: string, secret: string | null): string 
     return secret === null
       ? "the target refused access: it needs a secret (name one in :mirrors)"
       : `the target refused the credentials of secret ${JSON.stringify(secret)}: check the token and its rights`;
+  }
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr)) {
+    return "the target's ssh host key is not the one known_hosts holds: it may be an impostor, or the host changed its key; check the new fingerprint with its owner before replacing the line";
+  }
+  if (/Host key verification failed|No [A-Z0-9-]+ host key is known/.test(stderr)) {
+    return "the target's ssh host key is not known: add it to the data directory's known_hosts (ssh-keyscan HOST >> known_hosts, after checking the fingerprint) or to the server user's ~/.ssh/known_hosts";
   }
   if (/timed out after/.test(stderr)) return stderr.trim().split("\n").pop()!;
   const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => /^(fatal|error):/.test(l));
@@ -93,7 +101,7 @@ export async function pushToMirror(options: MirrorPushOptions): Promise<MirrorPu
 
   let auth;
   try {
-    auth = await pushAuth(options.url, options.target, options.secrets);
+    auth = await pushAuth(options.url, options.target, options.secrets, { knownHostsFile: options.knownHostsFile });
   } catch (e) {
     if (!(e instanceof SecretUnavailableError)) throw e;
     return done({ outcome: "error", refs: skipped, error: `${e.message}; the push was not attempted`, stderr: "", retryable: false });

@@ -15,6 +15,8 @@ import { planMirrors } from "./targets.js";
 export interface MirrorSchedulerOptions {
   db: Db;
   reposDir: string;
+  /** The data directory's known_hosts, for ssh targets. */
+  knownHostsFile?: string;
   config: Pick<ServerConfig, "mirrors" | "secrets" | "retryDelaysSeconds">;
   log: (line: string) => void;
   /** Targets pushed to at once (default 2). */
@@ -111,6 +113,7 @@ export function startMirrorScheduler(options: MirrorSchedulerOptions): MirrorSch
           secrets: options.config.secrets,
           redactor: await redactorFor(options.config.secrets),
           timeoutMs: options.pushTimeoutMs,
+          knownHostsFile: options.knownHostsFile,
           signal: abort.signal,
         });
       } catch (e) {
