@@ -2,8 +2,9 @@
 // real pushes, real quire-ci in a real bubblewrap sandbox. A job cannot read
 // config.fnl, quire.db or another run's workspace, cannot see the host's
 // processes, cannot reach the network with :network false, ends as
-// resource-limit at its memory, process or CPU limit, and leaves no process
-// behind when superseded or when quire-ci is killed with SIGKILL.
+// resource-limit at its memory, process or CPU limit, ends timed-out past
+// :run-timeout, and leaves no process behind when superseded, timed out or
+// when quire-ci is killed with SIGKILL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -211,6 +212,29 @@ describe.skipIf(problem !== undefined)(`limits without cgroups${problem ? ` (ski
       await pushRun(work, { ".quire/ci.fnl": pipeline(`(ci.job :quick [:quire/push] (fn [{: sh}] (sh "true")))`) }, "again");
       expect((await runs.settle(held.id)).run.state).toBe("superseded");
       await waitFor(() => processesMatching(/^sleep 530[123]$/).length === 0, "no sleep of the superseded run left", 15_000);
+    } finally {
+      runs.close();
+      await serve.stop();
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(problem !== undefined)(`wall time in the sandbox${problem ? ` (skipped: ${problem})` : ""}`, () => {
+  it("a run past :run-timeout ends failed/timed-out, and nothing of it is left, background and setsid ones included", async () => {
+    const data = await tempDir("quire-walltime-");
+    const serve = await startServe(data, `{:launcher "bwrap" :run-timeout 4}\n`);
+    const runs = new RunWatcher(data);
+    try {
+      const work = await newRepo(data, "slow");
+      const { id } = await pushRun(work, { ".quire/ci.fnl": pipeline(`(ci.job :slow [:quire/push] (fn [{: sh}] (sh "sleep 5401 & setsid sleep 5402 & sleep 5403")))`) });
+      const { run } = await runs.settle(id, 60_000);
+      expect(run.state, `${run.error}\n${serve.output()}`).toBe("failed");
+      expect(run.failureKind).toBe("timed-out");
+      expect(run.error).toMatch(/:run-timeout 4 s/);
+      expect(run.launcher).toBe("bwrap");
+      await waitFor(() => processesMatching(/^sleep 540[123]$/).length === 0, "no sleep of the timed-out run left", 15_000);
+      await waitFor(() => processesOfRun(id).length === 0, "the timed-out run's cgroup empty", 20_000);
     } finally {
       runs.close();
       await serve.stop();
