@@ -124,6 +124,39 @@ describe.skipIf(skip !== undefined)("a live run page in Chromium", () => {
     await context.close();
   }, 60_000);
 
+  it("every CI page type loads with no console error, at desktop and at phone width", async () => {
+    const pipeline = `(local ci (require :quire.ci))
+(ci.job :build [:quire/push] (fn [{: sh : log}] (log "building <it>") (sh "printf '\\\\033[32mok\\\\033[0m\\\\n'; seq 1 40")))
+(ci.job :lint [:quire/push] (fn [{: sh}] (sh "echo a-long-line-of-lint-output-that-does-not-wrap-by-itself-${"x".repeat(120)}; exit 2")) {:allow-failure true})
+(ci.job :ship [:build :lint] (fn [{: sh}] (sh "echo shipped")))
+`;
+    const { id } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": pipeline }, { ref: "pages" });
+    await ctx.forge.runs.settle(id);
+    await ctx.forge.runs.until(id, (r) => r.pid === null);
+    const pages: [string, string][] = [
+      ["run-list", "/app/runs"],
+      ["run-list-filtered", "/app/runs?state=complete&ref=pages"],
+      ["all-runs", "/runs"],
+      ["run", `/app/runs/${id}`],
+      ["sh-log", `/app/runs/${id}/jobs/build/sh/1`],
+      ["job-output", `/app/runs/${id}/jobs/build/log`],
+    ];
+    for (const [width, tag] of [[1100, "desktop"], [375, "phone"]] as const) {
+      const context = await browser.newContext({ extraHTTPHeaders: { "Remote-User": "reader" }, viewport: { width, height: 740 }, isMobile: width < 500 });
+      for (const [name, p] of pages) {
+        const { page, problems } = await watchedPage(context);
+        const response = await page.goto(ctx.forge.base + p, { waitUntil: "load" });
+        expect(response?.status(), `${name} ${p}`).toBe(200);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${tag}: ${name} ${p} is wider than the screen`).toBeLessThanOrEqual(0);
+        await screenshot(page, `ci-${tag}-${name}`);
+        expect(problems, `${tag}: ${name} ${p}`).toEqual([]);
+        await page.close();
+      }
+      await context.close();
+    }
+  }, 90_000);
+
   // Last: its pipeline (a long sleep) stays in the work tree for any push after it.
   it("the job graph's running time grows between the stream's redraws", async () => {
     const { url, id } = await ctx.forge.push(ctx.work, { ".quire/ci.fnl": `(local ci (require :quire.ci))\n(ci.job :hold [:quire/push] (fn [{: sh}] (sh "sleep 60")))\n` }, { ref: "hold" });
