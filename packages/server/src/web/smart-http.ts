@@ -47,7 +47,7 @@ function isV2(header: string | undefined): boolean {
 }
 
 function pushRefusal(req: RepoRequest): Response {
-  const host = cloneHost(req.web.config.host, req.c.req.header("Host"));
+  const host = cloneHost(req.web.baseUrl());
   return text(403, `Pushing over HTTP is not supported: this server is read-only over HTTP. Push over SSH instead: git push git@${host}:${req.reader.name}`);
 }
 

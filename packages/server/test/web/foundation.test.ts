@@ -4,11 +4,13 @@
 // invalidation) and the friendly 404 for a sha a push left behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildFixtureRepo, type FixtureRepo } from "./fixture-repo.js";
 import { request, startWeb, type WebHarness } from "./harness.js";
 import { gitEnv } from "../git/git-helpers.js";
+import { MAX_HIGHLIGHT_BYTES, MAX_SHOWN_BYTES } from "../../src/web/pages/blob.js";
 
 let web: WebHarness;
 let fx: FixtureRepo;
@@ -21,6 +23,7 @@ beforeAll(async () => {
       buildFixtureRepo(repos, "secret", { configFnl: "{:private true}" });
       buildFixtureRepo(path.join(repos, "team"), "app");
       buildFixtureRepo(repos, "broken", { configFnl: "{:private (" });
+      buildLargeFiles(repos);
     },
     { httpSocket: path.join(os.tmpdir(), `quire-web-test-${process.pid}.sock`) },
   );
@@ -29,6 +32,25 @@ beforeAll(async () => {
 afterAll(async () => {
   await web?.close();
 });
+
+let bigJsLines = 0;
+
+/** A repository "large" with a file just over the highlighting limit and one over the shown limit. */
+function buildLargeFiles(repos: string): void {
+  const work = mkdtempSync(path.join(os.tmpdir(), "quire-large-"));
+  const git = (args: string[]) => execFileSync("git", args, { cwd: work, env: gitEnv() });
+  git(["init", "-q", "-b", "main"]);
+  const line = (i: number) => `const value${i} = "${"x".repeat(40)}"; // <line ${i}>\n`;
+  let js = "";
+  for (let i = 1; js.length <= MAX_HIGHLIGHT_BYTES; i++, bigJsLines++) js += line(i);
+  writeFileSync(path.join(work, "big.js"), js);
+  writeFileSync(path.join(work, "huge.txt"), "y".repeat(MAX_SHOWN_BYTES + 1));
+  writeFileSync(path.join(work, "small.js"), line(1));
+  git(["add", "-A"]);
+  git(["commit", "-q", "-m", "large files"]);
+  execFileSync("git", ["clone", "-q", "--bare", work, path.join(repos, "large.git")], { env: gitEnv() });
+  rmSync(work, { recursive: true, force: true });
+}
 
 describe("pages", () => {
   it("lists public repositories and hides private ones from anonymous readers", async () => {
@@ -81,6 +103,44 @@ describe("pages", () => {
     expect(dir.status).toBe(302);
     expect(dir.headers.location).toBe("/demo/tree/main/docs");
   });
+
+  it("shows a file over the highlighting limit plain with a note, and one over the shown limit only as a raw link", async () => {
+    const small = await web.get("/large/blob/main/small.js");
+    expect(small.text).toMatch(/class="hl-(kwd|str|cmnt)"/);
+    const big = await web.get("/large/blob/main/big.js");
+    expect(big.status).toBe(200);
+    expect(big.text).toContain("This file is over 512 KiB, so it is shown without highlighting.");
+    expect(big.text).not.toMatch(/class="hl-/);
+    expect(big.text).toContain("&lt;line 1&gt;");
+    expect([...big.text.matchAll(/<tr id="L\d+"/g)].length).toBe(bigJsLines);
+    const huge = await web.get("/large/blob/main/huge.txt");
+    expect(huge.status).toBe(200);
+    expect(huge.text).toMatch(/This file is 5\.0 MiB, too large to show here\. <a href="\/large\/raw\/main\/huge\.txt">Download it raw<\/a>/);
+    expect(huge.text).not.toContain("yyyy");
+    expect(huge.body.length).toBeLessThan(64 * 1024);
+    const raw = await web.get("/large/raw/main/huge.txt");
+    expect(raw.body.length).toBe(MAX_SHOWN_BYTES + 1);
+  });
+
+  it("shows SSH and HTTP clone URLs, from :host when set and never from a Host header kept in the cache", async () => {
+    const ssh = (t: string) => /value="([^"]*)" aria-label="SSH clone URL"/.exec(t)?.[1];
+    const httpUrl = (t: string) => /value="([^"]*)" aria-label="HTTP clone URL"/.exec(t)?.[1];
+    const home = await web.get("/demo");
+    expect(ssh(home.text)).toBe("git@127.0.0.1:demo.git");
+    expect(httpUrl(home.text)).toBe(`${web.base}/demo.git`);
+    // A request naming another host must not change what the next reader is shown.
+    const spoofed = await web.get("/team/app", { headers: { Host: "evil.example" } });
+    expect(spoofed.status).toBe(200);
+    expect(ssh((await web.get("/team/app")).text)).toBe("git@127.0.0.1:team/app.git");
+    const hosted = await startWeb((repos) => void buildFixtureRepo(repos, "demo"), { host: "forge.example.org" });
+    try {
+      const page = await hosted.get("/demo", { headers: { Host: "evil.example" } });
+      expect(ssh(page.text)).toBe("git@forge.example.org:demo.git");
+      expect(httpUrl(page.text)).toBe("https://forge.example.org/demo.git");
+    } finally {
+      await hosted.close();
+    }
+  }, 60_000);
 
   it("serves raw HTML as inert text and images as themselves", async () => {
     const html = await web.get("/demo/raw/main/page.html");

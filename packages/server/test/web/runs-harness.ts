@@ -18,8 +18,8 @@ export interface Forge {
   base: string;
   /** A new repository (with `.quire/config.fnl` when given) and a work tree on branch main. */
   repo(name: string, repoConfig?: string): Promise<string>;
-  /** Commit `files` in `work` and push `ref` (default main); returns the run id the push printed and the push's stderr. */
-  push(work: string, files: Record<string, string>, options?: { ref?: string; message?: string }): Promise<{ id: string; stderr: string; url: string }>;
+  /** Commit `files` in `work` and push `ref` (default main) as `pusher` (the hook's QUIRE_PUSHER); returns the run id the push printed and the push's stderr. */
+  push(work: string, files: Record<string, string>, options?: { ref?: string; message?: string; pusher?: string }): Promise<{ id: string; stderr: string; url: string }>;
   /** GET as anonymous, or as `user` (sent as Remote-User, believed from loopback). */
   get(urlPath: string, user?: string, headers?: Record<string, string>): Promise<WebResponse>;
   close(): Promise<void>;
@@ -46,7 +46,7 @@ export async function startForge(config = ""): Promise<Forge> {
     async push(work, files, options = {}) {
       const ref = options.ref ?? "main";
       await commitFiles(work, files, options.message ?? "change");
-      const r = await gitAsync(work, ["push", "-q", "origin", `HEAD:refs/heads/${ref}`]);
+      const r = await gitAsync(work, ["push", "-q", "origin", `HEAD:refs/heads/${ref}`], options.pusher === undefined ? {} : { QUIRE_PUSHER: options.pusher });
       if (r.status !== 0) throw new Error(r.stderr);
       const id = queuedRuns(r.stderr).get(`refs/heads/${ref}`);
       if (id === undefined) throw new Error(`the push printed no run:\n${r.stderr}`);

@@ -11,6 +11,7 @@ import { quire } from "../git/git-helpers.js";
 import { startForge, srcText, type Forge } from "./runs-harness.js";
 
 const USER = "reader";
+const SECRET = "s3cret-deploy-value-9d2";
 let forge: Forge;
 let app: string;
 
@@ -40,7 +41,7 @@ async function waitJob(id: string, job: string, state: string): Promise<void> {
 
 beforeAll(async () => {
   // Local launcher: a job below waits for a file the test writes on the host, which a sandbox would not see.
-  forge = await startForge(':max-concurrent-runs 1 :launcher "local"');
+  forge = await startForge(`:max-concurrent-runs 1 :launcher "local" :secrets {:deploy "${SECRET}"}`);
   app = await forge.repo("app");
 }, 60_000);
 afterAll(async () => {
@@ -174,6 +175,16 @@ describe("run pages", () => {
     expect(html).toMatch(/failed · [^<]*timed out/);
   });
 
+  it("a secret is redacted in the sh's command and log, on the run page, the whole log and the raw log", async () => {
+    const { id } = await forge.push(app, { ".quire/ci.fnl": ci(`(ci.job :deploy [:quire/push] (fn [{: sh : secret}] (sh ["echo" "token:" (secret :deploy)])))`) }, { ref: "secret" });
+    expect((await forge.runs.settle(id)).run.state).toBe("complete");
+    const pages = [await page(id), (await forge.get(`/app/runs/${id}/jobs/deploy/sh/1`, USER)).text, (await forge.get(`/app/runs/${id}/jobs/deploy/sh/1.log`, USER)).text];
+    for (const text of pages) expect(text).not.toContain(SECRET);
+    expect(pages[0]).toMatch(/<code class="cmd"><span class="muted">\$<\/span> echo token: [^<]*\{\{ deploy \}\}[^<]*<\/code>/);
+    expect(pages[0]).toMatch(/<td class="src">token: \{\{ deploy \}\}<\/td>/);
+    expect(pages[2]).toBe("token: {{ deploy }}\n");
+  });
+
   it("a 100,000-line log: the page shows its tail, links to the rest and to the raw log", async () => {
     const { id } = await forge.push(app, { ".quire/ci.fnl": ci(`(ci.job :big [:quire/push] (fn [{: sh}] (sh "seq 1 100000")))`) }, { ref: "big" });
     expect((await forge.runs.settle(id, 60_000)).run.state).toBe("complete");
@@ -251,6 +262,43 @@ describe("the run list", () => {
       expect(bad.status, q).toBe(400);
       expect(bad.text).toMatch(why);
     }
+  });
+
+  it("each row shows the pusher, the commit's subject, queued, started and finished times and the duration", async () => {
+    await forge.push(app, { ".quire/ci.fnl": ci(`(ci.job :row [:quire/push] (fn [{: sh}] (sh "true")))`) }, { ref: "row", message: "Subject of the row\n\nnot the body", pusher: "carol <c>" });
+    const newest = forge.runs.db.sqlite.prepare("SELECT id FROM runs ORDER BY queued_at_ms DESC, rowid DESC LIMIT 1").get() as { id: string };
+    const { run } = await forge.runs.settle(newest.id);
+    expect(run.state).toBe("complete");
+    const r = await forge.get("/app/runs?ref=row", USER);
+    const row = /<tr id="run-[0-9a-f]+"[\s\S]*?<\/tr>/.exec(r.text)![0];
+    const utc = (ms: number | null) => `${new Date(ms!).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ""));
+    expect(cells).toEqual([
+      run.state,
+      run.id,
+      "row",
+      expect.stringMatching(new RegExp(`^${run.sha.slice(0, 10)} Subject of the row$`)),
+      "carol &lt;c&gt;",
+      utc(run.queuedAtMs),
+      utc(run.startedAtMs),
+      utc(run.finishedAtMs),
+      expect.stringMatching(/^\d+(ms|\.\ds|m \d\ds)$/),
+      "",
+    ]);
+  });
+
+  it("the repository list shows each repository's description, default branch, last push and last run's state", async () => {
+    await writeFile(path.join(forge.data, "repos", "app.git", "description"), "The <app> of the tests\n");
+    const last = forge.runs.db.sqlite.prepare("SELECT id FROM runs WHERE repo = 'app.git' ORDER BY queued_at_ms DESC, rowid DESC LIMIT 1").get() as { id: string };
+    const { run } = await forge.runs.settle(last.id);
+    const pushed = (forge.runs.db.sqlite.prepare("SELECT max(pushed_at_ms) AS at FROM ref_updates WHERE repo = 'app.git'").get() as { at: number }).at;
+    const r = await forge.get("/");
+    const row = /<tr>\s*<td>\s*<a href="\/app">app<\/a>[\s\S]*?<\/tr>/.exec(r.text)?.[0];
+    if (row === undefined) throw new Error(`no row for app in:\n${r.text}`);
+    expect(row).toContain('<td class="wide muted">The &lt;app&gt; of the tests</td>');
+    expect(row).toContain('<td class="mono">main</td>');
+    expect(row).toContain(`<time datetime="${new Date(pushed).toISOString()}">`);
+    expect(row).toContain(`<span class="pill state-${run.state}">${run.failureKind ?? run.state}</span>`);
   });
 
   it("/runs lists every repository's runs with their repository", async () => {

@@ -26,10 +26,17 @@ export const HOME_COMMITS = 10;
 export const HOME_TAGS = 5;
 export const HOME_BRANCHES = 8;
 
-/** The host clone URLs name: `:host` (without scheme or path), else the request's Host. */
-export function cloneHost(configHost: string | null, requestHost: string | undefined): string {
-  const h = configHost ?? requestHost ?? "localhost";
-  return h.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "").replace(/:\d+$/, "");
+/**
+ * The host SSH clone URLs name: that of the base URL links use (`:host`, else
+ * the server's own address), never the request's Host header, which anyone
+ * can set and the page cache would then show to every reader.
+ */
+export function cloneHost(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).hostname || "localhost";
+  } catch {
+    return "localhost";
+  }
 }
 
 export function CloneUrls(props: { ssh: string; http: string }) {
@@ -51,7 +58,7 @@ export async function repoHomePage(req: RepoRequest): Promise<Response> {
   const refs = await reader.refs();
   const head = refs.byName.get(refs.head);
   const description = await repoDescription(reader);
-  const ssh = `git@${cloneHost(web.config.host, c.req.header("Host"))}:${reader.name}`;
+  const ssh = `git@${cloneHost(web.baseUrl())}:${reader.name}`;
   const http = `${web.baseUrl()}${links.clone(repo)}`;
   const commit = head === undefined ? null : await reader.commit(head.commit);
   const [root, recent, refsBox] = await Promise.all([
