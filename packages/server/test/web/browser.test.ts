@@ -3,6 +3,11 @@
 // without JavaScript), dark mode follows the system, and a phone-width
 // screen has no sideways scrolling. Screenshots land in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gitEnv } from "../git/git-helpers.js";
 import type { Browser } from "playwright-core";
 import { buildFixtureRepo, type FixtureRepo } from "./fixture-repo.js";
 import { startWeb, type WebHarness } from "./harness.js";
@@ -36,10 +41,25 @@ function pages(): [string, string][] {
   ];
 }
 
+/** A repository "hostile" whose files try to run script when opened raw. */
+function buildHostileRaw(repos: string): void {
+  const work = mkdtempSync(path.join(os.tmpdir(), "quire-hostile-"));
+  const git = (args: string[]) => execFileSync("git", args, { cwd: work, env: gitEnv() });
+  git(["init", "-q", "-b", "main"]);
+  writeFileSync(path.join(work, "page.html"), '<!doctype html><h1 id="h">hi</h1><script>window.__pwned = "html"</script><img src=x onerror="window.__pwned = \'img\'">\n');
+  writeFileSync(path.join(work, "pic.svg"), '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned = \'onload\'"><script>window.__pwned = "svg"</script><rect width="10" height="10"/></svg>\n');
+  writeFileSync(path.join(work, "noext"), '<html><script>window.__pwned = "sniffed"</script></html>\n');
+  git(["add", "-A"]);
+  git(["commit", "-q", "-m", "hostile files"]);
+  execFileSync("git", ["clone", "-q", "--bare", work, path.join(repos, "hostile.git")], { env: gitEnv() });
+  rmSync(work, { recursive: true, force: true });
+}
+
 beforeAll(async () => {
   if (skip) return;
   web = await startWeb((repos) => {
     fx = buildFixtureRepo(repos, "demo");
+    buildHostileRaw(repos);
   });
   browser = await launchChromium();
 }, 60_000);
@@ -65,7 +85,7 @@ describe.skipIf(skip !== undefined)("pages in Chromium", () => {
       await page.close();
     }
     await context.close();
-  });
+  }, 120_000);
 
   it("shows the change bookmarks' ages as ages where the script runs, as dates where it does not", async () => {
     for (const javaScriptEnabled of [true, false]) {
@@ -112,9 +132,30 @@ describe.skipIf(skip !== undefined)("pages in Chromium", () => {
     await context.close();
   });
 
-  it("marks a ?lines range without JavaScript", async () => {
+  it("opens raw files as inert: HTML as text, SVG and sniffable text without running a script", async () => {
+    const context = await browser.newContext();
+    for (const [file, type] of [["page.html", "text/plain"], ["pic.svg", "image/svg+xml"], ["noext", "text/plain"]] as const) {
+      const { page } = await watchedPage(context);
+      const response = await page.goto(`${web.base}/hostile/raw/main/${file}`);
+      expect(response?.status(), file).toBe(200);
+      expect(await page.evaluate(() => document.contentType), file).toBe(type);
+      // Give any script or onload/onerror handler the chance to run.
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), file).toBeUndefined();
+      if (type === "text/plain") expect(await page.evaluate(() => document.body.innerText), file).toContain("<script>");
+      await screenshot(page, `web-raw-${file}`);
+      await page.close();
+    }
+    await context.close();
+  });
+
+  it("marks #L12 and a ?lines range without JavaScript", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const { page } = await watchedPage(context);
+    // #L12 is CSS alone (:target).
+    await page.goto(web.base + "/demo/blob/main/now.c#L12");
+    const bg = (id: string) => page.locator(`#${id}`).evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await bg("L12")).not.toBe(await bg("L11"));
     await page.goto(web.base + "/demo/blob/main/now.c?lines=3-5#L3");
     expect(await page.locator("tr.hl").evaluateAll((rows) => rows.map((r) => r.id))).toEqual(["L3", "L4", "L5"]);
     await context.close();
@@ -175,5 +216,5 @@ describe.skipIf(skip !== undefined)("pages in Chromium", () => {
       await page.close();
     }
     await context.close();
-  });
+  }, 120_000);
 });

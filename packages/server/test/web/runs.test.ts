@@ -321,6 +321,9 @@ describe("the raw log", () => {
     const id = (forge.runs.db.sqlite.prepare("SELECT id FROM runs WHERE ref = 'refs/heads/main'").get() as { id: string }).id;
     const raw = await forge.get(`/app/runs/${id}/jobs/lint/sh/1.log`, USER);
     expect(raw.text).toBe("\x1b[31mred\x1b[0m plain\nto-stderr\n");
+    expect(raw.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(raw.headers["x-content-type-options"]).toBe("nosniff");
+    expect(raw.headers["content-security-policy"]).toMatch(/^sandbox; default-src 'none'/);
     expect(srcText('<tr><td class="src">a &amp; b</td></tr>')).toBe("a & b");
   });
 });
