@@ -23,7 +23,9 @@ interface Runner {
   output(): string;
 }
 
-describe.skipIf(problem !== undefined)(`runners across network namespaces${problem ? ` (skipped: ${problem})` : ""}`, () => {
+// Each test waits on several runs in turn across the virtual network; on a loaded
+// machine that takes longer than the default 30 s.
+describe.skipIf(problem !== undefined)(`runners across network namespaces${problem ? ` (skipped: ${problem})` : ""}`, { timeout: 120_000 }, () => {
   let net: VirtualNet;
   let data: string;
   let work: string;

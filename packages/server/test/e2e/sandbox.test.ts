@@ -20,6 +20,8 @@ import { newRepo, pipeline, pushRun, RunWatcher, startServe, type Serve } from "
 import { processesMatching, processesOfRun } from "./processes.js";
 
 const problem = process.platform === "linux" ? bwrapProblem() : "not Linux";
+// Each test starts real runs (some a server of its own) and waits for them; on a
+// loaded machine that takes longer than the default 30 s.
 const cgroups = probeCgroups();
 
 /** The text of sh `n` of `job` in run `id` (the quire log format's text lines). */
@@ -28,7 +30,7 @@ function shLog(data: string, repo: string, id: string, job: string, n = 1): stri
   return readFileSync(file, "utf8");
 }
 
-describe.skipIf(problem !== undefined)(`bwrap sandbox${problem ? ` (skipped: bwrap cannot start a sandbox here: ${problem})` : ""}`, () => {
+describe.skipIf(problem !== undefined)(`bwrap sandbox${problem ? ` (skipped: bwrap cannot start a sandbox here: ${problem})` : ""}`, { timeout: 120_000 }, () => {
   let data: string;
   let serve: Serve;
   let runs: RunWatcher;
@@ -157,6 +159,7 @@ describe.skipIf(problem !== undefined)(`bwrap sandbox${problem ? ` (skipped: bwr
 
 describe.skipIf(problem !== undefined || "problem" in cgroups)(
   `bwrap sandbox limits${problem ? ` (skipped: ${problem})` : "problem" in cgroups ? ` (skipped: ${cgroups.problem})` : ""}`,
+  { timeout: 120_000 },
   () => {
     let data: string;
     let serve: Serve;
@@ -190,7 +193,7 @@ describe.skipIf(problem !== undefined || "problem" in cgroups)(
   },
 );
 
-describe.skipIf(problem !== undefined)(`limits without cgroups${problem ? ` (skipped: ${problem})` : ""}`, () => {
+describe.skipIf(problem !== undefined)(`limits without cgroups${problem ? ` (skipped: ${problem})` : ""}`, { timeout: 120_000 }, () => {
   it("fall back to prlimit on the sandbox's processes (QUIRE_CGROUPS=off), and a superseded run still leaves nothing", async () => {
     const data = await tempDir("quire-prlimit-");
     const serve = await startServe(data, `{:launcher "bwrap" :limits {:memory (* 700 1024 1024) :processes 77 :cpu-time 99}}\n`, { QUIRE_CGROUPS: "off" });
@@ -220,7 +223,7 @@ describe.skipIf(problem !== undefined)(`limits without cgroups${problem ? ` (ski
   });
 });
 
-describe.skipIf(problem !== undefined)(`wall time in the sandbox${problem ? ` (skipped: ${problem})` : ""}`, () => {
+describe.skipIf(problem !== undefined)(`wall time in the sandbox${problem ? ` (skipped: ${problem})` : ""}`, { timeout: 120_000 }, () => {
   it("a run past :run-timeout ends failed/timed-out, and nothing of it is left, background and setsid ones included", async () => {
     const data = await tempDir("quire-walltime-");
     const serve = await startServe(data, `{:launcher "bwrap" :run-timeout 4}\n`);
@@ -243,7 +246,7 @@ describe.skipIf(problem !== undefined)(`wall time in the sandbox${problem ? ` (s
   });
 });
 
-describe.skipIf(problem !== undefined)(`a sandbox that cannot start${problem ? ` (skipped: ${problem})` : ""}`, () => {
+describe.skipIf(problem !== undefined)(`a sandbox that cannot start${problem ? ` (skipped: ${problem})` : ""}`, { timeout: 120_000 }, () => {
   it("fails the run as prepare-failed with bwrap's own message, and never runs it outside", async () => {
     const data = await tempDir("quire-nobwrap-");
     const serve = await startServe(data, `{:launcher "bwrap" :sandbox-binds ["/nonexistent-quire-toolchain"]}\n`);
