@@ -140,3 +140,27 @@ test("a 409 with no progress stops even when events keep coming", async () => {
   expect(calls).toBe(1);
   expect(sink.dropped).toBe(4);
 });
+
+test("a long burst of events costs a request per interval, not one per event, and all arrive in order", async () => {
+  const seen: number[] = [];
+  const url = await serve((body, res) => {
+    seen.push(...body.map((e) => (e as RunEvent).seq));
+    res.writeHead(200).end("{}");
+  });
+  const client = new HttpClient(url, "t");
+  const sink = new HttpEventSink(client, { coalesceMs: 1, minIntervalMs: 100 });
+  // Two events every 5 ms, as quick sh calls make them.
+  const started = performance.now();
+  for (let seq = 1; seq <= 120; seq += 2) {
+    sink.write(event(seq));
+    sink.write(event(seq + 1));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const spanMs = performance.now() - started;
+  await sink.close();
+  client.close();
+  expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+  // One request per started 100 ms of the burst, one more for the close.
+  expect(sink.requests).toBeLessThanOrEqual(Math.ceil(spanMs / 100) + 2);
+  expect(sink.requests).toBeLessThan(60);
+});

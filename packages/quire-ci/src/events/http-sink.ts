@@ -1,5 +1,6 @@
 // Live delivery of events to POST /api/run/events, strictly in seq order.
-// Queued events go as one array. 2xx moves on; 409 means already recorded
+// Queued events go as one array, and while events keep coming at most one
+// request leaves per minIntervalMs. 2xx moves on; 409 means already recorded
 // (the server names the seq it expects next; one this sender no longer has
 // ends live delivery); 5xx and lost connections retry with backoff; every
 // other answer moves on too. The run never waits on the server: events.jsonl
@@ -16,6 +17,13 @@ export interface HttpSinkOptions {
    * quick sh calls costs one request rather than two each. Default 10 ms.
    */
   coalesceMs?: number;
+  /**
+   * Least time from one request to the next while events keep coming, so a
+   * long burst (hundreds of quick sh calls) costs a request per interval, not
+   * one per sh. An event after a quiet spell still waits only coalesceMs.
+   * Default 100 ms.
+   */
+  minIntervalMs?: number;
   /** First retry delay; doubles up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -33,8 +41,12 @@ export class HttpEventSink implements EventSink {
   private deadline = Infinity;
   private wake: (() => void) | undefined;
   private stopped = false;
+  /** When the last request left (performance.now()); -Infinity before the first. */
+  private lastSentAt = -Infinity;
   delivered = 0;
   dropped = 0;
+  /** Requests made (each carries one event or a batch). */
+  requests = 0;
 
   constructor(private readonly client: HttpClient, private readonly options: HttpSinkOptions = {}) {}
 
@@ -58,18 +70,27 @@ export class HttpEventSink implements EventSink {
   }
 
   private async pumpSoon(): Promise<void> {
-    const delay = this.options.coalesceMs ?? 10;
-    if (delay > 0 && !this.closing) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
+    await this.pause(this.options.coalesceMs ?? 10);
     await this.pump();
+  }
+
+  /** Wait `ms`, and at least until minIntervalMs after the last request; close() cuts it short. */
+  private async pause(ms: number): Promise<void> {
+    const delay = Math.max(ms, (this.options.minIntervalMs ?? 100) - (performance.now() - this.lastSentAt));
+    if (delay <= 0 || this.closing) return;
+    await this.sleep(delay);
+  }
+
+  /** Wait `ms`; close() (through wake) cuts it short. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   private async pump(): Promise<void> {
@@ -78,10 +99,13 @@ export class HttpEventSink implements EventSink {
     let batchLimit = MAX_BATCH;
     while (this.queue.length > 0 && !this.stopped) {
       if (this.closing && Date.now() > this.deadline) return;
+      await this.pause(0);
       const batch = this.queue.slice(0, batchLimit);
       let retry = false;
       try {
         const body = JSON.stringify(batch.length === 1 ? batch[0] : batch);
+        this.lastSentAt = performance.now();
+        this.requests++;
         const res = await this.client.request("POST", EVENTS_PATH, body, 5000);
         if (res.status >= 200 && res.status < 300) {
           this.acknowledge(batch.at(-1)!.seq + 1);
@@ -116,14 +140,7 @@ export class HttpEventSink implements EventSink {
       }
       if (retry) {
         if (this.closing && Date.now() + backoff > this.deadline) return;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, backoff);
-          this.wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        await this.sleep(backoff);
         backoff = Math.min(backoff * 2, maxBackoff);
       }
     }
