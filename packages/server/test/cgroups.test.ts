@@ -1,12 +1,12 @@
 // Per-run cgroups for real (cgroup v1 where the server may make them): limits
 // written, a process entered through the prefix, CPU counted, release kills
-// what is left; leftovers of a dead server swept: empty groups and groups of
-// runs that are over go, another server's live group stays.
+// what is left; leftovers of a dead server swept: groups of runs that are
+// over go, empty unknown ones only past a grace, another server's live group stays.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { probeCgroups, RunCgroups, sweepRunCgroups } from "../src/runs/launchers/cgroups.js";
+import { FOREIGN_GROUP_GRACE_MS, probeCgroups, RunCgroups, sweepRunCgroups } from "../src/runs/launchers/cgroups.js";
 import { DEFAULT_RUN_LIMITS } from "../src/runs/launchers/limits.js";
 import { waitFor } from "./helpers.js";
 
@@ -50,19 +50,26 @@ describe.skipIf("problem" in support)(`per-run cgroups${"problem" in support ? `
     await waitFor(() => !existsSync(`/proc/${pid}`) || undefined, "the shell to be gone");
   });
 
-  it("sweeps what a dead server left: empty groups and finished runs' groups go, another server's live group stays", async () => {
-    const finished = RunCgroups.create(s, `test-${process.pid}-done`, limits);
+  it("sweeps what a dead server left: finished runs' groups go, empty unknown ones once past the grace, another server's live group stays", async () => {
+    const id = (name: string) => `test-${process.pid}-${name}`;
+    const owner = (runId: string) => (runId === id("done") ? "dead" : runId.startsWith(id("")) ? "unknown" : "live");
+    const finished = RunCgroups.create(s, id("done"), limits);
     const { pid: pidDone } = await startIn(finished, ["sleep", "3001"]);
-    const empty = RunCgroups.create(s, `test-${process.pid}-empty`, limits);
-    const foreign = RunCgroups.create(s, `test-${process.pid}-foreign`, limits);
+    const empty = RunCgroups.create(s, id("empty"), limits);
+    const foreign = RunCgroups.create(s, id("foreign"), limits);
     const { pid: pidForeign } = await startIn(foreign, ["sleep", "3002"]);
     try {
-      const swept = await sweepRunCgroups(s, (id) => (id === `test-${process.pid}-done` ? "dead" : id.startsWith(`test-${process.pid}`) ? "unknown" : "live"));
-      expect(swept.sort()).toEqual([`test-${process.pid}-done`, `test-${process.pid}-empty`].sort());
+      // Just made and still empty: another server may be about to start its run in it.
+      const first = await sweepRunCgroups(s, owner);
+      expect(first).toEqual([id("done")]);
       expect(existsSync(path.join(finished.dirs.memory))).toBe(false);
+      expect(existsSync(empty.dirs.memory)).toBe(true);
+      await waitFor(() => !existsSync(`/proc/${pidDone}`) || undefined, "the finished run's process to be killed");
+      // The same empty group, seen once the grace is over, is a leftover.
+      const later = await sweepRunCgroups(s, owner, { nowMs: Date.now() + FOREIGN_GROUP_GRACE_MS + 60_000 });
+      expect(later).toEqual([id("empty")]);
       expect(existsSync(empty.dirs.memory)).toBe(false);
       expect(foreign.members()).toEqual([pidForeign]);
-      await waitFor(() => !existsSync(`/proc/${pidDone}`) || undefined, "the finished run's process to be killed");
     } finally {
       await foreign.release();
     }

@@ -4,7 +4,7 @@
 // run can be found and killed at its end. Probed once; where the hierarchy is
 // missing or not writable (or only cgroup v2 is there) limits fall back to
 // prlimit.ts and `quire serve` says so.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { limitMessage, type LimitHit, type RunLimits } from "./limits.js";
 
@@ -197,12 +197,34 @@ export class RunCgroups {
 export type GroupOwner = "live" | "dead" | "unknown";
 
 /**
- * Groups left by runs whose server or runner died before releasing them:
- * empty ones are removed; those of runs `owner` says are over have their
- * processes killed first; a live run's, and other servers' groups with
- * processes in them, are left alone. Returns the run ids swept.
+ * How old an empty group of a run the caller does not know must be before a
+ * sweep removes it: another server on the same cgroup may have just made it
+ * and be about to start its run inside.
  */
-export async function sweepRunCgroups(support: CgroupSupport, owner: (runId: string) => GroupOwner): Promise<string[]> {
+export const FOREIGN_GROUP_GRACE_MS = 10 * 60_000;
+
+function ageMs(dir: string, nowMs: number): number {
+  try {
+    return nowMs - statSync(dir).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Groups left by runs whose server or runner died before releasing them:
+ * those of runs `owner` says are over have their processes killed and go;
+ * groups of runs it does not know go only when empty and older than
+ * FOREIGN_GROUP_GRACE_MS (another server's run may be starting in a new
+ * one); a live run's groups stay. Returns the run ids swept.
+ */
+export async function sweepRunCgroups(
+  support: CgroupSupport,
+  owner: (runId: string) => GroupOwner,
+  options: { nowMs?: number; graceMs?: number } = {},
+): Promise<string[]> {
+  const nowMs = options.nowMs ?? Date.now();
+  const graceMs = options.graceMs ?? FOREIGN_GROUP_GRACE_MS;
   const swept: string[] = [];
   let names: string[];
   try {
@@ -215,7 +237,7 @@ export async function sweepRunCgroups(support: CgroupSupport, owner: (runId: str
     const state = owner(runId);
     if (state === "live") continue;
     const groups = RunCgroups.existing(support, name);
-    if (state === "unknown" && groups.members().length > 0) continue;
+    if (state === "unknown" && (groups.members().length > 0 || ageMs(groups.dirs.memory, nowMs) < graceMs)) continue;
     if (await groups.release()) swept.push(runId);
   }
   return swept;
