@@ -129,6 +129,9 @@ describe("run pages", () => {
     expect(html).toMatch(/class="g-node s-active" data-job="wait"/);
     expect(html).toMatch(/class="g-node s-pending" data-job="after"/);
     expect(html).toContain('<span class="pill state-active">running</span>');
+    // The run list shows how long it has run so far, a duration the script keeps growing.
+    const list = await forge.get("/app/runs?ref=slow", USER);
+    expect(list.text).toMatch(new RegExp(`<tr id="run-${a.id}" data-state="active"[\\s\\S]*<td class="num"><span class="running" data-since="\\d+">[\\d.]+(ms|s)…</span></td>`));
 
     // One run at a time: a push to another ref waits.
     const b = await forge.push(app, { "b.txt": "b" }, { ref: "queued" });

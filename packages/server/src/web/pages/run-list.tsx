@@ -13,7 +13,7 @@ import type { WebContext, WebDeps } from "../context.js";
 import { Frame } from "../layout/frame.js";
 import { formatDuration, StatePill, Time } from "../layout/components.js";
 import { html } from "../respond.js";
-import { pushOf, runSlug, shortRef, subjectOf } from "../runs/fragments.js";
+import { pushOf, Running, runSlug, shortRef, subjectOf } from "../runs/fragments.js";
 import { links } from "../url.js";
 
 /** Runs per page. */
@@ -91,7 +91,9 @@ export function RunRowView(props: { run: RunRow; showRepo: boolean }) {
   const { run } = props;
   const slug = runSlug(run.repo);
   const push = pushOf(run.pushJson);
-  const took = run.startedAtMs !== null && run.finishedAtMs !== null ? formatDuration(run.finishedAtMs - run.startedAtMs) : run.startedAtMs !== null ? "running" : "";
+  // A run still going shows how long so far, which the script keeps growing.
+  const took =
+    run.startedAtMs !== null && run.finishedAtMs !== null ? formatDuration(run.finishedAtMs - run.startedAtMs) : run.startedAtMs !== null && run.state === "active" ? <Running since={run.startedAtMs} nowMs={Date.now()} /> : "";
   return (
     <tr id={`run-${run.id}`} data-state={run.state} data-queued={String(run.queuedAtMs)}>
       <td>
