@@ -56,13 +56,16 @@ function systemBinds(): string[] {
 
 /**
  * `--dir` for every directory above `targets` that bwrap would otherwise make
- * itself, as 0700 and so closed to an unprivileged sandbox user.
+ * itself, as 0700 and so closed to an unprivileged sandbox user. Directories
+ * inside `hostTrees` (bound whole from the host) are there already; the
+ * `mounts` themselves are (empty tmpfs and the like), but what lies under
+ * them is not: a checkout under /tmp or /home needs its parents made.
  */
-function parentDirs(targets: string[], present: string[]): string[] {
+export function parentDirs(targets: string[], hostTrees: string[], mounts: string[]): string[] {
   const dirs = new Set<string>();
   for (const t of targets) {
     for (let d = path.posix.dirname(t); d !== "/"; d = path.posix.dirname(d)) {
-      if (present.some((p) => d === p || d.startsWith(p + "/"))) break;
+      if (mounts.includes(d) || hostTrees.some((p) => d === p || d.startsWith(p + "/"))) break;
       dirs.add(d);
     }
   }
@@ -87,7 +90,7 @@ export function bwrapArgs(spec: BwrapSpec): string[] {
   args.push(...systemBinds());
   args.push("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm");
   args.push("--perms", "0755", "--tmpfs", "/home", "--perms", "1777", "--tmpfs", SANDBOX_HOME);
-  args.push(...parentDirs([...spec.readOnly, SANDBOX_RUN_DIR], ["/usr", "/etc", "/tmp", "/home", "/proc", "/dev"]));
+  args.push(...parentDirs([...spec.readOnly, SANDBOX_RUN_DIR], ["/usr", "/etc"], ["/tmp", "/home", SANDBOX_HOME, "/proc", "/dev"]));
   for (const p of spec.readOnly) args.push("--ro-bind", p, p);
   args.push("--bind", spec.workspace, SANDBOX_WORKSPACE, "--bind", spec.runDir, SANDBOX_RUN_DIR, "--chdir", SANDBOX_WORKSPACE);
   args.push("--");
