@@ -4,12 +4,15 @@
 // processes, cannot reach the network with :network false, ends as
 // resource-limit at its memory, process or CPU limit, ends timed-out past
 // :run-timeout, and leaves no process behind when superseded, timed out or
-// when quire-ci is killed with SIGKILL.
+// when quire-ci is killed with SIGKILL. It cannot write the system or
+// quire-ci's files; a repository's own :launcher moves runs only towards
+// more isolation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { listShEvents } from "../../src/db/queries.js";
 import { probeCgroups } from "../../src/runs/launchers/cgroups.js";
 import { bwrapProblem } from "../../src/runs/launchers/start.js";
@@ -25,6 +28,9 @@ const problem = process.platform === "linux" ? bwrapProblem() : "not Linux";
 const cgroups = probeCgroups();
 
 /** The text of sh `n` of `job` in run `id` (the quire log format's text lines). */
+/** The quire-ci package the sandbox binds read-only. */
+const quireCiPackage = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "quire-ci");
+
 function shLog(data: string, repo: string, id: string, job: string, n = 1): string {
   const file = path.join(data, "runs", `${repo}.git`, id, "jobs", job, `sh-${n}.log`);
   return readFileSync(file, "utf8");
@@ -96,6 +102,9 @@ describe.skipIf(problem !== undefined)(`bwrap sandbox${problem ? ` (skipped: bwr
       "read-own-workspace": "cat .quire/ci.fnl",
       "write-home": "touch ~/x && test -w ~",
       "write-tmp": "touch /tmp/x",
+      "write-usr": "touch /usr/quire-was-here",
+      "write-etc": "touch /etc/quire-was-here",
+      "write-quire-ci": `touch ${path.join(quireCiPackage, "quire-was-here")}`,
     };
     const script = Object.entries(checks)
       .map(([name, cmd]) => `if ${cmd} >/dev/null 2>&1; then echo "can ${name}"; else echo "cannot ${name}"; fi`)
@@ -105,13 +114,28 @@ describe.skipIf(problem !== undefined)(`bwrap sandbox${problem ? ` (skipped: bwr
     const { run } = await runs.settle(peek.id);
     expect(run.state, run.error ?? "").toBe("complete");
     const log = shLog(data, "peek", peek.id, "peek");
-    for (const name of ["read-config", "read-db", "list-data", "list-repos", "read-other-workspace", "see-the-server", "see-run-a", "read-shadow", "find-a-run-token", "find-the-token-variable"]) {
+    for (const name of ["read-config", "read-db", "list-data", "list-repos", "read-other-workspace", "see-the-server", "see-run-a", "read-shadow", "find-a-run-token", "find-the-token-variable", "write-usr", "write-etc", "write-quire-ci"]) {
       expect(log, log).toContain(`cannot ${name}`);
     }
     for (const name of ["read-own-workspace", "write-home", "write-tmp"]) expect(log, log).toContain(`can ${name}`);
+    expect(existsSync(path.join(quireCiPackage, "quire-was-here"))).toBe(false);
     // Run A was there all along, and its marker is readable from the host.
     expect(runs.get(hold.id).state).toBe("active");
     expect(readFileSync(markerA, "utf8")).toBe("held\n");
+  });
+
+  it("a repository that asks for the local launcher still runs in the sandbox, and its run's log says why", async () => {
+    const work = await newRepo(data, "down");
+    const { id } = await pushRun(work, {
+      ".quire/ci.fnl": pipeline(`(ci.job :where [:quire/push] (fn [{: sh}] (sh "hostname")))`),
+      ".quire/config.fnl": `{:launcher "local"}\n`,
+    });
+    const { run } = await runs.settle(id);
+    expect(run.state, run.error ?? "").toBe("complete");
+    expect(run.launcher).toBe("bwrap");
+    expect(shLog(data, "down", id, "where")).toContain("quire-run");
+    const runLog = readFileSync(path.join(data, "runs", "down.git", id, "quire-ci.log"), "utf8");
+    expect(runLog).toContain("quire serve: .quire/config.fnl asks for the local launcher, but a repository may not leave the server's bwrap launcher; using bwrap");
   });
 
   it("a job with :network false cannot reach a port on the host; its sibling can", async () => {
@@ -238,6 +262,33 @@ describe.skipIf(problem !== undefined)(`wall time in the sandbox${problem ? ` (s
       expect(run.launcher).toBe("bwrap");
       await waitFor(() => processesMatching(/^sleep 540[123]$/).length === 0, "no sleep of the timed-out run left", 15_000);
       await waitFor(() => processesOfRun(id).length === 0, "the timed-out run's cgroup empty", 20_000);
+    } finally {
+      runs.close();
+      await serve.stop();
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(problem !== undefined)(`a repository's own :launcher${problem ? ` (skipped: ${problem})` : ""}`, { timeout: 120_000 }, () => {
+  it("moves its runs into the sandbox on a local server", async () => {
+    const data = await tempDir("quire-repo-launcher-");
+    const serve = await startServe(data, `{:launcher "local"}\n`);
+    const runs = new RunWatcher(data);
+    const job = `(ci.job :where [:quire/push] (fn [{: sh}] (sh "hostname")))`;
+    try {
+      const up = await newRepo(data, "up");
+      const upRun = await pushRun(up, { ".quire/ci.fnl": pipeline(job), ".quire/config.fnl": `{:launcher "bwrap"}\n` });
+      const plain = await newRepo(data, "plain");
+      const plainRun = await pushRun(plain, { ".quire/ci.fnl": pipeline(job) });
+      const settledUp = (await runs.settle(upRun.id)).run;
+      expect(settledUp.state, settledUp.error ?? "").toBe("complete");
+      expect(settledUp.launcher).toBe("bwrap");
+      expect(shLog(data, "up", upRun.id, "where")).toContain("quire-run");
+      const settledPlain = (await runs.settle(plainRun.id)).run;
+      expect(settledPlain.state, settledPlain.error ?? "").toBe("complete");
+      expect(settledPlain.launcher).toBe("local");
+      expect(shLog(data, "plain", plainRun.id, "where")).not.toContain("quire-run");
     } finally {
       runs.close();
       await serve.stop();
