@@ -78,6 +78,7 @@ describe("parseCommandLine", () => {
 
   it("validates values and argument counts with what to type", () => {
     expect(usage(["ci", "runs", "--limit", "0"])).toBe('--limit needs a whole number ≥ 1, got "0"');
+    expect(usage(["ci", "runs", "--limit", "99999999999999999999"])).toBe('--limit is too large: at most 9007199254740991, got "99999999999999999999"');
     expect(usage(["ci", "runs", "-j", "65"])).toBe('--jobs needs a whole number 1–64, got "65"');
     expect(usage(["ci", "runs", "--limit"])).toBe("--limit needs a value: --limit N");
     expect(usage(["ci", "runs", "--json=yes"])).toMatch(/--json takes no value/);

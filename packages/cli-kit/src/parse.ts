@@ -125,6 +125,10 @@ function convert(name: string, spec: OptionSpec, raw: string | boolean | undefin
       const range = spec.min !== undefined && spec.max !== undefined ? `${spec.min}–${spec.max}` : spec.min !== undefined ? `≥ ${spec.min}` : spec.max !== undefined ? `≤ ${spec.max}` : "";
       throw new UsageError(`--${name} needs a whole number${range ? ` ${range}` : ""}, got ${JSON.stringify(text)}`, path);
     }
+    // Past 2^53 a number is no longer whole in JavaScript, and no database takes it as an integer.
+    if (!Number.isSafeInteger(n)) {
+      throw new UsageError(`--${name} is too large: at most ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`, path);
+    }
     return n;
   }
   if (spec.choices !== undefined && !spec.choices.includes(text)) {

@@ -58,8 +58,8 @@ export class InvalidTransitionError extends Error {
 /** A run id that names no row. */
 export class RunNotFoundError extends Error {
   readonly runId: string;
-  constructor(runId: string) {
-    super(`no run with id ${JSON.stringify(runId)}; list runs with "quire ci runs"`);
+  constructor(runId: string, why = 'list runs with "quire ci runs"') {
+    super(`no run with id ${JSON.stringify(runId)}; ${why}`);
     this.name = "RunNotFoundError";
     this.runId = runId;
   }

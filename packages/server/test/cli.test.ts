@@ -79,6 +79,7 @@ describe("bad command lines", () => {
     [["ci", "rusn"], /unknown command "quire ci rusn"; did you mean "runs"\?/],
     [["ci", "runs", "--jsn"], /unknown option "--jsn" for quire ci runs; did you mean "--json"\?/],
     [["ci", "runs", "--limit", "0"], /--limit needs a whole number ≥ 1, got "0"/],
+    [["ci", "runs", "--limit", "99999999999999999999"], /--limit is too large: at most 9007199254740991, got "99999999999999999999"/],
     [["ci", "show"], /quire ci show needs RUN/],
     [["repo", "list", "extra"], /quire repo list takes no arguments; unexpected "extra"/],
     [["completion", "bsh"], /SHELL must be one of bash, zsh, fish, got "bsh"; did you mean "bash"\?/],

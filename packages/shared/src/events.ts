@@ -4,12 +4,30 @@
 import { z } from "zod";
 import { SchemaError, describeIssues, parseWith } from "./schema-errors.js";
 
-/** A job id as ci.fnl declares it: non-empty, no `/`. */
-export const jobIdSchema = z
-  .string()
-  .min(1, "a job id cannot be empty")
-  .max(200, "a job id is at most 200 characters")
-  .refine((s) => !s.includes("/"), "a job id cannot contain \"/\"");
+/**
+ * What is wrong with `id` as a job id, or undefined when it is a good one.
+ * A job id names a directory of the run's logs (`jobs/<id>/`) and a row, so:
+ * non-empty, at most 200 characters and 255 bytes of UTF-8, no `/` or NUL,
+ * not `.` or `..`, and text (a byte string that is not UTF-8 reaches the host
+ * with U+FFFD in it, and two such ids would collide). quire-ci checks each
+ * ci.job call with it and says what is wrong at ci.fnl:LINE.
+ */
+export function jobIdProblem(id: string): string | undefined {
+  if (id.length === 0) return "a job id cannot be empty";
+  if (id.length > 200) return `a job id is at most 200 characters (this one has ${id.length})`;
+  if (Buffer.byteLength(id) > 255) return `a job id is at most 255 bytes of UTF-8 (this one has ${Buffer.byteLength(id)})`;
+  if (id.includes("/")) return 'a job id cannot contain "/"';
+  if (id.includes("\0")) return "a job id cannot contain a NUL byte";
+  if (id === "." || id === "..") return `a job id cannot be "${id}"`;
+  if (id.includes("\uFFFD")) return "a job id must be UTF-8 text (it has bytes that are not, or U+FFFD)";
+  return undefined;
+}
+
+/** A job id as ci.fnl declares it (jobIdProblem). */
+export const jobIdSchema = z.string().superRefine((s, ctx) => {
+  const problem = jobIdProblem(s);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
 
 const base = {
   seq: z.number().int("seq must be an integer").min(1, "seq starts at 1"),

@@ -1,7 +1,7 @@
 // Host side of `(ci.job id inputs run-fn opts?)`, `(ci.options {…})` and
 // `(ci.image name)`: turns the raw Lua arguments into JobSpecs and pipeline
 // options, and collects every registration problem.
-import { isRunnerLabel } from "@quire/shared";
+import { isRunnerLabel, jobIdProblem } from "@quire/shared";
 import type { Diagnostic } from "../errors.js";
 import { PUSH_SOURCE, type JobSpec, type Pipeline, type PipelineOptions, type SourcePosition } from "./types.js";
 
@@ -49,8 +49,12 @@ export class PipelineRegistry {
     let id: string;
     if (typeof call.id === "string" && call.id.length > 0) {
       id = call.id;
+      const problem = jobIdProblem(id);
       if (id.includes("/")) {
         this.problem(pos, `Job id "${id}" contains "/"`, 'job ids cannot contain "/"; it is reserved for sources such as :quire/push');
+      } else if (problem !== undefined) {
+        const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+        this.problem(pos, `Job id ${JSON.stringify(shown)}: ${problem}`, "job ids name a folder of the run's logs: short text such as :test or :build-linux");
       }
     } else {
       id = `#${call.index}`;

@@ -21,7 +21,7 @@ import { createRun } from "../runs/create.js";
 import { supersededMessage } from "../runs/stop-messages.js";
 import { serverUrlFor } from "../serve/start.js";
 import type { CliContext, CommandRun } from "./context.js";
-import { withDb } from "./with-db.js";
+import { withDb, withRunDb } from "./with-db.js";
 
 /** The web URL base for links: the running server's (serve.json), else config.fnl's, else the defaults. */
 async function urlFor(ctx: CliContext): Promise<(repo: string, id: string) => string> {
@@ -67,7 +67,7 @@ export const ciRuns: CommandRun = async (ctx) => {
 export const ciShow: CommandRun = async (ctx) => {
   const json = ctx.input.flag("json");
   const url = await urlFor(ctx);
-  return withDb(ctx, async (db) => {
+  return withRunDb(ctx, ctx.input.arg("run")!, async (db) => {
     const run = findRun(db, ctx.input.arg("run")!);
     const view = loadRunView(db, ctx.paths.runs, run);
     const outputs = new Map<string, LogLine[]>();
@@ -83,7 +83,7 @@ export const ciShow: CommandRun = async (ctx) => {
 
 /** `quire ci cancel RUN`. */
 export const ciCancel: CommandRun = async (ctx) => {
-  return withDb(ctx, async (db) => {
+  return withRunDb(ctx, ctx.input.arg("run")!, async (db) => {
     const run = findRun(db, ctx.input.arg("run")!);
     // A running server stops its own child and reaps it at once.
     const asked = await sendToServer(ctx.paths.socket, { type: "cancel", run_id: run.id }, 30_000);
@@ -106,7 +106,7 @@ export const ciCancel: CommandRun = async (ctx) => {
 /** `quire ci retry RUN`. */
 export const ciRetry: CommandRun = async (ctx) => {
   const url = await urlFor(ctx);
-  return withDb(ctx, async (db) => {
+  return withRunDb(ctx, ctx.input.arg("run")!, async (db) => {
     const old = findRun(db, ctx.input.arg("run")!);
     const push = parsePushOutputs(JSON.parse(old.pushJson));
     const { run, superseded, stopped } = createRun(db, { repo: old.repo, ref: old.ref, sha: old.sha, push });

@@ -72,7 +72,7 @@ async function notify(ctx: CliContext): Promise<number> {
     await spoolPush(ctx.paths.dataDir, event);
     const drained = await sendToServer(ctx.paths.socket, { type: "drain" });
     if (drained.status === "answered" && drained.reply.ok) {
-      ctx.stderr.write(`quire: this push of ${refs.length} refs was handed over through the spool: ${drained.reply.message ?? "queued"}; see \`quire ci runs\`\n`);
+      ctx.stderr.write(`quire: this push of ${refs.length} refs was handed over through the spool (${drained.reply.message ?? "queued"}); see \`quire ci runs\`\n`);
     } else {
       const why = drained.status === "answered" ? (drained.reply.ok ? "" : drained.reply.error) : drained.reason;
       warn(`quire: this push of ${refs.length} refs went to the spool (${why}); \`quire serve\` queues it within ${SPOOL_RECHECK_S} s of running.`);

@@ -16,7 +16,7 @@ export const repoNew: CommandRun = async (ctx) => {
 
 /** `quire repo list [--json]`. */
 export const repoList: CommandRun = async (ctx) => {
-  const repos = await listRepos(ctx.paths.repos);
+  const repos = await listRepos(ctx.paths.repos, (name, reason) => ctx.stderr.write(`quire: not listed: ${name}: ${reason}\n`));
   if (ctx.input.flag("json")) ctx.stdout.write(JSON.stringify(repos.map((r) => ({ name: r.name, group: r.group, path: r.dir }))) + "\n");
   else if (repos.length === 0) ctx.stderr.write(`no repositories in ${ctx.paths.repos}; create one with \`quire repo new NAME\`\n`);
   else for (const r of repos) ctx.stdout.write(`${r.name}\n`);
@@ -33,7 +33,8 @@ export const repoRemove: CommandRun = async (ctx) => {
 /** `quire repo hooks [NAME…]`. */
 export const repoHooks: CommandRun = async (ctx) => {
   const names = ctx.input.args("names");
-  const repos = names.length === 0 ? await listRepos(ctx.paths.repos) : await Promise.all(names.map((a) => openRepo(ctx.paths.repos, a)));
+  const skip = (name: string, reason: string) => ctx.stderr.write(`quire: no hooks written in ${name}: ${reason}\n`);
+  const repos = names.length === 0 ? await listRepos(ctx.paths.repos, skip) : await Promise.all(names.map((a) => openRepo(ctx.paths.repos, a)));
   for (const r of repos) {
     await installHooks(r.dir, { dataDir: ctx.paths.dataDir });
     ctx.stdout.write(`hooks installed in ${r.name}\n`);

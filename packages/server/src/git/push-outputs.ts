@@ -51,6 +51,16 @@ export async function computePushOutputs(
 /** The file that makes a pushed tree a pipeline (SPEC §4). */
 export const PIPELINE_FILE = ".quire/ci.fnl";
 
+/** Does `sha` name a commit (or a tag of one) in the repository at `gitDir`? */
+export async function commitExists(gitDir: string, sha: string): Promise<boolean> {
+  try {
+    await runGit(["cat-file", "-e", "--end-of-options", `${sha}^{commit}`], { gitDir });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Does the tree of `commit` hold a pipeline file? */
 export async function hasPipeline(gitDir: string, commit: string): Promise<boolean> {
   try {

@@ -61,8 +61,12 @@ export async function createRepo(reposDir: string, input: string, hooks: HookOpt
   return { ...name, dir };
 }
 
-/** Every hosted repository, sorted by name (`foo.git`, `work/bar.git`). */
-export async function listRepos(reposDir: string): Promise<HostedRepo[]> {
+/**
+ * Every hosted repository, sorted by name (`foo.git`, `work/bar.git`). One
+ * that cannot be opened (a symlink leading out of the repositories
+ * directory, a name quire would refuse) is left out and told to `skipped`.
+ */
+export async function listRepos(reposDir: string, skipped: (name: string, reason: string) => void = () => {}): Promise<HostedRepo[]> {
   const found: HostedRepo[] = [];
   let top: string[];
   try {
@@ -74,7 +78,12 @@ export async function listRepos(reposDir: string): Promise<HostedRepo[]> {
   for (const entry of top) {
     const dir = path.join(reposDir, entry);
     if (entry.endsWith(".git")) {
-      if (await isBareRepo(dir)) found.push(await openRepo(reposDir, entry));
+      if (!(await isBareRepo(dir))) continue;
+      try {
+        found.push(await openRepo(reposDir, entry));
+      } catch (e) {
+        skipped(entry, e instanceof Error ? e.message : String(e));
+      }
       continue;
     }
     let inner: string[];
@@ -88,8 +97,9 @@ export async function listRepos(reposDir: string): Promise<HostedRepo[]> {
       if (!sub.endsWith(".git") || !(await isBareRepo(path.join(dir, sub)))) continue;
       try {
         found.push(await openRepo(reposDir, `${entry}/${sub}`));
-      } catch {
+      } catch (e) {
         // A directory whose name breaks the rules was not made by quire: not listed.
+        skipped(`${entry}/${sub}`, e instanceof Error ? e.message : String(e));
       }
     }
   }

@@ -4,7 +4,7 @@
 // queue once. A push that carries a push id already handled gets the reply it
 // got then and starts nothing (push/ledger.ts).
 import { isZeroSha, type PushEvent, type PushOutputs } from "@quire/shared";
-import { computePushOutputs, hasPipeline, PIPELINE_FILE } from "../git/push-outputs.js";
+import { commitExists, computePushOutputs, hasPipeline, PIPELINE_FILE } from "../git/push-outputs.js";
 import { openRepo } from "../git/repos.js";
 import type { PushLedger } from "./ledger.js";
 import type { QueuedRun, SkippedRef } from "./protocol.js";
@@ -55,24 +55,30 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
     const seen = ledger.replyFor(pushId);
     if (seen !== undefined) return { ...seen, repeated: true };
   }
-  // Read every ref's outputs from git at once, then create the runs in the push's ref order.
+  // First whether each pushed commit has a pipeline, once per distinct sha (a
+  // push of thousands of refs usually names few commits), then the outputs of
+  // only the refs that will run, all from git at once, in the push's ref order.
+  const trees = new Map<string, Promise<"pipeline" | "none" | "missing">>();
+  const treeOf = (sha: string) => {
+    let t = trees.get(sha);
+    if (t === undefined) {
+      t = hasPipeline(repo.dir, sha).then(async (yes) => (yes ? "pipeline" : (await commitExists(repo.dir, sha)) ? "none" : "missing"));
+      trees.set(sha, t);
+    }
+    return t;
+  };
   const outputs = await Promise.all(
     event.refs.map(async (update): Promise<PushOutputs | string> => {
       if (isZeroSha(update.new_sha)) return "the ref was deleted";
-      let push: PushOutputs;
-      let pipeline: boolean;
+      const tree = await treeOf(update.new_sha);
+      // A tree without a pipeline has nothing to run; a failed run per push would only be noise.
+      if (tree === "none") return `no ${PIPELINE_FILE} in ${update.new_sha.slice(0, 12)}`;
       try {
-        // `<tag>:<path>` peels to the tree too, so both questions can go to git at once.
-        [push, pipeline] = await Promise.all([
-          computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher, pushedAtMs: event.pushed_at_ms }),
-          hasPipeline(repo.dir, update.new_sha),
-        ]);
+        if (tree === "missing") throw new Error("no such commit in the repository");
+        return await computePushOutputs(repo.dir, update, { repo: repo.name, pusher: event.pusher, pushedAtMs: event.pushed_at_ms });
       } catch (e) {
         return `cannot read ${update.new_sha} from git: ${e instanceof Error ? e.message : String(e)}`;
       }
-      // A tree without a pipeline has nothing to run; a failed run per push would only be noise.
-      if (!pipeline) return `no ${PIPELINE_FILE} in ${push.sha.slice(0, 12)}`;
-      return push;
     }),
   );
   const create = (): PushResult => {

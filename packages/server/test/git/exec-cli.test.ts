@@ -69,6 +69,18 @@ describe("quire exec", () => {
     expect(r.stdout).toBe("proj.git\nteam/lib.git\n");
   });
 
+  it("reads runs without creating a database where there is none", async () => {
+    const fresh = await tempDir("quire-exec-nodb-");
+    cleanup.push(fresh);
+    for (const cmd of ["quire ci show 0123abcd", "quire ci cancel 0123abcd", "quire ci retry 0123abcd", "quire ci logs 0123abcd"]) {
+      const r = quire(fresh, ["exec", cmd]);
+      expect(r.status, cmd).toBe(1);
+      expect(r.stderr, cmd).toMatch(/no (run with id "0123abcd"; there are no )?runs yet \(no database at .*quire\.db\)/);
+    }
+    expect(quire(fresh, ["exec", "quire ci runs"]).stderr).toMatch(/no runs yet/);
+    expect(existsSync(path.join(fresh, "quire.db"))).toBe(false);
+  });
+
   it("runs quire mirror push (past the allowlist): a repository without targets is told so", () => {
     const r = quire(data, ["exec", "quire mirror push proj.git refs/heads/main"]);
     expect(r.status).toBe(1);

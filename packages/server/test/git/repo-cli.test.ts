@@ -1,7 +1,7 @@
 // `quire repo new|list|rm|hooks` through the built binary, on real git.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, rm, stat, symlink } from "node:fs/promises";
 import path from "node:path";
 import { commitFiles, git, gitResult, quire, tempDir, workTree } from "./git-helpers.js";
 
@@ -41,6 +41,25 @@ describe("quire repo", () => {
       ["foo.git", null],
       ["work/bar.git", "work"],
     ]);
+  });
+
+  it("lists the others and names the one it leaves out when a repository is a symlink leading outside", async () => {
+    const outside = await tempDir("quire-repo-outside-");
+    try {
+      git(outside, ["init", "-q", "--bare", "elsewhere.git"]);
+      await symlink(path.join(outside, "elsewhere.git"), path.join(data, "repos", "link.git"));
+      const r = quire(data, ["repo", "list"]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe("alpha.git\nfoo.git\nwork/bar.git\n");
+      expect(r.stderr).toMatch(/^quire: not listed: link\.git: repository "link\.git" resolves outside the repositories directory\n$/);
+      const hooks = quire(data, ["repo", "hooks"]);
+      expect(hooks.status).toBe(0);
+      expect(hooks.stderr).toMatch(/no hooks written in link\.git/);
+      expect(existsSync(path.join(outside, "elsewhere.git", "hooks", "post-receive"))).toBe(false);
+    } finally {
+      await rm(path.join(data, "repos", "link.git"), { force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it.each([
