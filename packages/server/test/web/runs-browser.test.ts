@@ -179,6 +179,8 @@ describe.skipIf(skip !== undefined)("a live run page in Chromium", () => {
     expect(later).toBeGreaterThanOrEqual(first + 1);
     expect(await nodeClass(page, "hold")).toContain("s-active");
     expect(await page.locator('svg.graph a[data-job="hold"] text.g-info').textContent()).toMatch(/^active · \d+\.\ds…$/);
+    // Its tooltip names the start, which stays true, rather than a duration that would not.
+    expect(await page.locator('svg.graph a[data-job="hold"] title').textContent()).toMatch(/^hold: active since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     await screenshot(page, "run-graph-running");
     expect(quire(ctx.forge.data, ["ci", "cancel", id]).status).toBe(0);
     await ctx.forge.runs.settle(id);

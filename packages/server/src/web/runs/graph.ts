@@ -67,6 +67,13 @@ function jobFlags(job: ViewJob): string[] {
  * is a `.running[data-since]` tspan, which the page's script keeps growing
  * between the stream's redraws of the graph (as it does in the job's head).
  */
+/** A job box's tooltip: its id and summary, an active job's start time instead of a duration that would not grow. */
+function tooltip(job: ViewJob, nowMs: number): string {
+  if (job.state !== "active" || job.startedAtMs === null || job.finishedAtMs !== null) return `${job.jobId}: ${jobSummary(job, nowMs)}`;
+  const since = new Date(job.startedAtMs).toISOString();
+  return [`${job.jobId}: active since ${since.slice(0, 10)} ${since.slice(11, 19)} UTC`, ...jobFlags(job)].join(" · ");
+}
+
 function infoSvg(job: ViewJob, nowMs: number): string {
   if (job.state !== "active" || job.startedAtMs === null || job.finishedAtMs !== null) return escapeHtml(jobSummary(job, nowMs));
   const so = `${formatDuration(Math.max(0, nowMs - job.startedAtMs))}…`;
@@ -108,7 +115,7 @@ export function jobGraphSvg(jobs: readonly ViewJob[], source: string, nowMs: num
     const cls = `g-node s-${job.state}${allowedFailure(job) ? " allowed" : ""}`;
     nodes.push(
       `<a href="#${jobAnchor(job.jobId)}" class="${cls}" data-job="${escapeHtml(job.jobId)}">` +
-        `<title>${escapeHtml(`${job.jobId}: ${jobSummary(job, nowMs)}`)}</title>` +
+        `<title>${escapeHtml(tooltip(job, nowMs))}</title>` +
         `<rect x="${x}" y="${rowY(row)}" width="${NODE_W}" height="${NODE_H}" rx="6"/>` +
         `<text class="g-name" x="${x + 10}" y="${rowY(row) + 19}">${escapeHtml(label(job.jobId))}</text>` +
         `<text class="g-info" x="${x + 10}" y="${rowY(row) + 36}">${infoSvg(job, nowMs)}</text></a>`,
