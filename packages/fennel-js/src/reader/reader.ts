@@ -40,9 +40,18 @@ interface PrefixWait {
   depth: number;
 }
 
-/** Read every top-level form of `source`. Throws FennelError on bad syntax. */
-export function readAll(source: string, file = "unknown"): Form[] {
-  return new Reader(source, file).readAll();
+/** A reader warning: the message and where (line from 1, column from 0). */
+export type ReadWarning = (message: string, line: number, col: number) => void;
+
+/**
+ * Read every top-level form of `source`. Throws FennelError on bad syntax.
+ * `warn` hears what the reference's reader warns about (a string or token
+ * right after a form, with no whitespace between).
+ */
+export function readAll(source: string, file = "unknown", warn?: ReadWarning): Form[] {
+  const r = new Reader(source, file);
+  if (warn !== undefined) r.warn = warn;
+  return r.readAll();
 }
 
 /**
@@ -70,6 +79,8 @@ class Reader {
 
   /** Stop once one top-level form is read (readFirst). */
   stopAtFirst = false;
+  /** Hears the reader's warnings; none by default. */
+  warn: ReadWarning | undefined;
 
   constructor(
     private readonly src: string,
@@ -226,6 +237,7 @@ class Reader {
     const start = this.i;
     const startLine = this.line;
     const startLineStart = this.lineStart;
+    if (!this.spaced) this.warn?.(M.whitespaceBeforeString(), startLine, start - startLineStart);
     const r = readStringBody(this.src, start + 1);
     if (r.error !== undefined) {
       // Count lines up to the error so the position is right.
@@ -275,6 +287,7 @@ class Reader {
     this.i = j;
     const text = src.slice(start, j);
     const pos = this.pos(start);
+    if (!this.spaced) this.warn?.(M.whitespaceBeforeToken(), pos.line, pos.col);
     pos.end = j;
     const c0 = text.charCodeAt(0);
     let form: Form;

@@ -220,12 +220,23 @@ end
 -- Forms read from text (or a byte iterator), one per call: true, form.
 function fennel.parser(src, filename, options)
   if type(src) ~= "string" then src = bytes_to_string(src) end
-  local forms = host.parse(src, filename or "unknown", options_or_empty(options))
+  local opts = options_or_empty(options)
+  local forms = host.parse(src, filename or "unknown", opts)
   local i = 0
   return function()
     i = i + 1
+    if i == 1 and forms.warnings then
+      local warn = opts.warn or utils.warn
+      for _, w in ipairs(forms.warnings) do warn(w[1], nil, filename, w[2], w[3]) end
+    end
     if i <= forms.n then return true, forms[i] end
-    if forms.err and i == forms.n + 1 then error(forms.err, 0) end
+    if forms.err and i == forms.n + 1 then
+      -- A plugin's parse-error handler may take the error over (a non-nil result).
+      if utils["hook-opts"]("parse-error", opts, forms.reason, filename, forms.line, forms.col, src,
+                            utils.root.reset) == nil then
+        error(forms.err, 0)
+      end
+    end
     return nil
   end
 end
@@ -252,9 +263,27 @@ local debug_getinfo = debug and debug.getinfo
 local debug_traceback = debug and debug.traceback
 
 -- debug.getinfo with Fennel lines for functions compiled from Fennel.
+-- A level in a coroutine counted without the prelude's wrappers (coroutine.yield
+-- is one), which are no frames of the program.
+local function program_level(thread, level)
+  local actual, seen = 0, -1
+  while true do
+    local frame = debug_getinfo(thread, actual, "S")
+    if not frame then return level end
+    if frame.source ~= "=fennel-js.prelude" then seen = seen + 1 end
+    if seen == level then return actual end
+    actual = actual + 1
+  end
+end
+
 function fennel.getinfo(thread_or_level, ...)
   if type(thread_or_level) == "number" then thread_or_level = thread_or_level + 1 end
-  local info = debug_getinfo and debug_getinfo(thread_or_level, ...)
+  local info
+  if debug_getinfo and type(thread_or_level) == "thread" and type((...)) == "number" then
+    info = debug_getinfo(thread_or_level, program_level(thread_or_level, (...)), select(2, ...))
+  else
+    info = debug_getinfo and debug_getinfo(thread_or_level, ...)
+  end
   if info and info.source and host.fennel_source(info.source) then
     for _, key in ipairs({"currentline", "linedefined", "lastlinedefined"}) do
       if info[key] and info[key] > 0 then info[key] = host.fennel_line(info.source, info[key]) end

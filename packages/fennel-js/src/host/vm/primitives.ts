@@ -40,12 +40,16 @@ export function pushPrimitives(vm: VMState, L: number): void {
       const file = optString(m, L2, 2) ?? "unknown";
       let forms: Form[] = [];
       let err: string | undefined;
+      let failure: FennelError | undefined;
+      const warnings: Array<[string, number, number]> = [];
       try {
-        forms = readAll(src, file);
+        forms = readAll(src, file, (message, line, col) => warnings.push([message, line, col]));
       } catch (e) {
         err = inlineErrorText(e, {});
+        if (e instanceof FennelError) failure = e;
       }
-      lua.lua_createtable(L2, forms.length, 2);
+      // {form…, n = count, err = text, reason, line, col, warnings = {{message, line, col}…}}
+      lua.lua_createtable(L2, forms.length, 6);
       forms.forEach((f, i) => {
         pushForm(vm, L2, f, vm.formTypes);
         lua.lua_rawseti(L2, -2, BigInt(i + 1));
@@ -55,6 +59,28 @@ export function pushPrimitives(vm: VMState, L: number): void {
       if (err !== undefined) {
         pushString(m, L2, err);
         lua.lua_setfield(L2, -2, "err");
+      }
+      if (failure !== undefined) {
+        pushString(m, L2, failure.reason);
+        lua.lua_setfield(L2, -2, "reason");
+        lua.lua_pushinteger(L2, BigInt(failure.line));
+        lua.lua_setfield(L2, -2, "line");
+        lua.lua_pushinteger(L2, BigInt(failure.col));
+        lua.lua_setfield(L2, -2, "col");
+      }
+      if (warnings.length > 0) {
+        lua.lua_createtable(L2, warnings.length, 0);
+        warnings.forEach(([message, line, col], i) => {
+          lua.lua_createtable(L2, 3, 0);
+          pushString(m, L2, message);
+          lua.lua_rawseti(L2, -2, 1n);
+          lua.lua_pushinteger(L2, BigInt(line));
+          lua.lua_rawseti(L2, -2, 2n);
+          lua.lua_pushinteger(L2, BigInt(col));
+          lua.lua_rawseti(L2, -2, 3n);
+          lua.lua_rawseti(L2, -2, BigInt(i + 1));
+        });
+        lua.lua_setfield(L2, -2, "warnings");
       }
       return 1;
     },
