@@ -41,7 +41,7 @@ const RULES: Array<[RegExp, string[]]> = [
     "using square brackets if you want an empty table",
   ]],
   [/[Mm]ust be in tail position/, ["moving tail! to the last form of the function body"]],
-  [/may only be used at compile time/, ["moving this into a macro", "using a string or table instead"]],
+  [/may only be used at compile time/, ["moving this to inside a macro if you need to manipulate symbols/lists", "using square brackets instead of parens to construct a table"]],
   [/not found in module|^macro module not found/, ["checking the keys of the imported macro module's returned table"]],
   [/^module not found/, ["checking the module name and that its file is on the search path"]],
 ];

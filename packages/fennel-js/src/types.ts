@@ -24,8 +24,11 @@ export interface CompileOptions {
   useBitLib?: boolean;
   /** Names to treat as reserved Lua keywords (locals named so are mangled). */
   keywords?: string[];
-  /** Store each function's docstring and arglist in fennel.metadata when it is made. */
-  useMetadata?: boolean;
+  /**
+   * Store each function's docstring and arglist in fennel.metadata when it is
+   * made; a string is the Lua expression of the metadata table to store them in.
+   */
+  useMetadata?: boolean | string;
   /** Compile `lambda` as `fn`: no argument checks. */
   lambdaAsFn?: boolean;
   /** Compile `assert` as `assert-repl`. */
@@ -38,6 +41,14 @@ export interface CompileOptions {
   currentModule?: string;
   /** The name the fennel module is required by in emitted code (metadata); default "fennel". */
   fennelModuleName?: string;
+  /**
+   * Where include (and requireAsInclude) look for modules: `;`-separated
+   * templates with `?` for the module's path, Fennel files first. Default
+   * `./?.fnl;./?/init.fnl` and `./?.lua;./?/init.lua`.
+   */
+  includePath?: { fennel: string; lua: string };
+  /** false: a global whose name is no Lua identifier compiles to `_G["name"]`, not a mangled name. */
+  globalMangle?: boolean;
   /** Modules requireAsInclude leaves to `require`. */
   skipInclude?: string[];
   /**

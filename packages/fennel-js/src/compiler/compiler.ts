@@ -217,7 +217,7 @@ export class Compiler {
     if (this.specials.has(name)) this.error(sym, M.specialAsValue(name));
     if (scope.lookupMacro(name) !== undefined || this.builtinMacros.has(name)) this.error(sym, M.macroAsValue(name));
     if (!this.isAllowedGlobal(name)) this.error(sym, M.unknownIdentifier(name));
-    const lua = mangleGlobal(name);
+    const lua = mangleGlobal(name, this.options.globalMangle !== false);
     scope.reserveGlobal(lua);
     this.referencedGlobals.add(name);
     return lua;

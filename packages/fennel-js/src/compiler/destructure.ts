@@ -39,7 +39,7 @@ export function destructure(
       const scratch = new Chunk();
       c.compile(init, scope, scratch, { nval: 1, target: lua });
       // The value reads the global the new local is named after: Lua would see the local instead.
-      if (!seenBefore && c.referencedGlobals.has(pattern.name) && lua === mangleGlobal(pattern.name)) {
+      if (!seenBefore && c.referencedGlobals.has(pattern.name) && lua === mangleGlobal(pattern.name, c.options.globalMangle !== false)) {
         c.error(bindingForm ?? pattern, M.aliasedGlobal(pattern.name));
       }
       const only = scratch.items.length === 1 ? scratch.items[0] : undefined;
@@ -244,7 +244,7 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
   if (mode === "global") {
     if (name.indexOf(".") >= 0 || name.indexOf(":") >= 0) c.error(sym, M.globalMultisym(name));
     if (c.specials.has(name)) c.error(sym, M.specialAsValue(name));
-    const lua = mangleGlobal(name);
+    const lua = mangleGlobal(name, c.options.globalMangle !== false);
     if (scope.lookup(name) !== undefined || scope.luaNameTaken(lua)) c.error(sym, M.globalConflicts(name));
     c.declareGlobal(name, lua);
     scope.reserveGlobal(lua);

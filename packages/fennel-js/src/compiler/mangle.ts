@@ -27,9 +27,13 @@ export function mangleLocal(name: string): string {
   return out;
 }
 
-/** The Lua spelling of a global named `name`. */
-export function mangleGlobal(name: string): string {
+/**
+ * The Lua spelling of a global named `name`; with `mangle` false a name that
+ * is no Lua identifier is `_G["name"]` (the reference's global-mangle option).
+ */
+export function mangleGlobal(name: string, mangle = true): string {
   if (isValidLuaIdentifier(name)) return name;
+  if (!mangle) return `_G[${luaString(name)}]`;
   let out = "__fnl_global__";
   for (const b of Buffer.from(name, "utf8")) {
     if ((b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)) out += String.fromCharCode(b);

@@ -113,6 +113,12 @@ function emitMetadata(c: Compiler, parent: Chunk, fname: string, params: Sequenc
   fields.set("fnl/arglist", `{${arglist.map((a) => luaString(printForm(a))).join(", ")}}`);
   if (meta.docstring !== undefined) fields.set("fnl/docstring", luaString(meta.docstring));
   const parts = [...fields.keys()].sort().map((k) => `${luaString(k)}, ${fields.get(k)}`);
+  const target = c.options.useMetadata;
+  if (typeof target === "string") {
+    // A Lua expression naming the metadata table, as the compiler's own build gives it.
+    parent.emit(`${target}:setall(${fname}, ${parts.join(", ")})`, c.lineOf(form));
+    return;
+  }
   const module = luaString(c.options.fennelModuleName ?? "fennel");
   parent.emit(`pcall(function() require(${module}).metadata:setall(${fname}, ${parts.join(", ")}) end)`, c.lineOf(form));
 }

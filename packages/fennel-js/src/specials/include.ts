@@ -44,10 +44,14 @@ function reader(c: Compiler): (p: string) => string | undefined {
   );
 }
 
+function templates(path: string): string[] {
+  return path.split(";").filter((t) => t !== "");
+}
+
 function find(read: (p: string) => string | undefined, mod: string, templates: string[]): { path: string; src: string } | undefined {
   const rel = mod.replace(/\./g, "/");
   for (const t of templates) {
-    const path = t.replace("?", rel);
+    const path = t.replaceAll("?", rel);
     const src = read(path);
     if (src !== undefined) return { path, src };
   }
@@ -74,7 +78,8 @@ function inline(c: Compiler, form: List, parent: Chunk, mod: string, fallback: b
   }
   if (state === undefined) {
     const read = reader(c);
-    const found = find(read, mod, FENNEL_PATH) ?? find(read, mod, LUA_PATH);
+    const paths = c.options.includePath;
+    const found = find(read, mod, paths ? templates(paths.fennel) : FENNEL_PATH) ?? find(read, mod, paths ? templates(paths.lua) : LUA_PATH);
     if (found === undefined) {
       if (fallback) return undefined;
       return c.error(form, M.includeNotFound(mod));

@@ -3,11 +3,16 @@
 // module and prints how many tests and assertions passed:
 //   node run-suite.mjs REFERENCE_DIR [--verbose] [--json] [test.module ...]
 // REFERENCE_DIR is the root of a reference Fennel tree (with test/ and src/).
-// The suite runs in that directory, read-only, with the package's built CLI.
+// The suite runs with the package's built CLI in a copy of that tree, made
+// ready as the reference's Makefile makes it before its tests: the macro
+// modules the compiler's source embeds (bootstrap/macros.lua, match.lua) are
+// compiled, here by fennel-js. The reference's own tree is left as it is.
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildMacroModules } from "../bootstrap/bootstrap.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(HERE, "..", "..", "dist", "cli.js");
@@ -43,14 +48,28 @@ function countTests(referenceDir, module) {
   return new Set(readFileSync(file, "utf8").match(/^\(fn test-[^\s\[]+/gm) ?? []).size;
 }
 
+/** A copy of the reference tree, ready for its suite; the caller removes it. */
+function prepareTree(referenceDir) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fennel-js-suite-"));
+  cpSync(referenceDir, dir, { recursive: true });
+  // Nothing the reference built may stand in for what fennel-js builds.
+  for (const f of ["bootstrap/macros.lua", "bootstrap/match.lua", "bootstrap/view.lua", "fennel.lua", "fennel"]) {
+    rmSync(path.join(dir, f), { force: true });
+  }
+  buildMacroModules(dir);
+  return dir;
+}
+
 /** Run the suite; resolves to the parsed counts and the raw output. */
 export function runSuite(referenceDir, modules = [], { timeoutMs = 600_000 } = {}) {
+  const dir = prepareTree(referenceDir);
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [CLI, DRIVER, ...modules],
-      { cwd: referenceDir, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "" } },
+      { cwd: dir, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "" } },
       (err, stdout, stderr) => {
+        rmSync(dir, { recursive: true, force: true });
         const result = parseSuiteOutput(stdout, referenceDir);
         if (result === null) {
           reject(new Error(`the suite did not finish (${err ? err.message : "no totals"}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));

@@ -38,6 +38,8 @@ export interface VMCompileRequest {
     | "skipInclude"
     | "currentModule"
     | "fennelModuleName"
+    | "includePath"
+    | "globalMangle"
   >;
   /** The text forms given as an AST were read from (the source option), for error messages. */
   source?: string;
@@ -145,6 +147,10 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
   for (const flag of ["useBitLib", "useMetadata", "lambdaAsFn", "assertAsRepl", "toBeClosed", "requireAsInclude"] as const) {
     if (truthy(s, L, idx, flag)) compilerOptions[flag] = true;
   }
+  if (field(s, L, idx, "global-mangle") === LUA_TBOOLEAN && s.m._lua_toboolean(L, -1) === 0) compilerOptions.globalMangle = false;
+  s.m._lua_settop(L, -2);
+  const metadataTable = stringField(s, L, idx, "useMetadata");
+  if (metadataTable !== undefined) compilerOptions.useMetadata = metadataTable;
   if (field(s, L, idx, "skipInclude") === LUA_TTABLE) compilerOptions.skipInclude = strings(s, L);
   s.m._lua_settop(L, -2);
   if (field(s, L, idx, "keywords") === LUA_TTABLE) compilerOptions.keywords = keys(s, L);
@@ -154,8 +160,14 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
   const fennelModuleName = stringField(s, L, idx, "moduleName");
   if (fennelModuleName !== undefined) compilerOptions.fennelModuleName = fennelModuleName;
   let scopeRef: number | undefined;
-  if (field(s, L, idx, "scope") === LUA_TTABLE) scopeRef = s.reg.ref(L);
-  else s.m._lua_settop(L, -2);
+  // scope "_COMPILER": the code is compile-time code (quoting builds forms), as the compiler's own build compiles macros.
+  let compilerScope = false;
+  const scopeType = field(s, L, idx, "scope");
+  if (scopeType === LUA_TTABLE) scopeRef = s.reg.ref(L);
+  else {
+    compilerScope = scopeType === LUA_TSTRING && readString(s.m, L, -1) === "_COMPILER";
+    s.m._lua_settop(L, -2);
+  }
   s.m._lua_pushvalue(L, idx);
   const optsRef = s.reg.ref(L);
   return {
@@ -163,7 +175,7 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
     ...optional("source", stringField(s, L, idx, "source")),
     allowedGlobals,
     correlate: truthy(s, L, idx, "correlate"),
-    compileTime: truthy(s, L, idx, "compile-time"),
+    compileTime: compilerScope || truthy(s, L, idx, "compile-time"),
     optsRef,
     ...(scopeRef !== undefined ? { scopeRef } : {}),
     exactGlobals: true,

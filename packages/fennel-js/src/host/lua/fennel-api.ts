@@ -108,7 +108,8 @@ local function compile(input, options, kind)
   local opts = options_or_empty(options)
   local saved = utils.root.options
   utils.root.options = opts
-  local lua, err = host.compile(input, opts, kind)
+  local pkg = rawget(_G, "package")
+  local lua, err = host.compile(input, opts, kind, fennel.path, pkg and pkg.path)
   utils.root.options = saved
   if lua == nil then error(err, 0) end
   return lua, {}
@@ -367,18 +368,30 @@ fennel.runtimeVersion = fennel["runtime-version"]
 fennel.searchModule = fennel["search-module"]
 fennel.stringStream = fennel["string-stream"]
 
+-- What the reference keeps in utils, for code built on its internal modules
+-- (the compiler's own source, when fennel-js loads it).
+utils.version = utils.version or fennel.version
+utils.path = utils.path or fennel.path
+utils["macro-path"] = utils["macro-path"] or fennel["macro-path"]
+
 -- The module's parts a program may require by name, as the reference names them.
 local modules = {
   fennel = function() return fennel end,
   ["fennel.utils"] = function() return utils end,
   ["fennel.view"] = function() return view end,
-  ["fennel.specials"] = function() return S() end,
+  ["fennel.specials"] = function()
+    local s = S()
+    s["make-searcher"] = s["make-searcher"] or fennel["make-searcher"]
+    s.doc = s.doc or fennel.doc
+    return s
+  end,
   ["fennel.friend"] = function()
     return {["assert-compile"] = S()["assert-compile"], ["parse-error"] = S()["parse-error"]}
   end,
   ["fennel.compiler"] = function()
     return {metadata = fennel.metadata, traceback = fennel.traceback, getinfo = fennel.getinfo,
             compile = fennel.compile, ["compile-string"] = fennel["compile-string"],
+            ["compile-stream"] = fennel["compile-stream"], gensym = fennel.gensym,
             assert = S()["assert-compile"], ["global-mangling"] = fennel.mangle,
             ["global-unmangling"] = fennel.unmangle, ["make-scope"] = fennel.scope,
             scopes = {global = S()["global-scope"], compiler = S()["compiler-scope"]}}

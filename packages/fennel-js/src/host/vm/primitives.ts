@@ -221,6 +221,12 @@ function compilePrimitive(vm: VMState, L: number): number {
   const m = vm.m;
   const kind = optString(m, L, 3) ?? "string";
   const req = readCompileRequest(vm, L, 2);
+  // include searches fennel.path, then package.path, as the program has them.
+  const fennelPath = optString(m, L, 4);
+  const luaPath = optString(m, L, 5);
+  if (fennelPath !== undefined) {
+    (req.compilerOptions ??= {}).includePath = { fennel: fennelPath, lua: luaPath ?? "./?.lua;./?/init.lua" };
+  }
   try {
     let source: string | Form[];
     if (kind === "ast") source = [readForm(vm, L, 1, { ...NO_POS, file: req.filename }, vm.formTypes)];
