@@ -3,6 +3,7 @@
 // Prints compile time for a three-job ci.fnl and a generated large file,
 // lines per second, and VM start-up time, beside the targets.
 import { performance } from "node:perf_hooks";
+import { largeSource } from "./large-source.mjs";
 
 const t0 = performance.now();
 const { createVM } = await import("../dist/host/vm/vm.js");
@@ -31,30 +32,6 @@ const SMALL = `(local ci (require :quire.ci))
         {:artifact "out.tgz" :sha push.sha}))))
 `;
 
-/** A large, varied source: functions, destructuring, loops, tables, strings. */
-function largeSource(blocks) {
-  const parts = [];
-  for (let i = 0; i < blocks; i++) {
-    parts.push(`(fn helper-${i} [{: name : items} opts]
-  "Docstring for helper ${i}."
-  (let [total (accumulate [sum 0 _ v (ipairs items)] (+ sum v))
-        label (.. name "-" ${i})
-        scaled (icollect [_ v (ipairs items)] (* v ${i % 7 + 1}))]
-    (if (> total 100)
-        {:label label :total total :scaled scaled :big true}
-        (= total 0)
-        nil
-        (do
-          (each [k v (pairs (or opts {}))]
-            (when (= (type v) :string)
-              (print k v)))
-          {:label label :total total :scaled scaled}))))
-
-(local result-${i} (helper-${i} {:name "block" :items [1 2 3 ${i}]} {:mode :fast}))
-`);
-  }
-  return parts.join("\n");
-}
 
 /** Mean wall-clock and CPU milliseconds per call after a warm-up (CPU time is steadier on a busy machine). */
 function timeIt(fn, iterations) {
