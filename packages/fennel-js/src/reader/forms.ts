@@ -38,9 +38,30 @@ export class Sequence {
   ) {}
 }
 
+/**
+ * A `;` comment, read only when the reader is asked to keep comments (for
+ * tools reading code through fennel.parser); never given to the compiler.
+ */
+export class Comment {
+  readonly kind = "comment";
+  constructor(
+    public text: string,
+    public pos: Pos = NO_POS,
+  ) {}
+}
+
+/** Comments of a table literal: before an entry's key or value (by entry index), or after the last entry. */
+export interface TableComments {
+  keys: Map<number, Comment[]>;
+  values: Map<number, Comment[]>;
+  last: Comment[];
+}
+
 /** `{ k v ... }`: a key/value table; entries stay in source order. */
 export class Table {
   readonly kind = "table";
+  /** Kept comments, when the reader keeps them. */
+  comments?: TableComments;
   constructor(
     public entries: Array<[Form, Form]>,
     public pos: Pos = NO_POS,

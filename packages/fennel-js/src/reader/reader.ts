@@ -6,7 +6,7 @@ import { parseMessages as M } from "../diagnostics.js";
 import { parseHintsFor } from "../friend.js";
 import { readNumber } from "./number.js";
 import { readStringBody } from "./string-escape.js";
-import { Bool, List, Nil, Num, Sequence, Str, Sym, Table, Varg, type Form, type Pos } from "./forms.js";
+import { Bool, Comment, List, Nil, Num, Sequence, Str, Sym, Table, Varg, type Form, type Pos, type TableComments } from "./forms.js";
 
 const OPEN_PAREN = 40, CLOSE_PAREN = 41, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, QUOTE = 34, SEMI = 59, NL = 10;
@@ -48,9 +48,10 @@ export type ReadWarning = (message: string, line: number, col: number) => void;
  * `warn` hears what the reference's reader warns about (a string or token
  * right after a form, with no whitespace between).
  */
-export function readAll(source: string, file = "unknown", warn?: ReadWarning): Form[] {
+export function readAll(source: string, file = "unknown", warn?: ReadWarning, keepComments = false): Form[] {
   const r = new Reader(source, file);
   if (warn !== undefined) r.warn = warn;
+  r.keepComments = keepComments;
   return r.readAll();
 }
 
@@ -81,6 +82,12 @@ class Reader {
   stopAtFirst = false;
   /** Hears the reader's warnings; none by default. */
   warn: ReadWarning | undefined;
+  /**
+   * Keep comments as Comment items of lists, sequences and the top level, and
+   * on tables (Table.comments), as the reference's parser does with its
+   * comments option. The result is for tools, not for the compiler.
+   */
+  keepComments = false;
 
   constructor(
     private readonly src: string,
@@ -125,6 +132,14 @@ class Reader {
       } else if (isWhitespace(c)) {
         this.i++;
         this.spaced = true;
+      } else if (c === SEMI && this.keepComments) {
+        // A kept comment leaves its newline to be read as whitespace.
+        const start = this.i;
+        while (this.i < n && src.charCodeAt(this.i) !== NL) this.i++;
+        const comment = new Comment(src.slice(start, this.i), this.pos(start));
+        const frame = this.stack[this.stack.length - 1];
+        (frame ? frame.items : this.top).push(comment as unknown as Form);
+        this.spaced = false;
       } else if (c === SEMI) {
         // The reference's comment swallows its newline, which so counts as no whitespace.
         while (this.i < n && src.charCodeAt(this.i) !== NL) this.i++;
@@ -194,7 +209,8 @@ class Reader {
     if (c === CLOSE_PAREN) form = new List(frame.items, frame.pos);
     else if (c === CLOSE_BRACKET) form = new Sequence(frame.items, frame.pos);
     else {
-      const items = frame.items;
+      const comments = this.keepComments ? extractComments(frame.items) : undefined;
+      const items = comments ? frame.items.filter((x) => !((x as unknown) instanceof Comment)) : frame.items;
       if (items.length % 2 !== 0) {
         const odd = items[items.length - 1]!;
         this.fail(M.oddTable(), odd.pos.offset, odd.pos.line, odd.pos.offset - odd.pos.col);
@@ -212,6 +228,7 @@ class Reader {
         entries.push([key, value]);
       }
       form = new Table(entries, frame.pos);
+      if (comments) (form as Table).comments = comments;
     }
     this.dispatch(form);
   }
@@ -304,4 +321,31 @@ class Reader {
     }
     this.dispatch(form);
   }
+}
+
+/**
+ * A table literal's comments, by what each comes before: an entry's key or
+ * its value, or nothing (the comments after the last entry).
+ */
+function extractComments(items: Form[]): TableComments {
+  const isComment = (x: Form): boolean => (x as unknown) instanceof Comment;
+  const out: TableComments = { keys: new Map(), values: new Map(), last: [] };
+  let end = items.length;
+  while (end > 0 && isComment(items[end - 1]!)) end--;
+  for (let k = end; k < items.length; k++) out.last.push(items[k] as unknown as Comment);
+  let seen = 0; // forms before this point
+  const pending: Comment[] = [];
+  for (let k = 0; k < end; k++) {
+    const x = items[k]!;
+    if (isComment(x)) {
+      pending.push(x as unknown as Comment);
+      continue;
+    }
+    if (pending.length > 0) {
+      const where = seen % 2 === 0 ? out.keys : out.values;
+      where.set(Math.floor(seen / 2), pending.splice(0));
+    }
+    seen++;
+  }
+  return out;
 }

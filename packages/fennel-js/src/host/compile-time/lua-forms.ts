@@ -3,7 +3,7 @@
 // reference represents them (marker metatables, source fields, a table's key
 // order in its metatable's `keys`), strings as bytes, numbers as integers or
 // floats as their literals say.
-import { Bool, List, Nil, Num, Sequence, Str, Sym, Table, Varg, type Form, type Pos } from "../../reader/forms.js";
+import { Bool, Comment, List, Nil, Num, Sequence, Str, Sym, Table, Varg, type Form, type Pos, type TableComments } from "../../reader/forms.js";
 import {
   LUA_TBOOLEAN,
   LUA_TNIL,
@@ -141,6 +141,7 @@ export function pushForm(s: VMState, L: number, f: Form, t: FormTypes): void {
   const lua = s.global.lua;
   const m = s.m;
   if (f instanceof Str) return pushBytes(m, L, stringBytes(f.value));
+  if ((f as unknown) instanceof Comment) return pushComment(s, L, f as unknown as Comment, t);
   if (f instanceof Num) return pushNumber(s, L, f);
   if (f instanceof Bool) return m._lua_pushboolean(L, f.value ? 1 : 0);
   if (f instanceof Sym || f instanceof Nil || f instanceof Varg) {
@@ -174,6 +175,7 @@ export function pushForm(s: VMState, L: number, f: Form, t: FormTypes): void {
     lua.lua_setmetatable(L, -2);
     return;
   }
+  if (f instanceof Table && f.comments !== undefined) return pushCommentedTable(s, L, f, f.comments, t);
   if (f instanceof Table) {
     m._lua_createtable(L, 0, f.entries.length);
     const top = m._lua_gettop(L);
@@ -194,6 +196,77 @@ export function pushForm(s: VMState, L: number, f: Form, t: FormTypes): void {
     return;
   }
   throw new FormConversionError(`cannot pass this form to Lua: ${String(f)}`);
+}
+
+/** A comment as utils.comment makes it: {text, filename=…, line=…}. */
+function pushComment(s: VMState, L: number, c: Comment, t: FormTypes): void {
+  s.m._lua_createtable(L, 1, 2);
+  pushString(s.m, L, c.text);
+  s.global.lua.lua_rawseti(L, -2, 1n);
+  pushString(s.m, L, c.pos.file);
+  s.global.lua.lua_setfield(L, -2, "filename");
+  s.global.lua.lua_pushinteger(L, BigInt(c.pos.line));
+  s.global.lua.lua_setfield(L, -2, "line");
+  s.reg.push(L, t.comment);
+  s.global.lua.lua_setmetatable(L, -2);
+}
+
+/**
+ * A table literal read with its comments: as the reference's parser leaves
+ * it, the metatable holds `comments` = {keys = {[key] = {comment…}}, values =
+ * {[value] = {…}}, last = {…}} beside the key order.
+ */
+function pushCommentedTable(s: VMState, L: number, f: Table, comments: TableComments, t: FormTypes): void {
+  const lua = s.global.lua;
+  const m = s.m;
+  // Each key and value is pushed once, so the comments can be indexed by the very same Lua values.
+  m._lua_createtable(L, f.entries.length * 2, 0);
+  const pushed = m._lua_gettop(L);
+  f.entries.forEach(([k, v], i) => {
+    pushForm(s, L, k, t);
+    lua.lua_rawseti(L, pushed, BigInt(2 * i + 1));
+    pushForm(s, L, v, t);
+    lua.lua_rawseti(L, pushed, BigInt(2 * i + 2));
+  });
+  m._lua_createtable(L, 0, f.entries.length);
+  const tbl = m._lua_gettop(L);
+  for (let i = 0; i < f.entries.length; i++) {
+    lua.lua_rawgeti(L, pushed, BigInt(2 * i + 1));
+    lua.lua_rawgeti(L, pushed, BigInt(2 * i + 2));
+    m._lua_rawset(L, tbl);
+  }
+  m._lua_createtable(L, 0, 7);
+  m._lua_createtable(L, f.entries.length, 0);
+  for (let i = 0; i < f.entries.length; i++) {
+    lua.lua_rawgeti(L, pushed, BigInt(2 * i + 1));
+    lua.lua_rawseti(L, -2, BigInt(i + 1));
+  }
+  lua.lua_setfield(L, -2, "keys");
+  m._lua_createtable(L, 0, 3);
+  for (const [name, byEntry, offset] of [["keys", comments.keys, 1], ["values", comments.values, 2]] as const) {
+    m._lua_createtable(L, 0, byEntry.size);
+    for (const [entry, list] of byEntry) {
+      lua.lua_rawgeti(L, pushed, BigInt(2 * entry + offset));
+      pushCommentList(s, L, list, t);
+      m._lua_rawset(L, -3);
+    }
+    lua.lua_setfield(L, -2, name);
+  }
+  pushCommentList(s, L, comments.last, t);
+  lua.lua_setfield(L, -2, "last");
+  lua.lua_setfield(L, -2, "comments");
+  setSource(s, L, f.pos);
+  lua.lua_setmetatable(L, -2);
+  lua.lua_rotate(L, pushed, -1);
+  m._lua_settop(L, -2);
+}
+
+function pushCommentList(s: VMState, L: number, list: Comment[], t: FormTypes): void {
+  s.m._lua_createtable(L, list.length, 0);
+  list.forEach((c, i) => {
+    pushComment(s, L, c, t);
+    s.global.lua.lua_rawseti(L, -2, BigInt(i + 1));
+  });
 }
 
 function getNumberField(s: VMState, L: number, idx: number, name: string): number | undefined {

@@ -15,7 +15,7 @@ import { compileInVM, readCompileRequest, type VMCompileRequest } from "../compi
 import { pushForm, readForm } from "../compile-time/lua-forms.js";
 import type { RawHostFunction } from "../engine.js";
 import { errorText } from "../host-calls.js";
-import { LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
+import { LUA_TNIL, LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
 import { searchPath } from "../modules.js";
 import { decodeSource } from "../source-text.js";
 import type { VMState } from "./state.js";
@@ -43,7 +43,9 @@ export function pushPrimitives(vm: VMState, L: number): void {
       let failure: FennelError | undefined;
       const warnings: Array<[string, number, number]> = [];
       try {
-        forms = readAll(src, file, (message, line, col) => warnings.push([message, line, col]));
+        const keepComments = lua.lua_getfield(L2, 3, "comments") !== LUA_TNIL && m._lua_toboolean(L2, -1) !== 0;
+        m._lua_settop(L2, -2);
+        forms = readAll(src, file, (message, line, col) => warnings.push([message, line, col]), keepComments);
       } catch (e) {
         err = inlineErrorText(e, {});
         if (e instanceof FennelError) failure = e;
