@@ -157,9 +157,12 @@ function logical(op: "and" | "or"): SpecialFn {
   return (form: List, scope: Scope, parent: Chunk, _opts: Opts, c: Compiler) => {
     if (form.items.length === 2 && form.items[1] instanceof Varg) return c.error(form, M.varargOperator());
     const padded = ` ${op} `;
+    const subs = operandForms(form);
+    // One operand is the operand itself, every value of it, as in the reference: (and (f)) is f().
+    if (subs.length === 1) return c.compileAll(subs[0]!, scope, parent);
     let operands: string[] = [];
     let acc: string | undefined;
-    for (const sub of operandForms(form)) {
+    for (const sub of subs) {
       if (operands.length > 0 && !shortCircuitSafe(sub, scope, c)) {
         const soFar = operands.join(padded);
         const line = c.lineOf(form);
