@@ -10,8 +10,8 @@ import { compileSource } from "./compiler/index.js";
 import { describeError } from "./describe-error.js";
 import { FdSink } from "./host/node-files.js";
 import { decodeSource, encodeLua } from "./host/source-text.js";
-import { createVM, FENNEL_VERSION, type VM } from "./host/vm/vm.js";
-import { runRepl } from "./repl.js";
+import type { VM } from "./host/vm/vm.js";
+import { FENNEL_VERSION } from "./version.js";
 
 const HELP = `Usage: fennel-js [FLAG] [FILE]
 
@@ -66,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === undefined || command === "--repl") {
       const vm = await makeVM(opts, stdout, []);
+      const { runRepl } = await import("./repl.js");
       return await runRepl(vm, stdout);
     }
     if (command === "--help" || command === "-h") {
@@ -101,6 +102,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function makeVM(opts: CliOptions, stdout: FdSink, argv: string[], fileMode = false): Promise<VM> {
+  // The VM's modules load only when a VM is wanted: --compile of a file with
+  // no compile-time code starts no VM and so need not load them.
+  const { createVM } = await import("./host/vm/vm.js");
   const vm = await createVM({
     profile: "cli",
     stdout,
