@@ -6,10 +6,20 @@
 // bootstrap request leaves before Node reads and compiles the rest
 // (quire-ci-main.ts, its own file in the bundle), which then takes it over.
 import { readFileSync } from "node:fs";
+import v8 from "node:v8";
 import { parseCommandLine, renderHelp, UsageError } from "@quire/cli-kit";
 import { quireCiProgram } from "../cli/commands.js";
 import { startServerRun } from "../cli/server.js";
 import { QuireCiError } from "../errors.js";
+
+// The Lua VM (WebAssembly) runs on V8's baseline compiler only. By default
+// V8 recompiles the hot parts of the Lua interpreter with its optimizing
+// compiler on background threads as a run goes on; for the little Lua a
+// pipeline runs, that costs more CPU than it saves: about 0.2 s per run and
+// 2 to 4 ms per sh call here (bench/launcher-bench.mjs), and a loop of 40
+// million Lua iterations still finished sooner without it. Set before the main
+// part (which loads the VM) is imported.
+v8.setFlagsFromString("--liftoff-only");
 
 type MainModule = typeof import("./quire-ci-main.js");
 
