@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { COMPILE_LIMIT_MS } from "../src/pipeline/compile.js";
 import { BIN, gitCommitAll, readEvents, tempDir, workspaceWith } from "./helpers.js";
 
 /** `quire-ci run` on a one-commit checkout of `ciFnl`: its exit code, output and last event. */
@@ -43,6 +44,25 @@ describe("the pipeline VM's limits", () => {
     expect(r.events.find((e) => e.type === "job_finished")).toMatchObject({ job_id: "deep", outcome: "failed", error: ".quire/ci.fnl:3: stack overflow" });
     expect(r.last).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
   });
+
+  test("eval-compiler code that never ends stops at the compile limit, once, naming its form", () => {
+    const started = Date.now();
+    const r = runPipelineText(`(local ci (require :quire.ci))
+(ci.job :x [:quire/push] (fn [] nil))
+  (eval-compiler (while true nil))
+`);
+    const elapsed = Date.now() - started;
+    expect(r.code).toBe(1);
+    expect(r.last).toMatchObject({
+      type: "run_finished",
+      outcome: "pipeline-failure",
+      error: `.quire/ci.fnl:3:2: Compile error: compile-time code did not finish within ${COMPILE_LIMIT_MS} ms`,
+    });
+    // Stopped at the limit, not given it a second time (compile errors are
+    // reported against the file as written by compiling it again).
+    expect(elapsed).toBeGreaterThanOrEqual(COMPILE_LIMIT_MS);
+    expect(elapsed).toBeLessThan(2 * COMPILE_LIMIT_MS);
+  }, 6 * COMPILE_LIMIT_MS);
 
   test.for(["io", "os", "debug"])("a macro's (require :%s) is refused at the macro's call", (lib) => {
     const r = runPipelineText(`(local ci (require :quire.ci))

@@ -11,6 +11,9 @@ export interface CompiledChunk {
 
 export type CompileFn = (source: string, filename: string) => CompiledChunk;
 
+/** Most milliseconds ci.fnl's compile-time code (macros, eval-compiler) may run. */
+export const COMPILE_LIMIT_MS = 20_000;
+
 /** Globals a pipeline may use besides Lua's own. */
 export const PIPELINE_GLOBALS = ["runtime", "fennel"];
 
@@ -20,7 +23,7 @@ export async function fennelCompiler(): Promise<CompileFn> {
   // Macros in ci.fnl run on fennel-js's Lua engine, which must be loaded first.
   await warmUp();
   return (source, filename) => {
-    const result = compileString(source, { filename, allowedGlobals: PIPELINE_GLOBALS });
+    const result = compileString(source, { filename, allowedGlobals: PIPELINE_GLOBALS, compileTimeoutMs: COMPILE_LIMIT_MS });
     return { lua: result.lua, sourceMap: result.sourceMap };
   };
 }
@@ -32,6 +35,12 @@ interface PositionedError {
   reason?: unknown;
   kind?: unknown;
   hints?: unknown;
+}
+
+/** True for the error of compile-time code stopped at COMPILE_LIMIT_MS. */
+export function isCompileTimeout(e: unknown): boolean {
+  const reason = (e as PositionedError | undefined)?.reason;
+  return typeof reason === "string" && reason.startsWith("compile-time code did not finish within");
 }
 
 /** A compile or parse error as a Diagnostic; falls back to the message. */

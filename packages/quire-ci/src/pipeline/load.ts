@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PipelineError, type Diagnostic } from "../errors.js";
 import { createHostFunctions, type HostBinding } from "../runtime/host.js";
-import { compileErrorDiagnostic, type CompiledChunk, type CompileFn } from "./compile.js";
+import { compileErrorDiagnostic, isCompileTimeout, type CompiledChunk, type CompileFn } from "./compile.js";
 import { topologicalOrder } from "./graph.js";
 import { PipelineRegistry } from "./register.js";
 import type { JobSpec, Pipeline } from "./types.js";
@@ -54,12 +54,15 @@ function compileMain(options: LoadOptions): { source: string; compiled: Compiled
     // (ci.job …) is a real call whose caller line Lua can still report.
     return { source, compiled: options.compile(`${source}\nnil`, CI_NAME) };
   } catch (e) {
-    // Errors are reported against the file as written.
+    // Errors are reported against the file as written; compile-time code
+    // that ran out of time is not given that time again.
     let error = e;
-    try {
-      options.compile(source, CI_NAME);
-    } catch (asWritten) {
-      error = asWritten;
+    if (!isCompileTimeout(e)) {
+      try {
+        options.compile(source, CI_NAME);
+      } catch (asWritten) {
+        error = asWritten;
+      }
     }
     throw new PipelineError([compileErrorDiagnostic(error, CI_NAME)]);
   }
