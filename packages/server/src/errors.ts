@@ -20,6 +20,7 @@ export const HTTP_ERROR_CODES = {
   payload_too_large: 413,
   secret_unreadable: 500,
   busy: 503,
+  storage_unavailable: 503,
   internal: 500,
 } as const;
 export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;

@@ -228,4 +228,30 @@ describe("run API", () => {
     expect(r.status).toBe(404);
     expect(await r.json()).toMatchObject({ error: { code: "not_found" } });
   });
+  it("answers 503 storage_unavailable with Retry-After while the database is full, logs one short line, and takes the same event once it has room", async () => {
+    const { id, token } = spawnedRun();
+    await get("/api/run/bootstrap", token);
+    const t = Date.now();
+    expect((await post(token, { seq: 1, at_ms: t, type: "job_started", job_id: "a" })).status).toBe(200);
+    // A real SQLITE_FULL: the file may not grow by a page.
+    const pages = db.sqlite.pragma("page_count", { simple: true }) as number;
+    db.sqlite.pragma(`max_page_count = ${pages}`);
+    const big = { seq: 2, at_ms: t + 1, type: "sh_started", job_id: "a", n: 1, cmd: "x".repeat(200_000) };
+    for (let i = 0; i < 3; i++) {
+      const r = await post(token, big);
+      expect(r.status, logged.join("\n")).toBe(503);
+      expect(r.headers.get("retry-after")).toBe("2");
+      const body = (await r.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("storage_unavailable");
+      expect(body.error.message).toMatch(/cannot write its database now \(SQLITE_FULL\); try again/);
+    }
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^HTTP POST \/api\/run\/events: the database cannot be written \(SQLITE_FULL: .*\); answered 503$/);
+    expect(listShEvents(db, id)).toHaveLength(0);
+    // Room again: the same event is the next seq, and is taken.
+    db.sqlite.pragma("max_page_count = 1073741823");
+    const r = await post(token, big);
+    expect(r.status).toBe(200);
+    expect(listShEvents(db, id)).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { RunEvent } from "@quire/shared";
 import { eventLine } from "../wire.js";
+import { writeAllSync } from "../write-all.js";
 import type { EventSink } from "./emitter.js";
 
 export class JsonlSink implements EventSink {
@@ -22,7 +23,7 @@ export class JsonlSink implements EventSink {
   write(event: RunEvent): void {
     if (this.failed || this.fd === undefined) return;
     try {
-      fs.writeSync(this.fd, eventLine(event));
+      writeAllSync(this.fd, eventLine(event));
     } catch (e) {
       this.failed = true;
       this.onWriteError?.(e as NodeJS.ErrnoException, this.file);

@@ -6,6 +6,7 @@
 // where; a failed write stops the file and is reported, never thrown.
 import fs from "node:fs";
 import { TextDecoder } from "node:util";
+import { writeAllSync } from "../write-all.js";
 import type { Redactor } from "./redact.js";
 
 export type Stream = "stdout" | "stderr";
@@ -279,7 +280,7 @@ export class LogFile {
   private writeOut(text: string): void {
     if (this.failure || this.fd === undefined) return;
     try {
-      fs.writeSync(this.fd, text);
+      writeAllSync(this.fd, text);
     } catch (e) {
       this.fail(e as NodeJS.ErrnoException);
     }

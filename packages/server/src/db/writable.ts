@@ -31,7 +31,11 @@ export interface RetryWhileUnwritableOptions {
   onWait(code: string, attempt: number): void;
   /** Give up when this turns true (the server is stopping). */
   shouldStop(): boolean;
-  /** First wait (default 500 ms); doubles up to maxWaitMs (default 10 s). */
+  /**
+   * First wait (default 500 ms); doubles up to maxWaitMs (default 2 s), so the
+   * write lands within about 2 s of the disk having a little room again. A
+   * failed try costs one rolled-back transaction and takes no space.
+   */
   firstWaitMs?: number;
   maxWaitMs?: number;
 }
@@ -57,6 +61,6 @@ export async function retryWhileUnwritable<T>(write: () => T, options: RetryWhil
       await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
     }
     if (options.shouldStop()) return undefined;
-    wait = Math.min(wait * 2, options.maxWaitMs ?? 10_000);
+    wait = Math.min(wait * 2, options.maxWaitMs ?? 2_000);
   }
 }

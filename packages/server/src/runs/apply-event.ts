@@ -2,6 +2,7 @@
 // (POST /api/run/events) and post-exit ingest (events.jsonl): projects an
 // event onto jobs / sh_events / runs, exactly once per seq.
 import { stmt } from "../db/statements.js";
+import { storageErrorCode } from "../db/writable.js";
 import type { RunEvent } from "@quire/shared";
 import type { Db } from "../db/open.js";
 
@@ -42,6 +43,8 @@ export function applyEvent(db: Db, runId: string, event: RunEvent, mode: ApplyMo
       // A savepoint: an event that writes several rows writes all or none of them.
       reason = db.sqlite.transaction(() => project(db, runId, event))();
     } catch (e) {
+      // A database that cannot be written now (full, read-only) is not the event's fault: nothing is applied and the caller hears it (the seq stays free).
+      if (storageErrorCode(e) !== undefined) throw e;
       // A constraint the projection did not foresee: keep the seq, record nothing else.
       reason = `rejected by the database: ${(e as Error).message}`;
     }

@@ -112,6 +112,12 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
   let idleWaiters: (() => void)[] = [];
   /** While the database cannot be written, new runs wait until this time (ms). */
   let holdUntil = 0;
+  /**
+   * Runs that ended but whose outcome waits for the database to take a write.
+   * While there are any, no run starts: a new run's logs would take the room
+   * freed on the disk before their outcomes are recorded, and leave them active.
+   */
+  let resolutionsWaiting = 0;
   const holdForStorage = (e: unknown): boolean => {
     const code = storageErrorCode(e);
     if (code === undefined) return false;
@@ -166,7 +172,7 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
   }
 
   function tick(): void {
-    if (stopping || !db.sqlite.open || Date.now() < holdUntil) return;
+    if (stopping || !db.sqlite.open || Date.now() < holdUntil || resolutionsWaiting > 0) return;
     if (!routing && nextUnroutedRun(db) !== undefined) {
       void routePending()
         .catch((e: unknown) => log(`routing: ${e instanceof Error ? e.message : String(e)}`))
@@ -271,12 +277,18 @@ export function startRunQueue(options: RunQueueOptions): RunQueue {
       onStopped(run.id, pid);
     } else {
       const exit = status;
-      // A full or read-only database: keep trying, so the run resolves as soon as it can be written.
+      // A full or read-only database: keep trying, so the run resolves as soon as it can be written; no run starts meanwhile.
+      let waiting = false;
       const resolution = await retryWhileUnwritable(() => resolveAfterExit(db, run.id, exit, { eventsFile: dirs.eventsFile, limitHit, setupFailure }), {
         onWait: (code, attempt) => {
-          if (attempt === 1) log(`run ${run.id}: cannot record how it ended yet (${code}); trying again until the database can be written`);
+          if (attempt > 1) return;
+          log(`run ${run.id}: cannot record how it ended yet (${code}); trying again until the database can be written; no run starts meanwhile`);
+          waiting = true;
+          resolutionsWaiting++;
         },
         shouldStop: () => stopping,
+      }).finally(() => {
+        if (waiting) resolutionsWaiting--;
       });
       if (resolution === undefined) return removeWorkspace(dirs); // the next start resolves it from events.jsonl
       const problems = (resolution.ingest?.problems ?? []).map((p) => `events.jsonl line ${p.line}: ${p.message}`);

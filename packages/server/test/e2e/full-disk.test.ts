@@ -1,13 +1,16 @@
 // A full disk (issue 10, item 4), on a real tmpfs for the data directory: a
 // data directory that is full or read-only stops `quire serve` before it
-// listens. Mounting needs root: without it the test says so and passes.
+// listens, and a run whose own log filled the disk ends as a storage failure
+// as soon as a little room is free again. Mounting needs root: without it the
+// test says so and passes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { statfsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gitEnv, quireBin } from "../git/git-helpers.js";
-import { startServe } from "./harness.js";
+import { commitFiles, gitAsync, gitEnv, quireBin } from "../git/git-helpers.js";
+import { newRepo, pipeline, RunWatcher, startServe } from "./harness.js";
 
 let mnt: string;
 let mounted = false;
@@ -23,6 +26,34 @@ afterAll(async () => {
   if (mounted) spawnSync("umount", [mnt]);
   await rm(mnt, { recursive: true, force: true });
 }, 60_000);
+
+/** Bytes free on the tmpfs. */
+function free(): number {
+  const fs = statfsSync(mnt);
+  return fs.bavail * fs.bsize;
+}
+
+/** The run queued for each of `refs`, once there is one for every ref. */
+async function runsByRef(runs: RunWatcher, refs: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  await until(
+    () => {
+      for (const r of runs.db.sqlite.prepare("SELECT id, ref FROM runs").all() as { id: string; ref: string }[]) found.set(r.ref, r.id);
+      return refs.every((ref) => found.has(ref));
+    },
+    60_000,
+    () => `runs so far: ${[...found.keys()].join(", ")}`,
+  );
+  return found;
+}
+
+async function until(check: () => boolean, timeoutMs: number, why: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms:\n${why()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 function serveOnce(data: string): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, [quireBin, "--data-dir", data, "serve", "--port", "0"], { env: gitEnv(), encoding: "utf8", timeout: 60_000 });
@@ -58,4 +89,65 @@ describe("a full disk", () => {
       execFileSync("mount", ["-o", "remount,rw", mnt]);
     }
   }, 240_000);
+
+  it("runs whose own logs filled the disk end failed/storage-error once a little space is free; a queued run does not take that space first", async () => {
+    if (!mounted) return;
+    const data = path.join(mnt, "loud");
+    await mkdir(data);
+    // 4 MiB that the test frees later: all the room the disk will have then.
+    const filler = path.join(mnt, "filler-4m");
+    await writeFile(filler, Buffer.alloc(4 * 1024 * 1024, 1));
+    const work = await newRepo(data, "loud");
+    cleanup.push(work);
+    // Three loud runs, two at a time: the third waits in the queue. Pushed while the server is down, so all wait in the spool.
+    const loud = pipeline(`(ci.job :loud [:quire/push] (fn [{: sh}] (sh "yes x | head -c 40000000")))`);
+    await commitFiles(work, { ".quire/ci.fnl": loud }, "loud");
+    const refs = ["a", "b", "c"].map((b) => `refs/heads/${b}`);
+    for (const ref of refs) {
+      const push = await gitAsync(work, ["push", "origin", `HEAD:${ref}`]);
+      expect(push.status, push.stderr).toBe(0);
+    }
+    await writeFile(path.join(data, "config.fnl"), "{:max-concurrent-runs 2}\n");
+    const serve = await startServe(data);
+    const runs = new RunWatcher(data);
+    try {
+      const ids = await runsByRef(runs, refs);
+      const spawned = () => [...ids.values()].filter((id) => runs.get(id).spawnedAtMs !== null);
+      await until(() => spawned().length === 2, 60_000, () => serve.output());
+      const started = spawned();
+      const queued = [...ids.values()].find((id) => !started.includes(id))!;
+      // Both quire-ci met ENOSPC and exited; the server cannot record their outcomes yet.
+      await until(() => serve.output().match(/run \S+: cannot record how it ended yet \(SQLITE_FULL\)/g)?.length === 2, 90_000, () => serve.output());
+      expect(free()).toBeLessThan(64 * 1024);
+      // While the disk stays full the server keeps trying, and says so in a line, not a stack trace per request.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(started.map((id) => runs.get(id).state)).toEqual(["active", "active"]);
+      expect(runs.get(queued).state).toBe("pending");
+      const out = serve.output();
+      expect(out, out).not.toMatch(/\n\s+at /);
+      const refusals = out.split("\n").filter((l) => l.includes("/api/run/events"));
+      expect(refusals.length, out).toBeLessThanOrEqual(1);
+      for (const l of refusals) expect(l).toMatch(/^quire: HTTP POST \/api\/run\/events: the database cannot be written \(SQLITE_FULL: .*\); answered 503/);
+
+      // Free the 4 MiB: both end, as storage failures, before the queued run may use the room.
+      await rm(filler);
+      for (const id of started) {
+        const { run } = await runs.settle(id, 30_000);
+        expect(run.state, serve.output()).toBe("failed");
+        expect(run.failureKind).toBe("storage-error");
+        expect(run.error).toMatch(/quire-ci could not write the run's files \(disk full/);
+      }
+      // The queued run fills the disk in turn and ends the same way once room is freed again: nothing is left active.
+      await until(() => runs.get(queued).spawnedAtMs !== null, 60_000, () => serve.output());
+      await until(() => serve.output().match(/run \S+: cannot record how it ended yet/g)?.length === 3 || runs.get(queued).state === "failed", 60_000, () => serve.output());
+      await rm(path.join(data, "runs", "loud.git", started[0]!), { recursive: true, force: true });
+      const last = await runs.settle(queued, 30_000);
+      expect(last.run.state, serve.output()).toBe("failed");
+      expect(last.run.failureKind).toBe("storage-error");
+    } finally {
+      runs.close();
+      await serve.stop();
+      await rm(filler, { force: true });
+    }
+  }, 300_000);
 });
