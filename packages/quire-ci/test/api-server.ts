@@ -18,6 +18,8 @@ export interface ApiServerOptions {
   token: string;
   secrets?: Record<string, string>;
   maxParallelJobs?: number;
+  /** Most bytes the pipeline's Lua may hold (settings.pipeline_memory_bytes); absent: quire-ci's default. */
+  pipelineMemoryBytes?: number;
   /** Answer this many event POSTs with 503 first. */
   failEvents?: number;
   /** Status for the bootstrap request (default 200). */
@@ -69,7 +71,10 @@ export class ApiServer {
       started_at_ms: Date.now(),
       push: PUSH,
       secret_names: Object.keys(this.options.secrets ?? {}),
-      settings: { max_parallel_jobs: this.options.maxParallelJobs ?? 1 },
+      settings: {
+        max_parallel_jobs: this.options.maxParallelJobs ?? 1,
+        ...(this.options.pipelineMemoryBytes === undefined ? {} : { pipeline_memory_bytes: this.options.pipelineMemoryBytes }),
+      },
     };
   }
 

@@ -167,6 +167,28 @@ describe("server mode", () => {
     expect(onDisk.at(-1)).toMatchObject({ type: "run_finished", outcome: "timed-out" });
   });
 
+  test("the bootstrap's pipeline_memory_bytes limits the pipeline's Lua; going past it fails the job at its ci.fnl line", async () => {
+    const server = await startServer({ pipelineMemoryBytes: 64 * 1024 * 1024 });
+    // 40 MB of strings fit in 64 MiB; the growing table of them after it does not.
+    const ws = workspaceWith(`(local ci (require :quire.ci))
+(ci.job :fits [:quire/push]
+  (fn [] (let [t []] (for [i 1 300] (tset t i (string.rep (tostring i) 50000))) nil)))
+(ci.job :bomb [:fits]
+  (fn []
+    (local t [])
+    (for [i 1 100000000]
+      (tset t i [i i i i]))))
+`);
+    const r = await runQuireCi(ws, serverEnv(server));
+    expect(r.code).toBe(0);
+    const onDisk = readEvents(r.eventsFile);
+    expect(onDisk.filter((e) => e.type === "job_finished")).toMatchObject([
+      { job_id: "fits", outcome: "complete" },
+      { job_id: "bomb", outcome: "failed", error: ".quire/ci.fnl:8: memory limit of 64 MiB reached" },
+    ]);
+    expect(onDisk.at(-1)).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
+  });
+
   test("SIGTERM (supersede) stops the commands quire-ci started, not just quire-ci", async () => {
     let ws = "";
     const server = await startServer();

@@ -1,16 +1,22 @@
 // The pipeline VM's limits, through the built program on real checkouts:
-// runaway recursion, compile-time code that never ends, and macros reaching
-// for the host's libraries each end the run as a pipeline-failure whose
+// runaway recursion, a table bomb, compile-time code that never ends, and
+// macros reaching for the host's libraries each end the run as a pipeline-failure whose
 // error names the ci.fnl position.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { COMPILE_LIMIT_MS } from "../src/pipeline/compile.js";
+import { PipelineError } from "../src/errors.js";
+import { COMPILE_LIMIT_MS, fennelCompiler } from "../src/pipeline/compile.js";
+import { loadPipeline } from "../src/pipeline/load.js";
 import { BIN, gitCommitAll, readEvents, tempDir, workspaceWith } from "./helpers.js";
 
 /** `quire-ci run` on a one-commit checkout of `ciFnl`: its exit code, output and last event. */
 function runPipelineText(ciFnl: string, env: Record<string, string> = {}) {
-  const ws = workspaceWith(ciFnl);
+  return runWorkspace(workspaceWith(ciFnl), env);
+}
+
+/** `quire-ci run` on the workspace `ws`, committed first. */
+function runWorkspace(ws: string, env: Record<string, string> = {}) {
   gitCommitAll(ws);
   const out = tempDir("quire-ci-out-");
   const events = path.join(out, "events.jsonl");
@@ -45,24 +51,55 @@ describe("the pipeline VM's limits", () => {
     expect(r.last).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
   });
 
-  test("eval-compiler code that never ends stops at the compile limit, once, naming its form", () => {
-    const started = Date.now();
-    const r = runPipelineText(`(local ci (require :quire.ci))
+  test("eval-compiler code that never ends stops at the compile limit, once, naming its form", async () => {
+    const ws = workspaceWith(`(local ci (require :quire.ci))
 (ci.job :x [:quire/push] (fn [] nil))
   (eval-compiler (while true nil))
 `);
-    const elapsed = Date.now() - started;
+    // The built program: the run's verdict and message.
+    const r = runWorkspace(ws);
     expect(r.code).toBe(1);
     expect(r.last).toMatchObject({
       type: "run_finished",
       outcome: "pipeline-failure",
       error: `.quire/ci.fnl:3:2: Compile error: compile-time code did not finish within ${COMPILE_LIMIT_MS} ms`,
     });
-    // Stopped at the limit, not given it a second time (compile errors are
-    // reported against the file as written by compiling it again).
-    expect(elapsed).toBeGreaterThanOrEqual(COMPILE_LIMIT_MS);
-    expect(elapsed).toBeLessThan(2 * COMPILE_LIMIT_MS);
-  }, 6 * COMPILE_LIMIT_MS);
+    // In process, counting compiles: a compile error is reported against the
+    // file as written by compiling it again, but one that ran out of time is
+    // not given the time a second time.
+    const compile = await fennelCompiler();
+    let compiles = 0;
+    const started = Date.now();
+    const loading = loadPipeline({ workspace: ws, compile: (source, filename) => (compiles++, compile(source, filename)) });
+    await expect(loading).rejects.toThrow(PipelineError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(COMPILE_LIMIT_MS);
+    expect(compiles).toBe(1);
+  }, 10 * COMPILE_LIMIT_MS);
+
+  test("a table bomb stops at the default memory limit, even under pcall, naming the line that grew it", () => {
+    const r = runPipelineText(`(local ci (require :quire.ci))
+(ci.job :bomb [:quire/push]
+  (fn []
+    (local t [])
+    (pcall (fn []
+             (for [i 1 100000000]
+               (tset t i [i i i i]))))
+    (error "pcall must not have caught the memory limit")))
+`);
+    expect(r.code).toBe(1);
+    expect(r.events.find((e) => e.type === "job_finished")).toMatchObject({ job_id: "bomb", outcome: "failed", error: ".quire/ci.fnl:7: memory limit of 512 MiB reached" });
+    expect(r.last).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
+  }, 120_000);
+
+  test("ci.fnl's body is held to the memory limit too", () => {
+    const r = runPipelineText(`(local ci (require :quire.ci))
+(local t [])
+(for [i 1 100000000] (tset t i [i i i i]))
+(ci.job :never [:quire/push] (fn [] nil))
+`);
+    expect(r.code).toBe(1);
+    expect(r.last).toMatchObject({ type: "run_finished", outcome: "pipeline-failure", error: ".quire/ci.fnl:3: memory limit of 512 MiB reached" });
+  }, 120_000);
 
   test.for(["io", "os", "debug"])("a macro's (require :%s) is refused at the macro's call", (lib) => {
     const r = runPipelineText(`(local ci (require :quire.ci))

@@ -22,6 +22,8 @@ export const bootstrapPayloadSchema = z
         max_parallel_jobs: z.number().int().min(1),
         /** Most bytes one sh log may hold (config :sh-log-cap); quire-ci's default when absent. */
         sh_log_cap_bytes: z.number().int().min(0).optional(),
+        /** Most bytes the pipeline's Lua may hold (config :pipeline-memory); quire-ci's default when absent. */
+        pipeline_memory_bytes: z.number().int().min(1).optional(),
         /** Most bytes all logs of the run may hold together (config :run-log-cap). */
         run_log_cap_bytes: z.number().int().min(0).optional(),
       })

@@ -91,6 +91,8 @@ export class LuaRuntimeError extends Error {
   readonly traceback: string | undefined;
   /** True when the run was stopped by its timeout. */
   readonly timedOut: boolean;
+  /** True when the run was stopped by the VM's memory limit. */
+  readonly memoryExceeded: boolean;
 
   constructor(init: {
     message: string;
@@ -100,6 +102,7 @@ export class LuaRuntimeError extends Error {
     line?: number;
     traceback?: string;
     timedOut?: boolean;
+    memoryExceeded?: boolean;
   }) {
     super(init.message);
     this.name = "LuaRuntimeError";
@@ -109,5 +112,6 @@ export class LuaRuntimeError extends Error {
     this.value = init.value;
     this.traceback = init.traceback;
     this.timedOut = init.timedOut ?? false;
+    this.memoryExceeded = init.memoryExceeded ?? false;
   }
 }

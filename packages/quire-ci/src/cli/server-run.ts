@@ -58,6 +58,7 @@ export async function runServer(run: ServerRun): Promise<number> {
     secrets: serverSecrets(client, payload.secret_names),
     maxParallel: payload.settings.max_parallel_jobs,
     logCaps: { shCap: payload.settings.sh_log_cap_bytes, runCap: payload.settings.run_log_cap_bytes },
+    ...(payload.settings.pipeline_memory_bytes === undefined ? {} : { memoryLimitBytes: payload.settings.pipeline_memory_bytes }),
     stop,
     emitter,
     redactor,

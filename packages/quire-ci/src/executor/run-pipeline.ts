@@ -40,6 +40,8 @@ export interface RunPipelineOptions {
   launcher?: Launcher;
   /** Byte caps on log files (defaults: see log-file.ts). */
   logCaps?: { shCap?: number; runCap?: number };
+  /** Most bytes the pipeline's Lua may hold (:pipeline-memory); a VM loaded before it was known gets it for the jobs. */
+  memoryLimitBytes?: number;
   /** Shared with the event sinks, which stop the run when events.jsonl cannot be written. */
   stop?: RunStop;
 }
@@ -98,8 +100,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       loadPipeline({
         workspace: options.workspace,
         compile: options.compile,
+        ...(options.memoryLimitBytes !== undefined ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
         ...(options.warn ? { warn: options.warn } : {}),
       }));
+    if (options.memoryLimitBytes !== undefined) loaded.vm.setMemoryLimit(options.memoryLimitBytes);
   } catch (e) {
     if (!(e instanceof PipelineError)) throw e;
     const error = e.summary();

@@ -28,6 +28,8 @@ export interface LoadOptions {
   /** Real path of the workspace (the checkout). */
   workspace: string;
   compile: CompileFn;
+  /** Most bytes the pipeline's Lua may hold; default DEFAULT_MEMORY_LIMIT. */
+  memoryLimitBytes?: number;
   warn?: (message: string) => void;
 }
 
@@ -80,7 +82,7 @@ export async function loadPipeline(options: LoadOptions): Promise<LoadedPipeline
     ...(options.warn ? { warn: options.warn } : {}),
   };
   // The VM builds (its WebAssembly compiles off the main thread) while ci.fnl compiles.
-  const vmReady = PipelineVm.create(options.workspace, createHostFunctions(binding));
+  const vmReady = PipelineVm.create(options.workspace, createHostFunctions(binding), options.memoryLimitBytes);
   vmReady.catch(() => undefined); // awaited below unless ci.fnl is refused first
   let main: { source: string; compiled: CompiledChunk };
   try {

@@ -23,6 +23,9 @@ export interface VmHostFunctions {
   check_module(name: unknown): unknown;
 }
 
+/** Most bytes the pipeline's Lua may hold unless the server says otherwise (:pipeline-memory). */
+export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
+
 export type LoadStatus = { status: "ok" } | { status: "error"; message: string };
 
 export type JobStatus =
@@ -38,7 +41,7 @@ export class PipelineVm {
   ) {}
 
   /** A hardened VM whose `require` finds .quire/lib/*.fnl under `workspace`. */
-  static async create(workspace: string, host: VmHostFunctions): Promise<PipelineVm> {
+  static async create(workspace: string, host: VmHostFunctions, memoryLimitBytes: number = DEFAULT_MEMORY_LIMIT): Promise<PipelineVm> {
     const table: Record<string, unknown> = {};
     // Bound so each host function is called with the right `this`.
     for (const [k, v] of Object.entries(host)) table[k] = (v as (...a: unknown[]) => unknown).bind(host);
@@ -49,9 +52,15 @@ export class PipelineVm {
       allowedGlobals: PIPELINE_GLOBALS,
       refusals: REFUSALS,
       setup: { lua: SETUP_LUA, args: [table], name: "quire-ci.setup" },
+      memoryLimitBytes,
     });
     const [internal] = vm.setupResult as [Record<string, LuaFunction>];
     return new PipelineVm(vm, { loaded: internal.loaded!, prepare: internal.prepare!, runJob: internal.run_job! });
+  }
+
+  /** Most bytes the pipeline's Lua may hold from now on. */
+  setMemoryLimit(bytes: number): void {
+    this.vm.memoryLimit = bytes;
   }
 
   /** Lua positions (`ci.fnl:LUALINE:`) rewritten to Fennel positions. */

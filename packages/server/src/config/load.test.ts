@@ -51,6 +51,7 @@ describe("loadConfigFile", () => {
  :max-concurrent-runs 2
  :max-parallel-jobs 4
  :run-timeout 600
+ :pipeline-memory (* 256 1024 1024)
  :trusted-proxies ["127.0.0.1"]
  :sendmail "/usr/sbin/sendmail"
  :notifications {:to ["me@example.org"]}}
@@ -64,6 +65,7 @@ describe("loadConfigFile", () => {
       maxConcurrentRuns: 2,
       maxParallelJobs: 4,
       runTimeoutSeconds: 600,
+      pipelineMemoryBytes: 256 * 1024 * 1024,
       trustedProxies: ["127.0.0.1"],
       sendmail: ["/usr/sbin/sendmail"],
       notifications: { to: ["me@example.org"] },
@@ -108,13 +110,14 @@ describe("loadConfigFile", () => {
   });
 
   it("collects every wrong value at once, naming key and position", async () => {
-    const e = await refusal(`{:port "80"\n :max-concurrent-runs 0\n :secrets {:a 1 :b {:path "x"}}\n :trusted-proxies "all"}\n`);
+    const e = await refusal(`{:port "80"\n :max-concurrent-runs 0\n :secrets {:a 1 :b {:path "x"}}\n :trusted-proxies "all"\n :pipeline-memory 0}\n`);
     expect(e.problems).toEqual([
       expect.stringMatching(/config\.fnl:1:1: :port must be a whole number 0–65535, got string "80"/),
       expect.stringMatching(/config\.fnl:2:1: :max-concurrent-runs must be a whole number ≥ 1, got number 0/),
       expect.stringMatching(/config\.fnl:3:1: secret "a" must be a string or \{:file "\/path"\}, got number 1/),
       expect.stringMatching(/config\.fnl:3:1: secret "b" must be a string or \{:file "\/path"\}, got a table/),
       expect.stringMatching(/config\.fnl:4:1: :trusted-proxies must be a sequence of addresses/),
+      expect.stringMatching(/config\.fnl:5:1: :pipeline-memory must be a whole number of bytes ≥ 1, e\.g\. \(\* 512 1024 1024\), got number 0/),
     ]);
   });
 

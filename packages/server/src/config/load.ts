@@ -38,6 +38,7 @@ const KEYS: Record<string, keyof ServerConfig> = {
   "http-socket": "httpSocket",
   "sh-log-cap": "shLogCapBytes",
   "run-log-cap": "runLogCapBytes",
+  "pipeline-memory": "pipelineMemoryBytes",
   workspaces: "workspacesDir",
   mirrors: "mirrors",
   notifications: "notifications",
@@ -105,6 +106,10 @@ function readKey(key: string, v: unknown, config: Partial<ServerConfig>, report:
     case "run-log-cap":
       if (Number.isSafeInteger(v) && (v as number) >= 0) config[KEYS[key] as "shLogCapBytes" | "runLogCapBytes"] = v as number;
       else bad("a whole number of bytes ≥ 0, e.g. (* 64 1024 1024)");
+      return;
+    case "pipeline-memory":
+      if (Number.isSafeInteger(v) && (v as number) >= 1) config.pipelineMemoryBytes = v as number;
+      else bad("a whole number of bytes ≥ 1, e.g. (* 512 1024 1024)");
       return;
     case "workspaces":
       // A relative path is relative to config.fnl, like secret files; start.ts refuses one inside the data directory.

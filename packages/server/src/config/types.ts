@@ -35,6 +35,8 @@ export interface ServerConfig {
   shLogCapBytes: number;
   /** Most bytes all logs of one run may hold together (:run-log-cap). */
   runLogCapBytes: number;
+  /** Most bytes a pipeline's Lua may hold (:pipeline-memory); past it the run fails at the ci.fnl line. */
+  pipelineMemoryBytes: number;
   /** Where runs' workspaces go (:workspaces), outside the data directory; null = a private directory under the system's temporary directory. */
   workspacesDir: string | null;
   /** Default mirror targets of every repo without its own :mirrors (:mirrors). */
@@ -73,6 +75,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   httpSocket: null,
   shLogCapBytes: 64 * 1024 * 1024,
   runLogCapBytes: 256 * 1024 * 1024,
+  pipelineMemoryBytes: 512 * 1024 * 1024,
   workspacesDir: null,
   mirrors: [],
   notifications: {},
@@ -96,6 +99,7 @@ export function resolveServerConfig(partial: Partial<ServerConfig> = {}): Server
   wholeAtLeast("max-parallel-jobs", c.maxParallelJobs, 1);
   wholeAtLeast("sh-log-cap", c.shLogCapBytes, 0);
   wholeAtLeast("run-log-cap", c.runLogCapBytes, 0);
+  wholeAtLeast("pipeline-memory", c.pipelineMemoryBytes, 1);
   if (typeof c.runTimeoutSeconds !== "number" || !(c.runTimeoutSeconds > 0)) {
     throw new ConfigError("run-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runTimeoutSeconds)}`);
   }

@@ -32,6 +32,13 @@ export interface VMOptions {
   setup?: VMSetup;
   /** Pipeline profile: clear messages for what it removed, instead of "attempt to index a nil value". */
   refusals?: VMRefusals;
+  /**
+   * Most bytes the VM's Lua may hold. Checked every few thousand
+   * instructions (after a full collection, so garbage does not count); code
+   * past it is stopped, even inside pcall, with a LuaRuntimeError whose
+   * `memoryExceeded` is true and whose message names the .fnl line.
+   */
+  memoryLimitBytes?: number;
 }
 
 export interface VMSetup {

@@ -8,7 +8,7 @@ import { ChunkMap } from "../chunks.js";
 import type { ConvertContext, LuaFunction } from "../convert.js";
 import { rawLua, RawFunctions, registry, type Registry } from "../engine.js";
 import { HostCalls } from "../host-calls.js";
-import { pushString, type RawLua } from "../lua-stack.js";
+import { pushString, readString, type RawLua } from "../lua-stack.js";
 import type { OutputSink } from "../node-files.js";
 import type { CompilerSide } from "../../compiler/compile-time.js";
 import type { Scope } from "../../compiler/scope.js";
@@ -45,6 +45,12 @@ export interface VMHelpers {
 export interface FunctionBridge {
   wrapLuaFunction(state: VMState, ref: number): LuaFunction;
   pushHostFunction(state: VMState, L: number, name: string, fn: (...args: any[]) => unknown): void;
+}
+
+/** The memory limit's error text: `memory limit of 512 MiB reached`. */
+export function memoryLimitMessage(bytes: number): string {
+  const size = bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+  return `memory limit of ${size} reached`;
 }
 
 const AWAIT_TOKEN = `fennel-js:await:${Math.random().toString(36).slice(2)}`;
@@ -86,6 +92,15 @@ export class VMState {
   packageRef = 0;
   /** The deadline of the run whose thread Lua is executing right now. */
   activeDeadline = Infinity;
+  /**
+   * Most bytes Lua may hold (options.memoryLimitBytes), Infinity for no limit.
+   * A new value holds from the next check on; runs started without a limit stay without.
+   */
+  memoryLimit: number;
+  /** Set by the hook when Lua went past memoryLimit; the run that did it reports it. */
+  memoryExceeded = false;
+  /** `collectgarbage`, kept for the hook whatever the profile removes. */
+  gcRef = 0;
   private hookPtr: number | undefined;
   private closed = false;
 
@@ -108,22 +123,52 @@ export class VMState {
       pushHostFunction: (L, name, fn) => bridge.pushHostFunction(this, L, name, fn),
     };
     this.calls = new HostCalls(this.ctx);
+    this.memoryLimit = options.memoryLimitBytes ?? Infinity;
+  }
+
+  /** Bytes Lua holds now; with `collect`, after a full collection. Called on `L`'s stack. */
+  private luaBytes(L: number, collect: boolean): number {
+    const lua = this.global.lua;
+    if (collect) {
+      this.reg.push(L, this.gcRef);
+      pushString(this.m, L, "collect");
+      lua.lua_callk(L, 1, 0, 0, null);
+    }
+    this.reg.push(L, this.gcRef);
+    pushString(this.m, L, "count");
+    lua.lua_callk(L, 1, 1, 0, null);
+    const kb = this.m._lua_tonumberx(L, -1, 0);
+    this.m._lua_settop(L, -2);
+    return kb * 1024;
   }
 
   get runEntryRef(): number {
     return this.helpers.runEntry;
   }
 
-  /** The count hook that stops a run past its deadline (one per VM). */
+  /** The count hook that stops a run past its deadline or memory limit (one per VM). */
   deadlineHook(): number {
     if (this.hookPtr === undefined) {
       const lua = this.global.lua;
       this.hookPtr = lua.module.addFunction((L: number) => {
-        if (Date.now() <= this.activeDeadline) return;
+        let message = "timed out";
+        const overMemory = this.memoryLimit !== Infinity && this.luaBytes(L, false) > this.memoryLimit && this.luaBytes(L, true) > this.memoryLimit;
+        if (overMemory) message = memoryLimitMessage(this.memoryLimit);
+        else if (Date.now() <= this.activeDeadline) return;
         // Yielding cannot be caught by pcall; where Lua cannot yield, raise.
-        if (lua.lua_isyieldable(L)) lua.lua_yieldk(L, 0, 0, null);
-        else {
-          pushString(this.m, L, "timed out");
+        if (lua.lua_isyieldable(L)) {
+          // The thread's runner reads the flag as soon as the yield reaches it.
+          if (overMemory) this.memoryExceeded = true;
+          lua.lua_yieldk(L, 0, 0, null);
+        } else {
+          // The memory limit names the line; "timed out" stays bare, as its readers expect.
+          let where = "";
+          if (overMemory) {
+            lua.luaL_where(L, 0);
+            where = readString(this.m, L, -1);
+            this.m._lua_settop(L, -2);
+          }
+          pushString(this.m, L, where + message);
           lua.lua_error(L);
         }
       }, "vii");

@@ -6,6 +6,7 @@ import { LuaRuntimeError, type ChunkMap } from "../chunks.js";
 import { luaToJs, type ConvertContext } from "../convert.js";
 import type { Registry } from "../engine.js";
 import type { HostCalls } from "../host-calls.js";
+import { memoryLimitMessage } from "./state.js";
 import { LUA_TNUMBER, LUA_TSTRING, readString, type RawLua } from "../lua-stack.js";
 
 const LUA_OK = 0;
@@ -23,8 +24,12 @@ export interface ThreadHost {
   readonly runEntryRef: number;
   /** The deadline of the run whose thread Lua is executing right now. */
   activeDeadline: number;
-  /** The count hook that stops a run past its deadline (one per VM). */
+  /** The count hook that stops a run past its deadline or memory limit (one per VM). */
   deadlineHook(): number;
+  /** Most bytes Lua may hold; Infinity for no limit. */
+  readonly memoryLimit: number;
+  /** Set by the hook when Lua went past memoryLimit. */
+  memoryExceeded: boolean;
   isClosed(): boolean;
 }
 
@@ -49,7 +54,7 @@ export async function runOnThread(
   const timedOut = (L: number): LuaRuntimeError => timeoutError(vm, L, opts.timeoutMs ?? 0);
   try {
     const L = thread.address;
-    if (deadline !== Infinity) vm.global.lua.lua_sethook(L, vm.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
+    if (deadline !== Infinity || vm.memoryLimit !== Infinity) vm.global.lua.lua_sethook(L, vm.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
     vm.reg.push(L, vm.runEntryRef);
     const resume = (n: number) => {
       const outer = vm.activeDeadline;
@@ -65,6 +70,7 @@ export async function runOnThread(
       const id = awaitedCall(vm, L, res.resultCount);
       vm.m._lua_settop(L, -res.resultCount - 1);
       if (id === undefined) {
+        if (vm.memoryExceeded) throw memoryError(vm, L);
         if (Date.now() > deadline) throw timedOut(L);
         const msg = "attempt to yield from outside a coroutine";
         throw new LuaRuntimeError({ message: msg, luaMessage: msg, value: undefined });
@@ -99,18 +105,29 @@ function settlesBefore(p: Promise<void>, deadline: number): Promise<boolean> {
 
 /** The timeout as an error at the Fennel line the suspended thread had reached. */
 function timeoutError(vm: ThreadHost, L: number, ms: number): LuaRuntimeError {
+  return stoppedError(vm, L, `timed out after ${ms} ms`, { timedOut: true });
+}
+
+/** The memory limit as an error at the Fennel line the suspended thread had reached. */
+function memoryError(vm: ThreadHost, L: number): LuaRuntimeError {
+  vm.memoryExceeded = false;
+  return stoppedError(vm, L, memoryLimitMessage(vm.memoryLimit), { memoryExceeded: true });
+}
+
+/** `text` after the position the suspended thread had reached, with its traceback. */
+function stoppedError(vm: ThreadHost, L: number, text: string, why: { timedOut?: boolean; memoryExceeded?: boolean }): LuaRuntimeError {
   vm.global.lua.luaL_traceback(L, L, null, 0);
   const tb = vm.chunks.rewrite(readString(vm.m, L, -1));
   vm.m._lua_settop(L, -2);
   const where = tb.file !== undefined ? `${tb.file}:${tb.line}: ` : "";
-  const message = `${where}timed out after ${ms} ms`;
+  const message = `${where}${text}`;
   return new LuaRuntimeError({
     message,
     luaMessage: message,
     value: undefined,
     ...(tb.file !== undefined ? { file: tb.file, line: tb.line } : {}),
     traceback: tb.text,
-    timedOut: true,
+    ...why,
   });
 }
 

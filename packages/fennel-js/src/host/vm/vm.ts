@@ -34,6 +34,8 @@ export class VM extends VMState {
     if (options.fennelPath !== undefined) setFennelField(this, this.helpers.fennel, "path", options.fennelPath);
     this.global.lua.lua_getglobal(L, "package");
     this.packageRef = this.reg.ref(L);
+    this.global.lua.lua_getglobal(L, "collectgarbage");
+    this.gcRef = this.reg.ref(L);
     if (options.setup) runSetup(this, L, options.setup, this.setupResult);
     applyProfile(this, L, options);
   }
