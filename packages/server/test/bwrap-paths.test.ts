@@ -31,7 +31,7 @@ function packageUnder(parent: string): { pkg: string; file: string } {
 describe("parentDirs", () => {
   it("makes the parents under a tmpfs mount, none inside a host tree", () => {
     const dirs = (args: string[]) => args.filter((_, i) => args[i - 1] === "--dir");
-    expect(dirs(parentDirs(["/tmp/a/b/pkg", "/usr/lib/x/pkg", "/quire/run"], ["/usr", "/etc"], ["/tmp", "/home"]))).toEqual(["/quire", "/tmp/a", "/tmp/a/b"]);
+    expect(dirs(parentDirs(["/scratch/a/b/pkg", "/usr/lib/x/pkg", "/quire/run"], ["/usr", "/etc"], ["/scratch", "/home"]))).toEqual(["/quire", "/scratch/a", "/scratch/a/b"]);
     expect(dirs(parentDirs(["/home/me/src/quire/packages/shared"], ["/usr"], ["/home"]))).toEqual(["/home/me", "/home/me/src", "/home/me/src/quire", "/home/me/src/quire/packages"]);
   });
 });

@@ -101,7 +101,7 @@ describe.skipIf(problem !== undefined)(`bwrap sandbox${problem ? ` (skipped: bwr
       "find-the-token-variable": "grep -a -l -E 'QUIRE__RUN_TOKEN|QUIRE__TOKEN=' /proc/[0-9]*/environ",
       "read-own-workspace": "cat .quire/ci.fnl",
       "write-home": "touch ~/x && test -w ~",
-      "write-tmp": "touch /tmp/x",
+      "write-tmp": 'touch "$TMPDIR/x"',
       "write-usr": "touch /usr/quire-was-here",
       "write-etc": "touch /etc/quire-was-here",
       "write-quire-ci": `touch ${path.join(quireCiPackage, "quire-was-here")}`,
@@ -304,7 +304,7 @@ describe.skipIf(problem !== undefined)(`a sandbox that cannot start${problem ? `
     const runs = new RunWatcher(data);
     try {
       const work = await newRepo(data, "broken");
-      const { id } = await pushRun(work, { ".quire/ci.fnl": pipeline(`(ci.job :x [:quire/push] (fn [{: sh}] (sh "touch /tmp/ran-outside-${Date.now()}")))`) });
+      const { id } = await pushRun(work, { ".quire/ci.fnl": pipeline(`(ci.job :x [:quire/push] (fn [{: sh}] (sh "touch ran-outside-${Date.now()}")))`) });
       const { run, seen } = await runs.settle(id);
       expect(run.state).toBe("failed");
       expect(run.failureKind).toBe("prepare-failed");
