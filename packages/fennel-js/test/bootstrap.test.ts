@@ -9,27 +9,18 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_WAIT_MS, buildOnce } from "./support/build.js";
+import { referenceTree } from "./support/reference.js";
 // @ts-expect-error: a plain script without type declarations
 import { bootstrap, runBootstrappedSuite } from "./bootstrap/bootstrap.mjs";
 
-const shared = process.env.QUIRE_SHARED_DIR;
-const referenceTree = shared === undefined ? undefined : path.join(shared, "reference", "fennel");
-const hasLua = spawnSync("sh", ["-c", "command -v lua5.4"]).status === 0;
-const why =
-  referenceTree === undefined
-    ? "QUIRE_SHARED_DIR is not set"
-    : !existsSync(path.join(referenceTree, "src", "fennel.fnl"))
-      ? `no reference Fennel tree at ${referenceTree}`
-      : !hasLua
-        ? "lua5.4 is not installed"
-        : undefined;
+const { referenceTree: tree, why } = referenceTree("src/fennel.fnl", ["lua5.4"]);
 
 describe.skipIf(why !== undefined)(`fennel-js bootstraps the reference compiler${why ? ` (skipped: ${why})` : ""}`, () => {
   let dir: string;
 
   beforeAll(() => {
     buildOnce();
-    dir = (bootstrap as (ref: string) => string)(referenceTree!);
+    dir = (bootstrap as (ref: string) => string)(tree!);
   }, 2 * BUILD_WAIT_MS);
 
   afterAll(() => {
@@ -47,7 +38,7 @@ describe.skipIf(why !== undefined)(`fennel-js bootstraps the reference compiler$
       encoding: "utf8",
     });
     expect(r.stderr).toBe("");
-    const version = /^\(local version :(\S+)\)$/m.exec(readFileSync(path.join(referenceTree!, "src", "fennel", "utils.fnl"), "utf8"))?.[1];
+    const version = /^\(local version :(\S+)\)$/m.exec(readFileSync(path.join(tree!, "src", "fennel", "utils.fnl"), "utf8"))?.[1];
     expect(version).toBeDefined();
     expect(r.stdout.trim()).toBe(`21\t${version}`);
   });

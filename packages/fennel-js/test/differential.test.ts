@@ -10,19 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_WAIT_MS, buildOnce, CLI_PATH, PACKAGE_DIR } from "./support/build.js";
+import { referenceTree } from "./support/reference.js";
 
 const CASES = path.join(PACKAGE_DIR, "test", "differential");
-const shared = process.env.QUIRE_SHARED_DIR;
-const referenceTree = shared === undefined ? undefined : path.join(shared, "reference", "fennel");
-const hasTools = spawnSync("sh", ["-c", "command -v lua5.4 && command -v make"]).status === 0;
-const why =
-  referenceTree === undefined
-    ? "QUIRE_SHARED_DIR is not set"
-    : !existsSync(path.join(referenceTree, "Makefile"))
-      ? `no reference Fennel tree at ${referenceTree}`
-      : !hasTools
-        ? "lua5.4 or make is not installed"
-        : undefined;
+const { referenceTree: tree, why } = referenceTree("Makefile", ["lua5.4", "make"]);
 
 interface Run {
   status: number | null;
@@ -50,7 +41,7 @@ describe.skipIf(why !== undefined)(`fennel-js agrees with the reference build${w
     buildOnce();
     // The reference builds in a copy: its tree stays as it is.
     buildDir = mkdtempSync(path.join(os.tmpdir(), "fennel-js-reference-"));
-    cpSync(referenceTree!, buildDir, { recursive: true });
+    cpSync(tree!, buildDir, { recursive: true });
     const made = spawnSync("make", ["fennel", "LUA=lua5.4"], { cwd: buildDir, encoding: "utf8" });
     if (made.status !== 0) throw new Error(`building the reference fennel failed:\n${made.stdout}\n${made.stderr}`);
     referenceFennel = path.join(buildDir, "fennel");

@@ -3,23 +3,16 @@
 // QUIRE_SHARED_DIR (reference/fennel inside it); without it the test skips and
 // says why. The score may rise but must not fall below SUITE_FLOOR.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_WAIT_MS, buildOnce, PACKAGE_DIR } from "./support/build.js";
+import { referenceTree } from "./support/reference.js";
 
 /** Tests of the reference suite fennel-js passes today; raise it as fixes land. */
 const SUITE_FLOOR = 146;
 const SUITE_TOTAL = 152;
 
-const shared = process.env.QUIRE_SHARED_DIR;
-const referenceTree = shared === undefined ? undefined : path.join(shared, "reference", "fennel");
-const why =
-  referenceTree === undefined
-    ? "QUIRE_SHARED_DIR is not set"
-    : !existsSync(path.join(referenceTree, "test", "faith.fnl"))
-      ? `no reference Fennel tree at ${referenceTree}`
-      : undefined;
+const { referenceTree: tree, why } = referenceTree("test/faith.fnl");
 
 interface SuiteCounts {
   tests: { passed: number; total: number; unloaded: number };
@@ -42,7 +35,7 @@ describe.skipIf(why !== undefined)(`the reference Fennel's test suite${why ? ` (
   beforeAll(() => buildOnce(), 2 * BUILD_WAIT_MS);
 
   it(`passes at least ${SUITE_FLOOR} of its ${SUITE_TOTAL} tests, every module loading`, async () => {
-    const r = await runSuite(referenceTree!);
+    const r = await runSuite(tree!);
     const summary = `${r.tests.passed}/${r.tests.total} tests, ${r.assertions.passed}/${r.assertions.run} assertions; failing: ${r.failing.join(", ")}`;
     expect(r.loadFailures, summary).toEqual([]);
     expect(r.tests.total, summary).toBe(SUITE_TOTAL);

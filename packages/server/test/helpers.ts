@@ -103,6 +103,16 @@ export function childrenOf(pid: number): number[] {
   }
 }
 
+/** A loopback port nothing listens on (taken, then released): for a peer that is down, or one a test starts itself. */
+export async function deadPort(): Promise<number> {
+  const net = await import("node:net");
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const port = (s.address() as import("node:net").AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
 /** An app served over real HTTP on 127.0.0.1 (a free port). */
 export async function serveOnLoopback(fetchFn: (req: Request) => Response | Promise<Response>): Promise<{ base: string; close(): Promise<void> }> {
   const { createAdaptorServer } = await import("@hono/node-server");

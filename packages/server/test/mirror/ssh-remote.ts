@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
+import { deadPort } from "../helpers.js";
 
 export const SSHD = "/usr/sbin/sshd";
 
@@ -39,17 +40,6 @@ function keygen(file: string): void {
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "quire-test", "-f", file], { stdio: "ignore" });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Resolves once sshd accepts TCP connections and greets with its banner. */
 async function waitForBanner(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -77,7 +67,7 @@ export async function startSshRemote(dir: string): Promise<SshRemote> {
   for (const k of [hostKey, clientKey, strangerKey]) keygen(k);
   const authorized = path.join(dir, "authorized_keys");
   writeFileSync(authorized, readFileSync(`${clientKey}.pub`));
-  const port = await freePort();
+  const port = await deadPort();
   const config = path.join(dir, "sshd_config");
   writeFileSync(
     config,

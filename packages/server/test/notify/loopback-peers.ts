@@ -81,11 +81,3 @@ export async function startWebhookPeer(key: string): Promise<WebhookPeer> {
   };
 }
 
-/** A loopback port nothing listens on (taken, then released). */
-export async function deadPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}

@@ -9,8 +9,8 @@ import { simpleParser } from "mailparser";
 import { runNotifications } from "../../src/notify/outbox.js";
 import { commitFiles, gitAsync, quire, tempDir, workTree } from "../git/git-helpers.js";
 import { pipeline, queuedRuns, RunWatcher, startServe, type Serve } from "../e2e/harness.js";
-import { waitFor } from "../helpers.js";
-import { deadPort, startSmtpPeer, startWebhookPeer, type SmtpPeer, type WebhookPeer } from "./loopback-peers.js";
+import { deadPort, waitFor } from "../helpers.js";
+import { startSmtpPeer, startWebhookPeer, type SmtpPeer, type WebhookPeer } from "./loopback-peers.js";
 
 /** Notifications arrive in their own time: wait for them (30 s at most). */
 const eventually = <T>(what: string, check: () => T | undefined | false) => waitFor(check, what, 30_000);
