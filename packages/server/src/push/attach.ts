@@ -39,10 +39,8 @@ export async function attachPushSocket(quire: QuireHandle): Promise<void> {
     },
     wake: () => quire.queue.wake(),
     runUrl: (repo, id) => runUrl(publicBaseUrl(quire.config.host, quire.url), { repo, id }),
-    onPush: (repo, event) => {
-      recordPush(quire.db, repo, event);
-      quire.pushes.emit(repo, event);
-    },
+    recordPush: (repo, event) => recordPush(quire.db, repo, event),
+    onPush: (repo, event) => quire.pushes.emit(repo, event, quire.log),
     ledger: pushLedger(quire.db),
   };
   // One drain at a time; a hook that found the socket missing just as the

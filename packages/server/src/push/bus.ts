@@ -1,5 +1,6 @@
 // In-process news of pushes: the push path emits once a push to an existing
-// repository is recorded; the web view (ref caches) and anything else that
+// repository and its runs are committed (never for one that rolled back, nor
+// twice for a push id sent again); the web view (ref caches) and anything else that
 // reacts to pushes subscribe. Subscribers must not throw into the push path.
 import type { PushEvent } from "@quire/shared";
 

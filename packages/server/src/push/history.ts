@@ -1,5 +1,5 @@
-// The push history: every ref update a push event carried, recorded as it
-// arrives (before any run is created), so a sha that a rebase or force push
+// The push history: every ref update a push event carried, recorded in the
+// transaction that creates the push's runs (push/trigger.ts), so a sha that a rebase or force push
 // left behind can be traced to the ref that moved away from it (SPEC §9).
 import type { PushEvent } from "@quire/shared";
 import type { Db } from "../db/open.js";

@@ -2,7 +2,9 @@
 // tree has a .quire/ci.fnl, compute its `:quire/push` outputs from git, create
 // a run (which supersedes older runs of the same repo and ref), then wake the
 // queue once. A push that carries a push id already handled gets the reply it
-// got then and starts nothing (push/ledger.ts).
+// got then and starts nothing (push/ledger.ts). The push history is written
+// with the runs; in-memory listeners hear of the push only once that has
+// committed, never of one that rolled back.
 import { isZeroSha, type PushEvent, type PushOutputs } from "@quire/shared";
 import { commitExists, computePushOutputs, hasPipeline, PIPELINE_FILE } from "../git/push-outputs.js";
 import { openRepo } from "../git/repos.js";
@@ -33,7 +35,9 @@ export interface PushTarget {
   wake(): void;
   /** The web URL of a run, printed to the pusher. */
   runUrl(repo: string, runId: string): string;
-  /** Told of every push to an existing repository before its runs are created (push history, web caches). */
+  /** Record the push in the database (the push history); called in the transaction that creates its runs, so both roll back together. */
+  recordPush?(repo: string, event: PushEvent): void;
+  /** Told of every push to an existing repository once it and its runs are committed (web caches, mirrors); never of one that rolled back or was handled before. */
   onPush?(repo: string, event: PushEvent): void;
   /** Push ids already handled; without it every event is queued as new. */
   ledger?: PushLedger;
@@ -82,7 +86,7 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
     }),
   );
   const create = (): PushResult => {
-    target.onPush?.(repo.name, event);
+    target.recordPush?.(repo.name, event);
     const result: PushResult = { runs: [], skipped: [] };
     for (const [i, update] of event.refs.entries()) {
       const push = outputs[i]!;
@@ -103,11 +107,14 @@ export async function triggerPush(event: PushEvent, target: PushTarget): Promise
   };
   if (ledger === undefined || pushId === undefined) {
     const result = create();
+    target.onPush?.(repo.name, event);
     if (result.runs.length > 0) target.wake();
     return result;
   }
+  // commit() throws when the transaction rolls back: then no listener is told.
   const { result, repeated } = ledger.commit(pushId, repo.name, create);
   if (repeated) return { ...result, repeated: true };
+  target.onPush?.(repo.name, event);
   if (result.runs.length > 0) target.wake();
   return result;
 }
