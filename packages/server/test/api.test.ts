@@ -23,7 +23,7 @@ beforeEach(async () => {
   writeFileSync(secretFile, "s3cret-from-file\n\n");
   const app = createApp({
     db,
-    config: { secrets: { token: "abc", deploy: { file: secretFile }, gone: { file: path.join(db.dir, "missing") } }, maxParallelJobs: 3, pipelineMemoryBytes: 256 * 1024 * 1024 },
+    config: { secrets: { token: "abc", deploy: { file: secretFile }, gone: { file: path.join(db.dir, "missing") } }, maxParallelJobs: 3, pipelineMemoryBytes: 256 * 1024 * 1024, logFreeSpaceBytes: 0 },
     log: (line) => logged.push(line),
   });
   logged.length = 0;
@@ -88,6 +88,8 @@ describe("run API", () => {
     expect(payload.secret_names).toEqual(["deploy", "gone", "token"]);
     expect(payload.settings.max_parallel_jobs).toBe(3);
     expect(payload.settings.pipeline_memory_bytes).toBe(256 * 1024 * 1024);
+    // 0 (no reserve) is sent as such; only the default (null) leaves it to quire-ci.
+    expect(payload.settings.log_free_space_bytes).toBe(0);
     expect(payload.push.sha).toBe(run.sha);
     const again = await get("/api/run/bootstrap", token);
     expect(again.status).toBe(409);

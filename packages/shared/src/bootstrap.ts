@@ -26,6 +26,8 @@ export const bootstrapPayloadSchema = z
         pipeline_memory_bytes: z.number().int().min(1).optional(),
         /** Most bytes all logs of the run may hold together (config :run-log-cap). */
         run_log_cap_bytes: z.number().int().min(0).optional(),
+        /** Bytes the run's logs must leave free on the run directory's filesystem (config :log-free-space; 0: no reserve); quire-ci's default when absent. */
+        log_free_space_bytes: z.number().int().min(0).optional(),
       })
       .strict(),
   })

@@ -74,11 +74,11 @@ export const shFinishedSchema = z
     n: shN,
     /** Exit status; a command killed by a signal reports 128 + signal number. */
     exit_code: z.number().int("exit_code must be an integer"),
-    /** Present when the sh's log was cut at a cap (the log says where). */
+    /** Present when the sh's log was cut at a cap or for want of free space (the log says where). */
     log_cut: z
       .object({
-        /** `sh`: the log's own cap (:sh-log-cap); `run`: the run's (:run-log-cap). */
-        cap: z.enum(["sh", "run"]),
+        /** `sh`: the log's own cap (:sh-log-cap); `run`: the run's (:run-log-cap); `disk`: the free-space reserve (:log-free-space). */
+        cap: z.enum(["sh", "run", "disk"]),
         limit_bytes: z.number().int().nonnegative(),
         /** Output bytes not kept. */
         dropped_bytes: z.number().int().nonnegative(),

@@ -69,6 +69,7 @@ const payload = object({
     max_parallel_jobs: (v, at) => int(v, at) ?? ((v as number) < 1 ? `${at}: expected at least 1` : undefined),
     sh_log_cap_bytes: optional(nonNegative),
     run_log_cap_bytes: optional(nonNegative),
+    log_free_space_bytes: optional(nonNegative),
     pipeline_memory_bytes: optional((v, at) => int(v, at) ?? ((v as number) < 1 ? `${at}: expected at least 1` : undefined)),
   }),
 });

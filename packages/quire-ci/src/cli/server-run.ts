@@ -57,7 +57,7 @@ export async function runServer(run: ServerRun): Promise<number> {
     queuedAtMs: payload.queued_at_ms,
     secrets: serverSecrets(client, payload.secret_names),
     maxParallel: payload.settings.max_parallel_jobs,
-    logCaps: { shCap: payload.settings.sh_log_cap_bytes, runCap: payload.settings.run_log_cap_bytes },
+    logCaps: { shCap: payload.settings.sh_log_cap_bytes, runCap: payload.settings.run_log_cap_bytes, freeSpace: payload.settings.log_free_space_bytes },
     ...(payload.settings.pipeline_memory_bytes === undefined ? {} : { memoryLimitBytes: payload.settings.pipeline_memory_bytes }),
     stop,
     emitter,

@@ -12,7 +12,7 @@ import type { JobSpec } from "../pipeline/types.js";
 import type { RunObserver, RuntimeContext, SecretSource } from "../runtime/context.js";
 import type { Redactor } from "../runtime/redact.js";
 import { killAllGroups, type Launcher } from "../runtime/launcher.js";
-import { newLogBudget } from "../runtime/log-file.js";
+import { newLogBudget, type LogLimits } from "../runtime/log-file.js";
 import { RunStop } from "../runtime/run-stop.js";
 import { Executor } from "./executor.js";
 import { runOutcome, type RunResult } from "./outcome.js";
@@ -38,8 +38,8 @@ export interface RunPipelineOptions {
   env?: NodeJS.ProcessEnv;
   /** How sh starts processes (the CLI passes a spawn helper); default: directly. */
   launcher?: Launcher;
-  /** Byte caps on log files (defaults: see log-file.ts). */
-  logCaps?: { shCap?: number; runCap?: number };
+  /** Byte caps on log files and the free space they must leave on outDir's filesystem (defaults: see log-file.ts, free-space.ts). */
+  logCaps?: LogLimits;
   /** Most bytes the pipeline's Lua may hold (:pipeline-memory); a VM loaded before it was known gets it for the jobs. */
   memoryLimitBytes?: number;
   /** Shared with the event sinks, which stop the run when events.jsonl cannot be written. */
@@ -120,7 +120,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     baseEnv: shEnvironment(options.env ?? process.env),
     secrets: options.secrets,
     jobs: new Map(),
-    logBudget: newLogBudget(options.logCaps),
+    logBudget: newLogBudget(options.logCaps, options.outDir),
     stop,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.launcher ? { launcher: options.launcher } : {}),

@@ -2,11 +2,13 @@
 // quire log format 1 (docs/CI.md; the one reader is the server's
 // runs/log-reader.ts): output lines kept as they are, a control character
 // only where the stream changes, time marks every 10 ms of output, quire-ci's notes.
-// Secrets are redacted before a long line is split; caps cut the log and say
-// where; a failed write stops the file and is reported, never thrown.
+// Secrets are redacted before a long line is split; caps and the free-space
+// reserve cut the log and say where; a failed write stops the file and is
+// reported, never thrown.
 import fs from "node:fs";
 import { TextDecoder } from "node:util";
 import { writeAllSync } from "../write-all.js";
+import { FreeSpace } from "./free-space.js";
 import type { Redactor } from "./redact.js";
 
 export type Stream = "stdout" | "stderr";
@@ -37,19 +39,35 @@ export interface LogBudget {
   runCap: number;
   /** Bytes written so far by every log file of the run. */
   runUsed: number;
+  /** The free space the logs must leave on the run directory's filesystem (:log-free-space). */
+  space?: FreeSpace;
 }
 
 export const DEFAULT_SH_LOG_CAP = 64 * 1024 * 1024;
 export const DEFAULT_RUN_LOG_CAP = 256 * 1024 * 1024;
 
-export function newLogBudget(caps: { shCap?: number; runCap?: number } = {}): LogBudget {
-  return { shCap: caps.shCap ?? DEFAULT_SH_LOG_CAP, runCap: caps.runCap ?? DEFAULT_RUN_LOG_CAP, runUsed: 0 };
+export interface LogLimits {
+  shCap?: number;
+  runCap?: number;
+  /** Bytes to leave free on the filesystem of `dir` (0: no reserve); default: see free-space.ts. */
+  freeSpace?: number;
+}
+
+/** The budget of one run's logs; the free-space reserve applies when `dir` (the run directory) is given. */
+export function newLogBudget(caps: LogLimits = {}, dir?: string): LogBudget {
+  return {
+    shCap: caps.shCap ?? DEFAULT_SH_LOG_CAP,
+    runCap: caps.runCap ?? DEFAULT_RUN_LOG_CAP,
+    runUsed: 0,
+    ...(dir === undefined ? {} : { space: new FreeSpace(dir, caps.freeSpace) }),
+  };
 }
 
 /** Where and why a log was cut. */
 export interface LogCut {
-  /** Which cap was reached: this log's own, or the run's. */
-  cap: "sh" | "run";
+  /** What cut it: this log's own cap, the run's cap, or the free-space reserve of the disk. */
+  cap: "sh" | "run" | "disk";
+  /** The cap, or for `disk` the reserve, in bytes. */
   limitBytes: number;
   /** Output bytes not kept. */
   droppedBytes: number;
@@ -73,10 +91,20 @@ export interface LogSummary {
   writeError?: NodeJS.ErrnoException;
 }
 
+/** Why a log was cut, as its note and quire-ci's log say it. */
+export function cutReason(cut: Pick<LogCut, "cap" | "limitBytes">): string {
+  switch (cut.cap) {
+    case "sh":
+      return `this log reached its cap of ${cut.limitBytes} bytes (:sh-log-cap)`;
+    case "run":
+      return `the run's logs reached their cap of ${cut.limitBytes} bytes (:run-log-cap)`;
+    case "disk":
+      return `the disk holding the run's logs has less than ${cut.limitBytes} bytes free (:log-free-space)`;
+  }
+}
+
 function capNote(cut: LogCut): string {
-  return cut.cap === "sh"
-    ? `quire-ci: output cut here: this log reached its cap of ${cut.limitBytes} bytes (:sh-log-cap); the rest of the output is not kept`
-    : `quire-ci: output cut here: the run's logs reached their cap of ${cut.limitBytes} bytes (:run-log-cap); the rest of the output is not kept`;
+  return `quire-ci: output cut here: ${cutReason(cut)}; the rest of the output is not kept`;
 }
 
 export class LogFile {
@@ -89,6 +117,8 @@ export class LogFile {
   private stream: Stream = "stdout";
   private lastMs: number;
   private cut: LogCut | undefined;
+  /** Set when fits() refused for want of free space rather than at a cap. */
+  private lowSpace = false;
   private failure: NodeJS.ErrnoException | undefined;
   private closed = false;
   private pending: Record<Stream, string> = { stdout: "", stderr: "" };
@@ -240,15 +270,21 @@ export class LogFile {
 
   private fits(records: string): boolean {
     const { budget } = this.options;
+    this.lowSpace = false;
     const room = Math.min(budget.shCap - this.bytes, budget.runCap - budget.runUsed);
     // Three bytes per UTF-16 unit at most: skip counting when that fits anyway.
-    return records.length * 3 <= room || Buffer.byteLength(records) <= room;
+    if (!(records.length * 3 <= room || Buffer.byteLength(records) <= room)) return false;
+    this.lowSpace = budget.space?.low() ?? false;
+    return !this.lowSpace;
   }
 
   private cutHere(droppedBytes: number): void {
     const { budget } = this.options;
-    const cap = this.bytes >= budget.shCap || budget.shCap - this.bytes <= budget.runCap - budget.runUsed ? "sh" : "run";
-    this.cut = { cap, limitBytes: cap === "sh" ? budget.shCap : budget.runCap, droppedBytes };
+    if (this.lowSpace) this.cut = { cap: "disk", limitBytes: budget.space!.reserveBytes, droppedBytes };
+    else {
+      const cap = this.bytes >= budget.shCap || budget.shCap - this.bytes <= budget.runCap - budget.runUsed ? "sh" : "run";
+      this.cut = { cap, limitBytes: cap === "sh" ? budget.shCap : budget.runCap, droppedBytes };
+    }
     this.pending = { stdout: "", stderr: "" };
     this.note(capNote(this.cut));
   }
@@ -265,6 +301,7 @@ export class LogFile {
     const size = Buffer.byteLength(records);
     this.bytes += size;
     this.options.budget.runUsed += size;
+    this.options.budget.space?.wrote(size);
     this.out += records;
   }
 

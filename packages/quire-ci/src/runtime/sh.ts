@@ -3,7 +3,7 @@
 // jobs/<job>/sh-<n>.log as it arrives, returns {:exit :stdout :stderr :cmd}.
 import fs from "node:fs";
 import path from "node:path";
-import { LogFile } from "./log-file.js";
+import { cutReason, LogFile } from "./log-file.js";
 import { fail, ok, type HostResult, type JobState, type RuntimeContext } from "./context.js";
 import { directLauncher } from "./launcher.js";
 import { jobLogDir } from "./log.js";
@@ -205,7 +205,7 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
   const summary = await log.close();
   const cut = summary.cut;
   if (cut) {
-    process.stderr.write(`quire-ci: job ${job.id} sh ${n}: log cut at the ${cut.cap === "sh" ? ":sh-log-cap" : ":run-log-cap"} of ${cut.limitBytes} bytes; ${cut.droppedBytes} bytes of output not kept\n`);
+    process.stderr.write(`quire-ci: job ${job.id} sh ${n}: log cut: ${cutReason(cut)}; ${cut.droppedBytes} bytes of output not kept\n`);
   }
   ctx.emitter.emit({
     type: "sh_finished",

@@ -135,8 +135,11 @@ export function formatRunDetail(d: RunDetail): string {
       const log = d.logs.shLogs.get(`${s.jobId}/${s.n}`);
       if (log) lines.push(`       log ${log}`);
       if (s.logCut) {
-        const cap = s.logCut === "sh" ? "its cap (:sh-log-cap)" : "the run's cap (:run-log-cap)";
-        lines.push(`       log cut at ${cap}; ${s.logDroppedBytes ?? 0} bytes of output not kept`);
+        const why =
+          s.logCut === "disk"
+            ? "for want of free space on the disk (:log-free-space)"
+            : `at ${s.logCut === "sh" ? "its cap (:sh-log-cap)" : "the run's cap (:run-log-cap)"}`;
+        lines.push(`       log cut ${why}; ${s.logDroppedBytes ?? 0} bytes of output not kept`);
       }
     }
   }

@@ -52,6 +52,7 @@ describe("loadConfigFile", () => {
  :max-parallel-jobs 4
  :run-timeout 600
  :pipeline-memory (* 256 1024 1024)
+ :log-free-space (* 64 1024 1024)
  :trusted-proxies ["127.0.0.1"]
  :sendmail "/usr/sbin/sendmail"
  :notifications {:to ["me@example.org"]}}
@@ -66,6 +67,7 @@ describe("loadConfigFile", () => {
       maxParallelJobs: 4,
       runTimeoutSeconds: 600,
       pipelineMemoryBytes: 256 * 1024 * 1024,
+      logFreeSpaceBytes: 64 * 1024 * 1024,
       trustedProxies: ["127.0.0.1"],
       sendmail: ["/usr/sbin/sendmail"],
       notifications: { to: ["me@example.org"] },
@@ -110,7 +112,7 @@ describe("loadConfigFile", () => {
   });
 
   it("collects every wrong value at once, naming key and position", async () => {
-    const e = await refusal(`{:port "80"\n :max-concurrent-runs 0\n :secrets {:a 1 :b {:path "x"}}\n :trusted-proxies "all"\n :pipeline-memory 0}\n`);
+    const e = await refusal(`{:port "80"\n :max-concurrent-runs 0\n :secrets {:a 1 :b {:path "x"}}\n :trusted-proxies "all"\n :pipeline-memory 0\n :log-free-space -1}\n`);
     expect(e.problems).toEqual([
       expect.stringMatching(/config\.fnl:1:1: :port must be a whole number 0–65535, got string "80"/),
       expect.stringMatching(/config\.fnl:2:1: :max-concurrent-runs must be a whole number ≥ 1, got number 0/),
@@ -118,6 +120,7 @@ describe("loadConfigFile", () => {
       expect.stringMatching(/config\.fnl:3:1: secret "b" must be a string or \{:file "\/path"\}, got a table/),
       expect.stringMatching(/config\.fnl:4:1: :trusted-proxies must be a sequence of addresses/),
       expect.stringMatching(/config\.fnl:5:1: :pipeline-memory must be a whole number of bytes ≥ 1, e\.g\. \(\* 512 1024 1024\), got number 0/),
+      expect.stringMatching(/config\.fnl:6:1: :log-free-space must be a whole number of bytes ≥ 0 \(0: no reserve\), e\.g\. \(\* 256 1024 1024\), got number -1/),
     ]);
   });
 

@@ -38,6 +38,7 @@ const KEYS: Record<string, keyof ServerConfig> = {
   "http-socket": "httpSocket",
   "sh-log-cap": "shLogCapBytes",
   "run-log-cap": "runLogCapBytes",
+  "log-free-space": "logFreeSpaceBytes",
   "pipeline-memory": "pipelineMemoryBytes",
   workspaces: "workspacesDir",
   mirrors: "mirrors",
@@ -106,6 +107,10 @@ function readKey(key: string, v: unknown, config: Partial<ServerConfig>, report:
     case "run-log-cap":
       if (Number.isSafeInteger(v) && (v as number) >= 0) config[KEYS[key] as "shLogCapBytes" | "runLogCapBytes"] = v as number;
       else bad("a whole number of bytes ≥ 0, e.g. (* 64 1024 1024)");
+      return;
+    case "log-free-space":
+      if (Number.isSafeInteger(v) && (v as number) >= 0) config.logFreeSpaceBytes = v as number;
+      else bad("a whole number of bytes ≥ 0 (0: no reserve), e.g. (* 256 1024 1024)");
       return;
     case "pipeline-memory":
       if (Number.isSafeInteger(v) && (v as number) >= 1) config.pipelineMemoryBytes = v as number;

@@ -35,6 +35,8 @@ export interface ServerConfig {
   shLogCapBytes: number;
   /** Most bytes all logs of one run may hold together (:run-log-cap). */
   runLogCapBytes: number;
+  /** Bytes the logs of runs must leave free on the filesystem of the run directory (:log-free-space; 0: no reserve); null = quire-ci's default, 256 MiB or 5% of that filesystem when less. */
+  logFreeSpaceBytes: number | null;
   /** Most bytes a pipeline's Lua may hold (:pipeline-memory); past it the run fails at the ci.fnl line. */
   pipelineMemoryBytes: number;
   /** Where runs' workspaces go (:workspaces), outside the data directory; null = a private directory under the system's temporary directory. */
@@ -75,6 +77,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   httpSocket: null,
   shLogCapBytes: 64 * 1024 * 1024,
   runLogCapBytes: 256 * 1024 * 1024,
+  logFreeSpaceBytes: null,
   pipelineMemoryBytes: 512 * 1024 * 1024,
   workspacesDir: null,
   mirrors: [],
@@ -99,6 +102,7 @@ export function resolveServerConfig(partial: Partial<ServerConfig> = {}): Server
   wholeAtLeast("max-parallel-jobs", c.maxParallelJobs, 1);
   wholeAtLeast("sh-log-cap", c.shLogCapBytes, 0);
   wholeAtLeast("run-log-cap", c.runLogCapBytes, 0);
+  if (c.logFreeSpaceBytes !== null) wholeAtLeast("log-free-space", c.logFreeSpaceBytes, 0);
   wholeAtLeast("pipeline-memory", c.pipelineMemoryBytes, 1);
   if (typeof c.runTimeoutSeconds !== "number" || !(c.runTimeoutSeconds > 0)) {
     throw new ConfigError("run-timeout", `must be a number of seconds > 0, got ${JSON.stringify(c.runTimeoutSeconds)}`);

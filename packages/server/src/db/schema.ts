@@ -70,7 +70,7 @@ export const shEvents = sqliteTable(
     startedAtMs: integer("started_at_ms").notNull(),
     finishedAtMs: integer("finished_at_ms"),
     exitCode: integer("exit_code"),
-    logCut: text("log_cut").$type<"sh" | "run">(),
+    logCut: text("log_cut").$type<"sh" | "run" | "disk">(),
     logDroppedBytes: integer("log_dropped_bytes"),
     /** When the run ended under this still-open sh (migrations/0005_sh_aborted.sql). */
     abortedAtMs: integer("aborted_at_ms"),

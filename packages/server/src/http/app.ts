@@ -20,7 +20,7 @@ import type { WebView } from "../web/app.js";
 
 export interface AppOptions {
   db: Db;
-  config: Pick<ServerConfig, "secrets" | "maxParallelJobs"> & Partial<Pick<ServerConfig, "shLogCapBytes" | "runLogCapBytes" | "pipelineMemoryBytes">>;
+  config: Pick<ServerConfig, "secrets" | "maxParallelJobs"> & Partial<Pick<ServerConfig, "shLogCapBytes" | "runLogCapBytes" | "logFreeSpaceBytes" | "pipelineMemoryBytes">>;
   log?: (line: string) => void;
   /** Largest request body accepted (default 8 MiB). */
   maxBodyBytes?: number;

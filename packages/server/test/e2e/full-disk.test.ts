@@ -1,16 +1,18 @@
 // A full disk (issue 10, item 4), on a real tmpfs for the data directory: a
 // data directory that is full or read-only stops `quire serve` before it
 // listens, and a run whose own log filled the disk ends as a storage failure
-// as soon as a little room is free again. Mounting needs root: without it the
-// test says so and passes.
+// as soon as a little room is free again. With the free-space reserve for
+// logs (:log-free-space), a loud run's log is cut instead, the database keeps
+// working: the run's outcome is recorded and a following push gets its run.
+// Mounting needs root: without it the test says so and passes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { statfsSync } from "node:fs";
+import { existsSync, readFileSync, statfsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { commitFiles, gitAsync, gitEnv, quireBin } from "../git/git-helpers.js";
-import { newRepo, pipeline, RunWatcher, startServe } from "./harness.js";
+import { commitFiles, gitAsync, gitEnv, quire, quireBin } from "../git/git-helpers.js";
+import { newRepo, pipeline, pushRun, RunWatcher, startServe } from "./harness.js";
 
 let mnt: string;
 let mounted = false;
@@ -107,7 +109,8 @@ describe("a full disk", () => {
       const push = await gitAsync(work, ["push", "origin", `HEAD:${ref}`]);
       expect(push.status, push.stderr).toBe(0);
     }
-    await writeFile(path.join(data, "config.fnl"), "{:max-concurrent-runs 2}\n");
+    // No reserve: the logs may fill the disk (what the reserve is there to prevent; see the next test).
+    await writeFile(path.join(data, "config.fnl"), "{:max-concurrent-runs 2 :log-free-space 0}\n");
     const serve = await startServe(data);
     const runs = new RunWatcher(data);
     try {
@@ -150,4 +153,57 @@ describe("a full disk", () => {
       await rm(filler, { force: true });
     }
   }, 300_000);
+
+  it("with a free-space reserve a loud run's log is cut instead: its outcome is recorded, and a push made meanwhile gets its run", async () => {
+    if (!mounted) return;
+    // A disk of its own, so what the tests above left on theirs does not count.
+    const disk = await mkdtemp(path.join(tmpdir(), "quire-reserve-"));
+    cleanup.push(disk);
+    expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", disk]).status).toBe(0);
+    const diskFree = () => {
+      const s = statfsSync(disk);
+      return s.bavail * s.bsize;
+    };
+    const workspaces = await mkdtemp(path.join(tmpdir(), "quire-reserve-ws-"));
+    cleanup.push(workspaces);
+    const data = path.join(disk, "data");
+    await mkdir(data);
+    const reserve = 8 * 1024 * 1024;
+    const serve = await startServe(data, `{:max-concurrent-runs 2 :log-free-space ${reserve} :workspaces "${workspaces}"}\n`);
+    const runs = new RunWatcher(data);
+    try {
+      const work = await newRepo(data, "loud");
+      cleanup.push(work);
+      // 40 MB of output on a 24 MiB disk, then it waits (in its workspace) for the test.
+      const loud = pipeline(`(ci.job :loud [:quire/push] (fn [{: sh}] (sh "yes x | head -c 40000000; while [ ! -e go ]; do sleep 0.1; done")))`);
+      const { id: loudId } = await pushRun(work, { ".quire/ci.fnl": loud }, "loud", "loud");
+      const log = path.join(data, "runs", "loud.git", loudId, "jobs", "loud", "sh-1.log");
+      await until(() => existsSync(log) && readFileSync(log, "latin1").includes("(:log-free-space)"), 60_000, () => serve.output());
+      // The log stopped short of the reserve (checked at most every MiB written), and the run goes on.
+      expect(diskFree()).toBeGreaterThan(reserve - 2 * 1024 * 1024);
+      expect(runs.get(loudId).state).toBe("active");
+
+      // A push now gets its run, recorded to its end; its own log is cut too while the disk stays low.
+      const quiet = pipeline(`(ci.job :quiet [:quire/push] (fn [{: sh}] (sh "echo quiet")))`);
+      const { id: quietId } = await pushRun(work, { ".quire/ci.fnl": quiet }, "quiet", "quiet");
+      const settled = await runs.settle(quietId, 60_000);
+      expect(settled.run.state, `${settled.run.error}\n${serve.output()}`).toBe("complete");
+      expect(runs.sh(quietId)[0]).toMatchObject({ exitCode: 0, logCut: "disk" });
+
+      // The loud run ends as its command says, with its cut recorded.
+      await writeFile(path.join(workspaces, loudId, "go"), "");
+      const { run } = await runs.settle(loudId, 60_000);
+      expect(run.state, `${run.error}\n${serve.output()}`).toBe("complete");
+      const sh = runs.sh(loudId)[0]!;
+      expect(sh).toMatchObject({ exitCode: 0, logCut: "disk" });
+      expect(sh.logDroppedBytes).toBeGreaterThan(20_000_000);
+      const text = quire(data, ["ci", "show", loudId]).stdout;
+      expect(text).toMatch(/log cut for want of free space on the disk \(:log-free-space\); \d+ bytes of output not kept/);
+      expect(serve.output()).not.toMatch(/SQLITE_FULL|cannot record/);
+    } finally {
+      runs.close();
+      await serve.stop();
+      spawnSync("umount", [disk]);
+    }
+  }, 240_000);
 });

@@ -9,7 +9,7 @@ import { transitionRun } from "../../runs/transition.js";
 import type { ServerConfig } from "../../config/types.js";
 import type { RunTokenEnv } from "../middleware/run-token.js";
 
-export function bootstrapRoute(db: Db, config: Pick<ServerConfig, "secrets" | "maxParallelJobs"> & Partial<Pick<ServerConfig, "shLogCapBytes" | "runLogCapBytes" | "pipelineMemoryBytes">>) {
+export function bootstrapRoute(db: Db, config: Pick<ServerConfig, "secrets" | "maxParallelJobs"> & Partial<Pick<ServerConfig, "shLogCapBytes" | "runLogCapBytes" | "logFreeSpaceBytes" | "pipelineMemoryBytes">>) {
   return new Hono<RunTokenEnv>().get("/", (c) => {
     const run = c.get("run");
     if (run.state !== "pending") {
@@ -37,6 +37,7 @@ export function bootstrapRoute(db: Db, config: Pick<ServerConfig, "secrets" | "m
         max_parallel_jobs: config.maxParallelJobs,
         ...(config.shLogCapBytes === undefined ? {} : { sh_log_cap_bytes: config.shLogCapBytes }),
         ...(config.runLogCapBytes === undefined ? {} : { run_log_cap_bytes: config.runLogCapBytes }),
+        ...(config.logFreeSpaceBytes === undefined || config.logFreeSpaceBytes === null ? {} : { log_free_space_bytes: config.logFreeSpaceBytes }),
         ...(config.pipelineMemoryBytes === undefined ? {} : { pipeline_memory_bytes: config.pipelineMemoryBytes }),
       },
     };
