@@ -54,7 +54,6 @@ export function startLaunchers(config: ServerConfig, options: { reposDir: string
     description = get(name).description;
     if (name === "bwrap") description += `; limits ${describeLimits(config.limits)} by ${limits.description}`;
   }
-  options.log(`launcher ${description}`);
   if (name === "bwrap") {
     const problem = bwrapProblem();
     if (problem !== undefined) options.log(`warning: bwrap cannot start a sandbox here (${problem}); runs will fail as prepare-failed until that is fixed or :launcher is set`);
