@@ -2,7 +2,7 @@
 // and `quire ci show`. JSON keys are the snake_case column names.
 import type { RunRow } from "../db/schema.js";
 import type { LogLine } from "../runs/log-reader.js";
-import { allowedFailure, type RunView, type ViewJob } from "./run-view.js";
+import { allowedFailure, logCutReason, type RunView, type ViewJob } from "./run-view.js";
 import type { RunLogs } from "./queries.js";
 import type { StoppedRun } from "../runs/supersede.js";
 import { cancelledMessage } from "../runs/stop-messages.js";
@@ -134,13 +134,7 @@ export function formatRunDetail(d: RunDetail): string {
       lines.push(`  sh ${s.n}  ${exit}  ${duration(s.startedAtMs, s.finishedAtMs ?? s.abortedAtMs)}  ${s.cmd}`);
       const log = d.logs.shLogs.get(`${s.jobId}/${s.n}`);
       if (log) lines.push(`       log ${log}`);
-      if (s.logCut) {
-        const why =
-          s.logCut === "disk"
-            ? "for want of free space on the disk (:log-free-space)"
-            : `at ${s.logCut === "sh" ? "its cap (:sh-log-cap)" : "the run's cap (:run-log-cap)"}`;
-        lines.push(`       log cut ${why}; ${s.logDroppedBytes ?? 0} bytes of output not kept`);
-      }
+      if (s.logCut) lines.push(`       log cut ${logCutReason(s.logCut)}; ${s.logDroppedBytes ?? 0} bytes of output not kept`);
     }
   }
   return lines.join("\n") + "\n";

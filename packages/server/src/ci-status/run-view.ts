@@ -29,6 +29,12 @@ export interface RunView {
   runDir: string;
 }
 
+/** Why an sh's log was cut, as a phrase after "log cut": its cap, the run's cap, or the disk's free-space reserve. */
+export function logCutReason(cut: "sh" | "run" | "disk"): string {
+  if (cut === "disk") return "for want of free space on the disk (:log-free-space)";
+  return cut === "sh" ? "at its cap (:sh-log-cap)" : "at the run's cap (:run-log-cap)";
+}
+
 /** True when a failed job did not fail the run (`:allow-failure`). */
 export function allowedFailure(job: Pick<ViewJob, "state" | "allowFailure">): boolean {
   return job.state === "failed" && job.allowFailure;

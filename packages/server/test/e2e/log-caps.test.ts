@@ -30,6 +30,7 @@ describe("log caps", () => {
     const work = await newRepo(data, "noisy");
     cleanup.push(work);
     const { id } = await pushRun(work, {
+      ".quire/config.fnl": "{:public-runs true}\n",
       ".quire/ci.fnl": pipeline(`(ci.job :loud [:quire/push]
   (fn [{: sh}]
     (sh "seq 1 100000")
@@ -68,5 +69,10 @@ describe("log caps", () => {
     expect(text).toMatch(/sh 1 .*\n.*log .*sh-1\.log\n\s+log cut at its cap \(:sh-log-cap\); \d+ bytes of output not kept/);
     expect(text).toContain("log cut at the run's cap (:run-log-cap)");
     expect(path.basename(detail.sh[4]!.log)).toBe("sh-5.log");
+
+    // The run page says the same, each cut with its reason.
+    const page = await (await fetch(`${serve.url}/noisy/runs/${id}`)).text();
+    expect(page).toContain("log cut at its cap (:sh-log-cap)");
+    expect(page).toContain("log cut at the run&#39;s cap (:run-log-cap)");
   });
 });

@@ -5,7 +5,7 @@
 import { raw } from "hono/html";
 import type { PushOutputs } from "@quire/shared";
 import type { RunView, ViewJob } from "../../ci-status/run-view.js";
-import { allowedFailure } from "../../ci-status/run-view.js";
+import { allowedFailure, logCutReason } from "../../ci-status/run-view.js";
 import type { ShEventRow } from "../../db/schema.js";
 import { formatDuration, ShaLink, StatePill, Time } from "../layout/components.js";
 import { links } from "../url.js";
@@ -168,7 +168,7 @@ export function ShHead(props: { sh: ShEventRow; links: ShLinks; nowMs: number })
       </code>
       <span class={`pill state-${state}`}>{exit}</span>
       <span class="muted small">{duration}</span>
-      {sh.logCut !== null ? <span class="muted small">log cut at its cap; {sh.logDroppedBytes ?? 0} bytes not kept</span> : null}
+      {sh.logCut !== null ? <span class="muted small">log cut {logCutReason(sh.logCut)}; {sh.logDroppedBytes ?? 0} bytes not kept</span> : null}
       <span class="actions small">
         <a href={props.links.full}>full log</a>
         <a href={props.links.raw} download>
