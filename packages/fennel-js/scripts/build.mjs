@@ -1,7 +1,10 @@
-// The package build: tsc into a staging folder beside dist/, then each file
-// renamed into dist/. A process running dist/cli.js meanwhile (a test, another
-// package) sees whole old or whole new files, never one tsc is still writing.
+// The package build: tsc into a staging folder beside dist/, plus the CLI
+// bundled into one CommonJS script (cli-bundle.cjs, which cli.js loads with
+// V8's code cache), then each file renamed into dist/. A process running
+// dist/cli.js meanwhile (a test, another package) sees whole old or whole new
+// files, never one still being written.
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +28,28 @@ const tsc = [
   path.join(packageDir, "..", "..", "node_modules", ".bin", "tsc"),
 ].find((c) => existsSync(c)) ?? "tsc";
 
+/**
+ * The CLI and everything it imports but wasmoon (which finds its .wasm beside
+ * itself) in one script; modules the CLI imports lazily still run lazily.
+ */
+function bundleCli(outfile) {
+  const esbuild = path.join(packageDir, "node_modules", "esbuild", "lib", "main.js");
+  const { buildSync } = createRequire(import.meta.url)(esbuild);
+  buildSync({
+    entryPoints: [path.join(packageDir, "src", "cli-main.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: ["wasmoon"],
+    // import.meta.url, as the bundle's own file, for resolving wasmoon.
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    logLevel: "warning",
+  });
+}
+
 rmSync(staging, { recursive: true, force: true });
 let failed;
 try {
@@ -35,6 +60,7 @@ try {
   }
   // Type errors still emit JavaScript; install it, then report the failure.
   if (existsSync(path.join(staging, "cli.js"))) {
+    bundleCli(path.join(staging, "cli-bundle.cjs"));
     chmodSync(path.join(staging, "cli.js"), 0o755);
     moveInto(staging, dist);
   }

@@ -1,190 +1,28 @@
 #!/usr/bin/env node
-// The `fennel-js` command: run a file with `arg` set, --compile to Lua,
-// -e/--eval, --repl; flags and output as the reference `fennel` command.
-// Everything Lua prints goes to stdout as raw bytes through one buffer.
-import "./host/warm.js";
-import { readFileSync, realpathSync } from "node:fs";
-import path from "node:path";
+// The `fennel-js` command's launcher. The command itself is cli-main.ts; the
+// build also bundles it into one script (cli-bundle.cjs), which loads here
+// with V8's code cache (host/code-cache.ts) instead of as ~80 modules.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { compileSource } from "./compiler/index.js";
-import { describeError } from "./describe-error.js";
-import { FdSink } from "./host/node-files.js";
-import { decodeSource, encodeLua } from "./host/source-text.js";
-import type { VM } from "./host/vm/vm.js";
-import { FENNEL_VERSION } from "./version.js";
+import { requireCached, saveCodeCaches } from "./host/code-cache.js";
+import { useBaselineWasm } from "./host/wasm-tier.js";
 
-const HELP = `Usage: fennel-js [FLAG] [FILE]
+type Cli = typeof import("./cli-main.js");
 
-Run Fennel, a Lisp programming language for the Lua runtime.
-
-  --repl                   : Command to launch an interactive REPL session
-  -c, --compile FILES      : Command to AOT compile files, writing Lua to stdout
-  -e, --eval SOURCE        : Command to evaluate source code and print result
-
-  --add-package-path PATH  : Add PATH to package.path for finding Lua modules
-  --add-fennel-path PATH   : Add PATH to fennel.path for finding Fennel modules
-  --globals G1[,G2...]     : Allow these globals in addition to standard ones
-
-  -h, --help               : Display this text
-  -v, --version            : Show version
-
-When not given a command, runs the file given as the first argument.
-When given neither command nor file, launches a REPL.`;
-
-const COMMANDS = new Set(["--repl", "--compile", "-c", "--eval", "-e", "--version", "-v", "--help", "-h", "-"]);
-
-interface CliOptions {
-  fennelPaths: string[];
-  packagePaths: string[];
-  globals: string[] | false | undefined;
-}
-
-/** Run the command line `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const stdout = new FdSink(1);
-  const opts: CliOptions = { fennelPaths: [], packagePaths: [], globals: undefined };
-  const args = [...argv];
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i] as string;
-    const value = args[i + 1];
-    if (a === "--add-fennel-path" || a === "--add-package-path" || a === "--globals") {
-      if (value === undefined) return usageError(`${a} needs a value`);
-      if (a === "--add-fennel-path") opts.fennelPaths.push(value);
-      else if (a === "--add-package-path") opts.packagePaths.push(value);
-      else opts.globals = value === "*" ? false : value.split(",").filter((g) => g !== "");
-      args.splice(i, 2);
-    } else if (a === "--no-searcher" || a === "--correlate" || a === "--no-fennelrc" || a === "--metadata" || a === "--no-metadata") {
-      args.splice(i, 1);
-    } else if (COMMANDS.has(a)) {
-      i++;
-    } else {
-      break;
-    }
-  }
-  const command = args[0];
-  try {
-    if (command === undefined || command === "--repl") {
-      const vm = await makeVM(opts, stdout, []);
-      const { runRepl } = await import("./repl.js");
-      return await runRepl(vm, stdout);
-    }
-    if (command === "--help" || command === "-h") {
-      stdout.write(Buffer.from(`${HELP}\n`));
-      return finish(stdout, 0);
-    }
-    if (command === "--version" || command === "-v") {
-      stdout.write(Buffer.from(`Fennel ${FENNEL_VERSION} on PUC Lua 5.4\n`));
-      return finish(stdout, 0);
-    }
-    if (command === "--compile" || command === "-c") return await compileFiles(args.slice(1), opts, stdout);
-    if (command === "--eval" || command === "-e") {
-      const code = args[1];
-      if (code === undefined) return usageError(`${command} needs Fennel code to evaluate`);
-      const vm = await makeVM(opts, stdout, argv);
-      const source = code === "-" ? readFileSync(0, "utf8") : code;
-      await vm.evalString(source, { print: "values" });
-      return finish(stdout, 0);
-    }
-    if (command === "-") {
-      const vm = await makeVM(opts, stdout, argv);
-      await vm.evalString(readFileSync(0, "utf8"));
-      return finish(stdout, 0);
-    }
-    const vm = await makeVM(opts, stdout, [command, ...args.slice(1)], true);
-    await vm.evalFile(command, args.slice(1));
-    return finish(stdout, 0);
-  } catch (e) {
-    stdout.flush();
-    process.stderr.write(`${describeError(e)}\n`);
-    return 1;
-  }
-}
-
-async function makeVM(opts: CliOptions, stdout: FdSink, argv: string[], fileMode = false): Promise<VM> {
-  // The VM's modules load only when a VM is wanted: --compile of a file with
-  // no compile-time code starts no VM and so need not load them.
-  const { createVM } = await import("./host/vm/vm.js");
-  const vm = await createVM({
-    profile: "cli",
-    stdout,
-    ...(opts.globals !== undefined ? { allowedGlobals: opts.globals } : {}),
-  });
-  // The environment variables Lua and the reference read at start-up.
-  const fennelEnv = process.env.FENNEL_PATH;
-  if (fennelEnv) vm.setFennelPath(`./?.fnl;./?/init.fnl;${fennelEnv}`);
-  const luaEnv = process.env.LUA_PATH_5_4 ?? process.env.LUA_PATH;
-  if (luaEnv) vm.setPackagePath(luaEnv);
-  for (const p of opts.fennelPaths) vm.addFennelPath(p);
-  for (const p of opts.packagePaths) vm.addPackagePath(p);
-  // As the reference sets it: the script at 0 and its arguments after it; the
-  // interpreter and launcher at negative indices.
-  const launcher = process.argv[1] ?? "fennel-js";
-  if (fileMode) vm.setArg([process.execPath, launcher, ...argv], -2);
-  else vm.setArg([process.execPath, launcher, ...argv], -1);
-  return vm;
-}
-
-/** Thrown where a file needs compile-time code: it is then compiled in a VM. */
-const NEEDS_VM = new Error("compile-time code needs a VM");
-
-async function compileFiles(files: string[], opts: CliOptions, stdout: FdSink): Promise<number> {
-  // Most files run no code at compile time; those that do get a VM with the
-  // real io, as the reference's macros can read files.
-  let vm: VM | undefined;
-  for (const file of files) {
-    try {
-      const source = decodeSource(file === "-" ? readFileSync(0) : readFileSync(file));
-      const options = { filename: file, allowedGlobals: opts.globals === undefined ? (false as const) : opts.globals };
-      let lua: string;
-      try {
-        lua = compileSource(source.text, options, {
-          compileTime: () => {
-            throw NEEDS_VM;
-          },
-        }).lua;
-      } catch (e) {
-        if (e !== NEEDS_VM) throw e;
-        vm ??= await makeVM(opts, stdout, []);
-        lua = vm.compileText(source.text, options).lua;
-      }
-      stdout.write(encodeLua(`${lua}\n`, source.encoding));
-    } catch (e) {
-      stdout.flush();
-      const text = describeError(e);
-      process.stderr.write(`${text}\n`);
-      return 1;
-    }
-  }
-  return finish(stdout, 0);
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`fennel-js: ${message}\n\n${HELP}\n`);
-  return 1;
-}
-
-function finish(stdout: FdSink, code: number): number {
-  stdout.flush();
-  return code;
-}
-
-function isEntryPoint(): boolean {
-  const invoked = process.argv[1];
-  if (invoked === undefined) return false;
-  try {
-    return realpathSync(path.resolve(invoked)) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${describeError(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// First: V8's flags are part of what a code cache must match.
+useBaselineWasm();
+const argv = process.argv.slice(2);
+const bundle = fileURLToPath(new URL("./cli-bundle.cjs", import.meta.url));
+// A compile runs other code than a run does: each keeps its own cache.
+const tag = argv.includes("--compile") || argv.includes("-c") ? "compile" : "run";
+const cli = existsSync(bundle) ? (requireCached(bundle, { tag }) as Cli) : await import("./cli-main.js");
+cli.main(argv).then(
+  (code) => {
+    saveCodeCaches();
+    process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`${cli.describeError(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,7 +1,8 @@
 // The `fennel-js` binary as a user runs it: exit codes, stdout bytes, stderr
 // naming file and line, `arg`, -e, --compile, and the Node-backed io/os.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -194,4 +195,46 @@ describe("fennel-js -e / --compile / flags", () => {
     expect(out).toContain(">> 42\n");
     expect(r.stderr).toBe("");
   });
+});
+
+describe("fennel-js start-up code cache", () => {
+  const sha1 = (b: Uint8Array): Buffer => createHash("sha1").update(b).digest();
+  const MAGIC = Buffer.from("fennel-js code cache 1\n");
+
+  it("writes its caches once, and runs the same from damaged, foreign or unwritable ones", async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), "fennel-js-cli-cache-"));
+    const env = { ...process.env, FENNEL_JS_CACHE_DIR: cache };
+    file("cached.fnl", '(macro twice [x] `(do ,x ,x))\n(twice (print "hi"))\n');
+    const expected = { compile: (await run(["--compile", "cached.fnl"], { cwd: dir, env: { ...env, FENNEL_JS_CACHE_DIR: "off" } })).stdout.toString(), run: "hi\nhi\n" };
+    const both = async (): Promise<void> => {
+      const c = await run(["--compile", "cached.fnl"], { cwd: dir, env });
+      const r = await run(["cached.fnl"], { cwd: dir, env });
+      expect([c.code, c.stderr, c.stdout.toString()]).toEqual([0, "", expected.compile]);
+      expect([r.code, r.stderr, r.stdout.toString()]).toEqual([0, "", expected.run]);
+    };
+    await both();
+    const files = readdirSync(cache).filter((f) => f.endsWith(".v8"));
+    // The CLI bundle for compiling, for running, and wasmoon.
+    expect(files).toHaveLength(3);
+    const times = files.map((f) => statSync(path.join(cache, f)).mtimeMs);
+    await both();
+    expect(files.map((f) => statSync(path.join(cache, f)).mtimeMs)).toEqual(times);
+
+    // Well framed but not V8's data (V8 rejects it), then bytes cut off.
+    for (const damage of [(_: Buffer) => Buffer.concat([MAGIC, sha1(Buffer.alloc(4096, 7)), Buffer.alloc(4096, 7)]), (b: Buffer) => b.subarray(0, b.length >> 1)]) {
+      const damaged = files.map((f) => damage(readFileSync(path.join(cache, f))));
+      files.forEach((f, i) => writeFileSync(path.join(cache, f), damaged[i]!));
+      await both();
+      // Each was replaced by a whole cache.
+      files.forEach((f, i) => {
+        const data = readFileSync(path.join(cache, f));
+        expect(data.equals(damaged[i]!)).toBe(false);
+        expect(sha1(data.subarray(MAGIC.length + 20)).equals(data.subarray(MAGIC.length, MAGIC.length + 20))).toBe(true);
+      });
+    }
+
+    // A cache directory that cannot be made (its parent is a file).
+    env.FENNEL_JS_CACHE_DIR = path.join(dir, "cached.fnl", "cache");
+    await both();
+  }, 60_000);
 });

@@ -1,14 +1,23 @@
 // The wasmoon engine: one Lua-in-WebAssembly module per process (compiled
-// once, ~50 ms), one engine per VM (~1 ms), and raw helpers that wasmoon
-// exposes only untyped: registry refs and raw host functions.
+// once), one engine per VM (~1 ms), and raw helpers that wasmoon exposes only
+// untyped: registry refs and raw host functions.
 import { createRequire } from "node:module";
 import type * as Wasmoon from "wasmoon";
 import type { LuaEngine, LuaFactory, LuaThread } from "wasmoon";
+import { requireCached } from "./code-cache.js";
 import { pushString, rawLua, type RawLua } from "./lua-stack.js";
+import { useBaselineWasm } from "./wasm-tier.js";
 
-// Loaded through require: Node's ESM wrapper would first scan wasmoon's
-// 150 KB UMD bundle for exports, which costs ~25 ms of start-up.
-const wasmoon = createRequire(import.meta.url)("wasmoon") as typeof Wasmoon;
+useBaselineWasm();
+
+// Loaded as CommonJS with V8's code cache: Node's ESM wrapper would first scan
+// wasmoon's 150 KB UMD bundle for exports, and compiling it costs more than
+// reading its cache. Its one dynamic import (of a built-in) becomes a require,
+// which a script compiled this way can make.
+const wasmoon = requireCached(createRequire(import.meta.url).resolve("wasmoon"), {
+  tag: "wasmoon",
+  transform: (source) => source.replace("await import('module')", "require('module')"),
+}) as typeof Wasmoon;
 const { LUA_REGISTRYINDEX, LuaFactory: Factory, LuaEngine: Engine } = wasmoon;
 
 let factory: LuaFactory | undefined;

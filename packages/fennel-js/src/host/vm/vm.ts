@@ -8,6 +8,7 @@ import { FennelError } from "../../errors.js";
 import type { CompileResult } from "../../types.js";
 import { FENNEL_VERSION } from "../../version.js";
 import type { LuaFunction } from "../convert.js";
+import { saveCodeCaches } from "../code-cache.js";
 import { newEngine } from "../engine.js";
 import { compileInVM } from "../compile-time/compile-in-vm.js";
 import { applyProfile, loadPrelude, runSetup, setFennelField } from "./boot.js";
@@ -167,7 +168,10 @@ export class VM extends VMState {
 
 /** Create a VM. The WebAssembly module is compiled on first use and shared. */
 export async function createVM(options: VMOptions = {}): Promise<VM> {
-  return new VM(await newEngine(), options);
+  const vm = new VM(await newEngine(), options);
+  // The first VM has run the start-up code: keep it compiled for the next process.
+  saveCodeCaches();
+  return vm;
 }
 
 export { FennelError };
