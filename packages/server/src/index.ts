@@ -28,7 +28,8 @@ export { parseShellWords, joinShellWords, ShellWordsError } from "./git/shell-wo
 export { materializeWorkspace } from "./git/materialize.js";
 export { computePushOutputs } from "./git/push-outputs.js";
 export { RepoNameError, RepoNotFoundError, RepoExistsError, ExecRefusedError, GitCommandError } from "./git/errors.js";
-export { triggerPush, type PushTarget, type NewRunInput, type PushResult } from "./push/trigger.js";
+export { triggerPush, type PushTarget, type NewRunInput } from "./push/trigger.js";
+export type { PushResult } from "./push/protocol.js";
 export { startPushListener, type PushListener, type PushListenerOptions } from "./push/listener.js";
 export { sendToServer, type SendResult } from "./push/client.js";
 export { attachPushSocket, workspacePreparer } from "./push/attach.js";

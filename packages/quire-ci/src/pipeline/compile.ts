@@ -14,6 +14,9 @@ export type CompileFn = (source: string, filename: string) => CompiledChunk;
 /** Most milliseconds ci.fnl's compile-time code (macros, eval-compiler) may run. */
 export const COMPILE_LIMIT_MS = 20_000;
 
+/** Where a repository keeps the Fennel modules its pipeline requires (and macros it imports). */
+export const LIB_DIR = ".quire/lib";
+
 /** Globals a pipeline may use besides Lua's own. */
 export const PIPELINE_GLOBALS = ["runtime", "fennel"];
 

@@ -3,8 +3,7 @@
 // and each job's run-fn run on their own Lua threads, so jobs run in parallel
 // and sh or secret are awaited without blocking Node's event loop.
 import { createVM, LuaRuntimeError, type LuaFunction, type VM } from "fennel-js";
-import { LIB_DIR } from "../runtime/host.js";
-import { PIPELINE_GLOBALS, type CompiledChunk } from "./compile.js";
+import { LIB_DIR, PIPELINE_GLOBALS, type CompiledChunk } from "./compile.js";
 import { REFUSALS, SETUP_LUA } from "./vm-setup.js";
 
 /** Functions the setup Lua calls; names are the Lua-side keys of `host`. */

@@ -3,6 +3,7 @@
 // runtime/*.ts with the run's context. `require` is the VM's own.
 import fs from "node:fs";
 import path from "node:path";
+import { LIB_DIR } from "../pipeline/compile.js";
 import type { PipelineRegistry } from "../pipeline/register.js";
 import type { SourcePosition } from "../pipeline/types.js";
 import type { VmHostFunctions } from "../pipeline/vm.js";
@@ -13,8 +14,6 @@ import { logPrimitive } from "./log.js";
 import { secretPrimitive } from "./secret.js";
 import { shPrimitive } from "./sh.js";
 import { resolveInWorkspace } from "./workspace-path.js";
-
-export const LIB_DIR = ".quire/lib";
 
 export interface HostBinding {
   workspace: string;

@@ -5,7 +5,7 @@
 // server killed half-way leaves neither and the resent push is queued whole.
 import type { Db } from "../db/open.js";
 import { stmt } from "../db/statements.js";
-import type { PushResult } from "./trigger.js";
+import type { PushResult } from "./protocol.js";
 
 export interface PushLedger {
   /** The reply recorded for `pushId`, if it was handled. */

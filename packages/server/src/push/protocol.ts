@@ -21,6 +21,14 @@ export interface SkippedRef {
   reason: string;
 }
 
+/** What one push queued: its runs, the refs it skipped, and whether its push id came before. */
+export interface PushResult {
+  runs: QueuedRun[];
+  skipped: SkippedRef[];
+  /** Set when the push id was handled before: these are the runs it queued then. */
+  repeated?: true;
+}
+
 export type SocketRequest = PushEvent | { type: "wake" } | { type: "drain" } | { type: "cancel"; run_id: string };
 
 export type SocketReply =

@@ -9,7 +9,7 @@ import { isZeroSha, type PushEvent, type PushOutputs } from "@quire/shared";
 import { commitExists, computePushOutputs, hasPipeline, PIPELINE_FILE } from "../git/push-outputs.js";
 import { openRepo } from "../git/repos.js";
 import type { PushLedger } from "./ledger.js";
-import type { QueuedRun, SkippedRef } from "./protocol.js";
+import type { PushResult, QueuedRun, SkippedRef } from "./protocol.js";
 
 /** A run to create for one ref of a push. */
 export interface NewRunInput {
@@ -41,13 +41,6 @@ export interface PushTarget {
   onPush?(repo: string, event: PushEvent): void;
   /** Push ids already handled; without it every event is queued as new. */
   ledger?: PushLedger;
-}
-
-export interface PushResult {
-  runs: QueuedRun[];
-  skipped: SkippedRef[];
-  /** Set when the push id was handled before: these are the runs it queued then. */
-  repeated?: true;
 }
 
 /** Queue the runs of one push event; throws when its repository does not exist. */
