@@ -1,6 +1,7 @@
 // The package build: tsc into a staging folder beside dist/, plus the CLI
-// bundled into one CommonJS script (cli-bundle.cjs, which cli.js loads with
-// V8's code cache), then each file renamed into dist/. A process running
+// bundled into one CommonJS script (cli-bundle.cjs, which the launchers cli.js
+// and fennel-js.cjs, the bin, load with V8's code cache), then each file
+// renamed into dist/. A process running
 // dist/cli.js meanwhile (a test, another package) sees whole old or whole new
 // files, never one still being written.
 import { execFileSync } from "node:child_process";
@@ -29,21 +30,22 @@ const tsc = [
 ].find((c) => existsSync(c)) ?? "tsc";
 
 /**
- * The CLI and everything it imports but wasmoon (which finds its .wasm beside
- * itself) in one script; modules the CLI imports lazily still run lazily.
+ * One CommonJS script from `entry` and everything it imports but wasmoon
+ * (which finds its .wasm beside itself) and `external`; modules imported
+ * lazily still run lazily.
  */
-function bundleCli(outfile) {
+function bundle(entry, outfile, external = []) {
   const esbuild = path.join(packageDir, "node_modules", "esbuild", "lib", "main.js");
   const { buildSync } = createRequire(import.meta.url)(esbuild);
   buildSync({
-    entryPoints: [path.join(packageDir, "src", "cli-main.ts")],
+    entryPoints: [path.join(packageDir, "src", entry)],
     outfile,
     bundle: true,
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: ["wasmoon"],
-    // import.meta.url, as the bundle's own file, for resolving wasmoon.
+    external: ["wasmoon", ...external],
+    // import.meta.url, as the bundle's own file, for resolving files beside it.
     define: { "import.meta.url": "__bundleUrl" },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
@@ -60,7 +62,10 @@ try {
   }
   // Type errors still emit JavaScript; install it, then report the failure.
   if (existsSync(path.join(staging, "cli.js"))) {
-    bundleCli(path.join(staging, "cli-bundle.cjs"));
+    // The command, and the launcher that loads it: the package's bin.
+    bundle("cli-main.ts", path.join(staging, "cli-bundle.cjs"));
+    bundle("cli.ts", path.join(staging, "fennel-js.cjs"), ["./cli-main.js"]);
+    chmodSync(path.join(staging, "fennel-js.cjs"), 0o755);
     chmodSync(path.join(staging, "cli.js"), 0o755);
     moveInto(staging, dist);
   }

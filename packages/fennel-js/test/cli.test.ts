@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILD_WAIT_MS, buildOnce, CLI_PATH } from "./support/build.js";
+import { BUILD_WAIT_MS, buildOnce, CLI_PATH, PACKAGE_DIR } from "./support/build.js";
 
 interface Run {
   code: number | null;
@@ -14,11 +14,17 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+type RunOptions = { cwd?: string; input?: string; env?: NodeJS.ProcessEnv };
+
+function run(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return runWith(CLI_PATH, args, opts);
+}
+
+function runWith(cli: string, args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      [CLI_PATH, ...args],
+      [cli, ...args],
       { cwd: opts.cwd, env: opts.env ?? process.env, encoding: "buffer", timeout: 20_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
@@ -232,6 +238,11 @@ describe("fennel-js start-up code cache", () => {
         expect(sha1(data.subarray(MAGIC.length + 20)).equals(data.subarray(MAGIC.length, MAGIC.length + 20))).toBe(true);
       });
     }
+
+    // The package's bin is the same command, started as CommonJS.
+    const pkg = JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { bin: Record<string, string> };
+    const bin = await runWith(path.join(PACKAGE_DIR, pkg.bin["fennel-js"]!), ["cached.fnl"], { cwd: dir, env });
+    expect([bin.code, bin.stderr, bin.stdout.toString()]).toEqual([0, "", expected.run]);
 
     // A cache directory that cannot be made (its parent is a file).
     env.FENNEL_JS_CACHE_DIR = path.join(dir, "cached.fnl", "cache");

@@ -1,8 +1,8 @@
 // Files for the cli profile's io library, on real file descriptors: buffered
 // reads (lines, counts, numbers, everything), positioned writes, seek, and a
 // stdout sink that keeps print and io.write output in order, byte for byte.
-import { spawnSync } from "node:child_process";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { runShell } from "./shell.js";
 
 /** Where program output goes; flushed before stderr writes, reads and exit. */
 export interface OutputSink {
@@ -256,7 +256,7 @@ export class NodeFile {
     if (this.sink) this.sink.flush();
     else if (this.fd >= 0) closeSync(this.fd);
     if (this.command !== undefined) {
-      const r = spawnSync("/bin/sh", ["-c", this.command], { input: Buffer.concat(this.piped), stdio: ["pipe", "inherit", "inherit"] });
+      const r = runShell(this.command, { input: Buffer.concat(this.piped), stdio: ["pipe", "inherit", "inherit"] });
       this.exit = { code: r.status ?? 0, signal: r.signal };
     }
   }

@@ -1,7 +1,6 @@
 // The host side of the cli profile's io and os: primitives on real file
 // descriptors, the environment and the process, installed under the Lua
 // layer in lua/io-layer.ts. The pipeline profile never gets these.
-import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, renameSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +9,7 @@ import { rawLua, type RawFunctions, type RawHostFunction } from "./engine.js";
 import { LUA_TNONE, LUA_TNIL, LUA_TNUMBER, pushBytes, pushString, readBytes, readString } from "./lua-stack.js";
 import { IO_LAYER_LUA } from "./lua/io-layer.js";
 import { FdSink, NodeFile, openFile, type OutputSink } from "./node-files.js";
+import { runShell } from "./shell.js";
 
 export { FdSink, type OutputSink };
 
@@ -157,7 +157,7 @@ export function installNodeIo(
       if (readString(m, L, 2) === "w") {
         return adopt(L, new NodeFile(-1, { read: false, write: true, append: false }, { command: cmd }));
       }
-      const r = spawnSync("/bin/sh", ["-c", cmd], { stdio: ["inherit", "pipe", "inherit"], maxBuffer: 1 << 30 });
+      const r = runShell(cmd, { stdio: ["inherit", "pipe", "inherit"], maxBuffer: 1 << 30 });
       const exit = { code: r.status ?? 0, signal: r.signal };
       const output = r.stdout ?? Buffer.alloc(0);
       return adopt(L, new NodeFile(-1, { read: true, write: false, append: false }, { preload: output, exit }));
@@ -227,7 +227,7 @@ export function installNodeIo(
         return 1;
       }
       stdoutSink.flush();
-      const r = spawnSync("/bin/sh", ["-c", readString(m, L, 1)], { stdio: "inherit" });
+      const r = runShell(readString(m, L, 1), { stdio: "inherit" });
       return pushExit(L, { code: r.status ?? 0, signal: r.signal });
     },
   };
