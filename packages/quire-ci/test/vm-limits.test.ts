@@ -91,6 +91,32 @@ describe("the pipeline VM's limits", () => {
     expect(r.last).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
   }, 120_000);
 
+  test("one allocation past the memory limit stops the job at its line, and pcall cannot catch it", () => {
+    const r = runPipelineText(`(local ci (require :quire.ci))
+(ci.job :huge [:quire/push]
+  (fn []
+    (local (ok e) (pcall string.rep "x" 2e9))
+    (error (.. "pcall caught it: " (tostring e)))))
+`);
+    expect(r.code).toBe(1);
+    expect(r.events.find((e) => e.type === "job_finished")).toMatchObject({ job_id: "huge", outcome: "failed", error: ".quire/ci.fnl:4: memory limit of 512 MiB reached" });
+    expect(r.last).toMatchObject({ type: "run_finished", outcome: "pipeline-failure" });
+  });
+
+  test("a string-building bomb stops at the memory limit, at the line that grew it", () => {
+    const r = runPipelineText(`(local ci (require :quire.ci))
+(ci.job :strings [:quire/push]
+  (fn []
+    (var s "")
+    (local chunk (string.rep "x" 1000000))
+    (xpcall #(while true (set s (.. s chunk s)))
+            #:handled)
+    (error "xpcall must not have caught the memory limit")))
+`);
+    expect(r.code).toBe(1);
+    expect(r.events.find((e) => e.type === "job_finished")).toMatchObject({ job_id: "strings", outcome: "failed", error: ".quire/ci.fnl:6: memory limit of 512 MiB reached" });
+  }, 30_000);
+
   test("ci.fnl's body is held to the memory limit too", () => {
     const r = runPipelineText(`(local ci (require :quire.ci))
 (local t [])

@@ -7,7 +7,9 @@ import type { LuaThread } from "wasmoon";
 export interface RawLua {
   HEAPU8: Uint8Array;
   HEAPU32: Uint32Array;
+  HEAP32: Int32Array;
   _malloc(size: number): number;
+  _realloc(ptr: number, size: number): number;
   _free(ptr: number): void;
   _lua_tolstring(L: number, idx: number, lenPtr: number): number;
   _lua_pushlstring(L: number, ptr: number, len: number): number;

@@ -1,8 +1,9 @@
 // Lua run once in every VM before any user code: the wrapper that lets host
 // functions be awaited, coroutine functions that pass those waits upward,
-// a byte-exact `print`, and the module searchers (the `fennel` module itself
-// is fennel-api.ts). JavaScript passes in its primitives (`host`), the fennel
-// module and the loaders of its internal modules, and keeps what this returns.
+// catch points that cannot catch the memory limit, a byte-exact `print`, and
+// the module searchers (the `fennel` module itself is fennel-api.ts).
+// JavaScript passes in its primitives (`host`), the fennel module and the
+// loaders of its internal modules, and keeps what this returns.
 
 export const PRELUDE_LUA = String.raw`
 local host, AWAIT, fennel, modules = ...
@@ -13,6 +14,7 @@ local co_create, co_resume, co_yield, co_status, co_isyieldable, co_close =
   coroutine.create, coroutine.resume, coroutine.yield, coroutine.status,
   coroutine.isyieldable, coroutine.close
 local collect, cancel, out = host.collect, host.cancel, host.out
+local memory_exceeded = host.memory_exceeded
 
 local C_BOUNDARY = "%s: cannot wait for this host call here: it was called from a "
   .. "function that Lua's C code is running (a table.sort comparator, a string.gsub "
@@ -82,6 +84,30 @@ end
 
 coroutine.resume = function(c, ...)
   return forward(c, co_resume(c, ...))
+end
+
+-- Past the VM's memory limit no Lua code may catch the error and carry on:
+-- once the VM has a limit, each place that catches errors raises it again,
+-- up to the run's thread, whose runner reports the limit.
+local function uncaught_memory(ok, ...)
+  if ok or not memory_exceeded() then return ok, ... end
+  error((...), 0)
+end
+
+local guarded = false
+local function guard_catches()
+  if guarded then return end
+  guarded = true
+  local raw_pcall, raw_xpcall, resume = pcall, xpcall, coroutine.resume
+  pcall = function(...)
+    return uncaught_memory(raw_pcall(...))
+  end
+  xpcall = function(...)
+    return uncaught_memory(raw_xpcall(...))
+  end
+  coroutine.resume = function(...)
+    return uncaught_memory(resume(...))
+  end
 end
 
 local function wrap_result(c, ok, ...)
@@ -156,5 +182,5 @@ local function view_values(f, ...)
 end
 
 return {wrap_host = wrap_host, run_entry = run_entry, global_names = global_names,
-        print_values = print_values, view_values = view_values}
+        print_values = print_values, view_values = view_values, guard_catches = guard_catches}
 `;

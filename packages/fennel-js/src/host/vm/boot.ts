@@ -93,6 +93,7 @@ export function loadPrelude(vm: VMState): VMHelpers {
     printValues: field("print_values"),
     viewValues: field("view_values"),
     runEntry: field("run_entry"),
+    guardCatches: field("guard_catches"),
   };
   m._lua_settop(L, -2);
   return helpers;

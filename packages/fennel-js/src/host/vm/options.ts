@@ -33,10 +33,15 @@ export interface VMOptions {
   /** Pipeline profile: clear messages for what it removed, instead of "attempt to index a nil value". */
   refusals?: VMRefusals;
   /**
-   * Most bytes the VM's Lua may hold. Checked every few thousand
-   * instructions (after a full collection, so garbage does not count); code
-   * past it is stopped, even inside pcall, with a LuaRuntimeError whose
-   * `memoryExceeded` is true and whose message names the .fnl line.
+   * Most bytes the VM's Lua may hold. Kept by Lua's allocator: an allocation
+   * that would take Lua past it is refused (after a full collection, so
+   * garbage does not count), and the run is stopped with a LuaRuntimeError
+   * whose `memoryExceeded` is true and whose message names the .fnl line that
+   * allocated (`x.fnl:7: memory limit of 512 MiB reached`). pcall, xpcall
+   * and coroutine.resume raise it again rather than catch it. Costs nothing
+   * per instruction; allocations pay a call into JavaScript. `vm.memoryLimit`
+   * changes it later (a VM made without one gets the allocator then, but code
+   * that kept pcall before that can catch it).
    */
   memoryLimitBytes?: number;
 }

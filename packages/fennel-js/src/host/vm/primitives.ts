@@ -30,6 +30,10 @@ export function pushPrimitives(vm: VMState, L: number): void {
       return 0;
     },
     collect: (L2) => vm.calls.collect(L2, m._lua_tonumberx(L2, 1, 0)),
+    memory_exceeded: (L2) => {
+      m._lua_pushboolean(L2, vm.memory.exceeded ? 1 : 0);
+      return 1;
+    },
     cancel: (L2) => {
       vm.calls.cancel(m._lua_tonumberx(L2, 1, 0));
       return 0;

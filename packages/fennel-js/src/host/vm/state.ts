@@ -8,10 +8,11 @@ import { ChunkMap } from "../chunks.js";
 import type { ConvertContext, LuaFunction } from "../convert.js";
 import { rawLua, RawFunctions, registry, type Registry } from "../engine.js";
 import { HostCalls } from "../host-calls.js";
-import { pushString, readString, type RawLua } from "../lua-stack.js";
+import { pushString, type RawLua } from "../lua-stack.js";
 import type { OutputSink } from "../node-files.js";
 import type { CompilerSide } from "../../compiler/compile-time.js";
 import type { Scope } from "../../compiler/scope.js";
+import { MemoryLimit } from "./memory-limit.js";
 import type { VMOptions } from "./options.js";
 
 /** Registry refs of the AST metatables and the sequence marker of one VM. */
@@ -39,6 +40,8 @@ export interface VMHelpers {
   printValues: number;
   viewValues: number;
   runEntry: number;
+  /** Makes pcall, xpcall and coroutine.resume pass the memory limit on (prelude.ts). */
+  guardCatches: number;
 }
 
 /** How Lua functions become JS callables and JS functions host functions (functions.ts). */
@@ -92,14 +95,11 @@ export class VMState {
   packageRef = 0;
   /** The deadline of the run whose thread Lua is executing right now. */
   activeDeadline = Infinity;
-  /**
-   * Most bytes Lua may hold (options.memoryLimitBytes), Infinity for no limit.
-   * A new value holds from the next check on; runs started without a limit stay without.
-   */
-  memoryLimit: number;
-  /** Set by the hook when Lua went past memoryLimit; the run that did it reports it. */
-  memoryExceeded = false;
-  /** `collectgarbage`, kept for the hook whatever the profile removes. */
+  /** The thread of the run whose Lua is executing right now (0: none, the main thread's). */
+  activeThread = 0;
+  /** Lua's allocator once a memory limit is set (memory-limit.ts). */
+  readonly memory: MemoryLimit;
+  /** `collectgarbage`, kept to read what Lua holds whatever the profile removes. */
   gcRef = 0;
   private hookPtr: number | undefined;
   private closed = false;
@@ -123,17 +123,43 @@ export class VMState {
       pushHostFunction: (L, name, fn) => bridge.pushHostFunction(this, L, name, fn),
     };
     this.calls = new HostCalls(this.ctx);
-    this.memoryLimit = options.memoryLimitBytes ?? Infinity;
+    this.memory = new MemoryLimit(this.global, () => this.activeThread || this.global.address);
+    this.global.lua.lua_getglobal(this.global.address, "collectgarbage");
+    this.gcRef = this.reg.ref(this.global.address);
+    if (options.memoryLimitBytes !== undefined) this.memoryLimit = options.memoryLimitBytes;
   }
 
-  /** Bytes Lua holds now; with `collect`, after a full collection. Called on `L`'s stack. */
-  private luaBytes(L: number, collect: boolean): number {
-    const lua = this.global.lua;
-    if (collect) {
-      this.reg.push(L, this.gcRef);
-      pushString(this.m, L, "collect");
-      lua.lua_callk(L, 1, 0, 0, null);
+  /**
+   * Most bytes Lua may hold (options.memoryLimitBytes), Infinity for no limit.
+   * Kept by Lua's allocator from the moment it is set.
+   */
+  get memoryLimit(): number {
+    return this.memory.limit;
+  }
+
+  set memoryLimit(bytes: number) {
+    if (!(bytes > 0)) throw new Error(`memoryLimitBytes must be a number of bytes above 0 (or Infinity for no limit), not ${String(bytes)}`);
+    if (bytes !== Infinity && !this.memory.installed) {
+      this.memory.install(this.luaBytes(this.global.address));
+      // Built before the prelude: the VM guards the catch points once it has loaded it.
+      if (this.helpers !== undefined) this.guardCatches();
     }
+    this.memory.limit = bytes;
+  }
+
+  /**
+   * pcall, xpcall and coroutine.resume raise the memory limit again rather
+   * than catch it, from now on (code that kept the originals is not changed).
+   */
+  guardCatches(): void {
+    const L = this.global.address;
+    this.reg.push(L, this.helpers.guardCatches);
+    this.global.lua.lua_callk(L, 0, 0, 0, null);
+  }
+
+  /** Bytes Lua holds now (collectgarbage "count"), called on `L`'s stack. */
+  private luaBytes(L: number): number {
+    const lua = this.global.lua;
     this.reg.push(L, this.gcRef);
     pushString(this.m, L, "count");
     lua.lua_callk(L, 1, 1, 0, null);
@@ -146,29 +172,16 @@ export class VMState {
     return this.helpers.runEntry;
   }
 
-  /** The count hook that stops a run past its deadline or memory limit (one per VM). */
+  /** The count hook that stops a run past its deadline (one per VM). */
   deadlineHook(): number {
     if (this.hookPtr === undefined) {
       const lua = this.global.lua;
       this.hookPtr = lua.module.addFunction((L: number) => {
-        let message = "timed out";
-        const overMemory = this.memoryLimit !== Infinity && this.luaBytes(L, false) > this.memoryLimit && this.luaBytes(L, true) > this.memoryLimit;
-        if (overMemory) message = memoryLimitMessage(this.memoryLimit);
-        else if (Date.now() <= this.activeDeadline) return;
+        if (Date.now() <= this.activeDeadline) return;
         // Yielding cannot be caught by pcall; where Lua cannot yield, raise.
-        if (lua.lua_isyieldable(L)) {
-          // The thread's runner reads the flag as soon as the yield reaches it.
-          if (overMemory) this.memoryExceeded = true;
-          lua.lua_yieldk(L, 0, 0, null);
-        } else {
-          // The memory limit names the line; "timed out" stays bare, as its readers expect.
-          let where = "";
-          if (overMemory) {
-            lua.luaL_where(L, 0);
-            where = readString(this.m, L, -1);
-            this.m._lua_settop(L, -2);
-          }
-          pushString(this.m, L, where + message);
+        if (lua.lua_isyieldable(L)) lua.lua_yieldk(L, 0, 0, null);
+        else {
+          pushString(this.m, L, "timed out");
           lua.lua_error(L);
         }
       }, "vii");
@@ -195,6 +208,7 @@ export class VMState {
     this.global.close();
     this.raw.close();
     if (this.hookPtr !== undefined) this.global.lua.module.removeFunction(this.hookPtr);
+    this.memory.close();
   }
 }
 

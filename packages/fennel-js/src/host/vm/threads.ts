@@ -6,11 +6,13 @@ import { LuaRuntimeError, type ChunkMap } from "../chunks.js";
 import { luaToJs, type ConvertContext } from "../convert.js";
 import type { Registry } from "../engine.js";
 import type { HostCalls } from "../host-calls.js";
+import type { MemoryLimit } from "./memory-limit.js";
 import { memoryLimitMessage } from "./state.js";
 import { LUA_TNUMBER, LUA_TSTRING, readString, type RawLua } from "../lua-stack.js";
 
 const LUA_OK = 0;
 const LUA_YIELD = 1;
+const LUA_ERRMEM = 4;
 
 /** What running a thread needs from its VM. */
 export interface ThreadHost {
@@ -24,12 +26,12 @@ export interface ThreadHost {
   readonly runEntryRef: number;
   /** The deadline of the run whose thread Lua is executing right now. */
   activeDeadline: number;
-  /** The count hook that stops a run past its deadline or memory limit (one per VM). */
+  /** The thread of the run whose Lua is executing right now. */
+  activeThread: number;
+  /** The count hook that stops a run past its deadline (one per VM). */
   deadlineHook(): number;
-  /** Most bytes Lua may hold; Infinity for no limit. */
-  readonly memoryLimit: number;
-  /** Set by the hook when Lua went past memoryLimit. */
-  memoryExceeded: boolean;
+  /** Lua's allocator, which keeps the memory limit. */
+  readonly memory: MemoryLimit;
   isClosed(): boolean;
 }
 
@@ -38,7 +40,11 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Instructions between two looks at the clock when a run has a deadline. */
+/**
+ * Instructions between two looks at the clock when a run has a deadline. Any
+ * count hook puts Lua's interpreter in its per-instruction trap mode, so runs
+ * without a deadline have none (the memory limit is kept by the allocator).
+ */
 const HOOK_EVERY = 10_000;
 const LUA_MASKCOUNT = 8;
 
@@ -54,15 +60,20 @@ export async function runOnThread(
   const timedOut = (L: number): LuaRuntimeError => timeoutError(vm, L, opts.timeoutMs ?? 0);
   try {
     const L = thread.address;
-    if (deadline !== Infinity || vm.memoryLimit !== Infinity) vm.global.lua.lua_sethook(L, vm.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
+    if (deadline !== Infinity) vm.global.lua.lua_sethook(L, vm.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
     vm.reg.push(L, vm.runEntryRef);
+    // A limit reached before (by compile-time code) is no business of this run.
+    vm.memory.clear();
     const resume = (n: number) => {
-      const outer = vm.activeDeadline;
+      const outerDeadline = vm.activeDeadline;
+      const outerThread = vm.activeThread;
       vm.activeDeadline = deadline;
+      vm.activeThread = L;
       try {
         return thread.resume(n);
       } finally {
-        vm.activeDeadline = outer;
+        vm.activeDeadline = outerDeadline;
+        vm.activeThread = outerThread;
       }
     };
     let res = resume(push(L) + 1);
@@ -70,7 +81,6 @@ export async function runOnThread(
       const id = awaitedCall(vm, L, res.resultCount);
       vm.m._lua_settop(L, -res.resultCount - 1);
       if (id === undefined) {
-        if (vm.memoryExceeded) throw memoryError(vm, L);
         if (Date.now() > deadline) throw timedOut(L);
         const msg = "attempt to yield from outside a coroutine";
         throw new LuaRuntimeError({ message: msg, luaMessage: msg, value: undefined });
@@ -83,7 +93,11 @@ export async function runOnThread(
       if (vm.isClosed()) throw new Error("the VM was closed while Fennel code was waiting on a host function");
       res = resume(0);
     }
-    if (res.result !== LUA_OK) throw runtimeError(vm, L);
+    if (res.result !== LUA_OK) {
+      // Past the limit: whatever error reached the top (pcall and coroutine.resume raised it again).
+      if (vm.memory.limit !== Infinity && (vm.memory.exceeded || res.result === LUA_ERRMEM)) throw memoryError(vm, L);
+      throw vm.memory.unlimited(() => runtimeError(vm, L));
+    }
     const top = vm.m._lua_gettop(L);
     const values: unknown[] = [];
     for (let i = top - res.resultCount + 1; i <= top; i++) values.push(luaToJs(vm.ctx, L, i));
@@ -105,20 +119,33 @@ function settlesBefore(p: Promise<void>, deadline: number): Promise<boolean> {
 
 /** The timeout as an error at the Fennel line the suspended thread had reached. */
 function timeoutError(vm: ThreadHost, L: number, ms: number): LuaRuntimeError {
-  return stoppedError(vm, L, `timed out after ${ms} ms`, { timedOut: true });
+  return vm.memory.unlimited(() => stoppedError(vm, L, `timed out after ${ms} ms`, { timedOut: true }));
 }
 
-/** The memory limit as an error at the Fennel line the suspended thread had reached. */
+/**
+ * The memory limit as an error at the Fennel line that allocated past it
+ * (the nearest Fennel frame of the run's thread then), or else the line the
+ * thread had reached.
+ */
 function memoryError(vm: ThreadHost, L: number): LuaRuntimeError {
-  vm.memoryExceeded = false;
-  return stoppedError(vm, L, memoryLimitMessage(vm.memoryLimit), { memoryExceeded: true });
+  const at = vm.memory.where.map((p) => vm.chunks.rewrite(p)).find((p) => p.file !== undefined);
+  vm.memory.clear();
+  const message = memoryLimitMessage(vm.memory.limit);
+  return vm.memory.unlimited(() => stoppedError(vm, L, message, { memoryExceeded: true }, at));
 }
 
-/** `text` after the position the suspended thread had reached, with its traceback. */
-function stoppedError(vm: ThreadHost, L: number, text: string, why: { timedOut?: boolean; memoryExceeded?: boolean }): LuaRuntimeError {
+/** `text` after the position the suspended thread had reached (or `at`), with its traceback. */
+function stoppedError(
+  vm: ThreadHost,
+  L: number,
+  text: string,
+  why: { timedOut?: boolean; memoryExceeded?: boolean },
+  at?: { file?: string; line?: number },
+): LuaRuntimeError {
   vm.global.lua.luaL_traceback(L, L, null, 0);
-  const tb = vm.chunks.rewrite(readString(vm.m, L, -1));
+  const traced = vm.chunks.rewrite(readString(vm.m, L, -1));
   vm.m._lua_settop(L, -2);
+  const tb = { text: traced.text, ...(at ?? traced) };
   const where = tb.file !== undefined ? `${tb.file}:${tb.line}: ` : "";
   const message = `${where}${text}`;
   return new LuaRuntimeError({

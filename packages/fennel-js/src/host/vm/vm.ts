@@ -32,11 +32,10 @@ export class VM extends VMState {
     // and setup runs before the profile removes anything.
     const L = this.global.address;
     this.helpers = loadPrelude(this);
+    if (this.memory.installed) this.guardCatches();
     if (options.fennelPath !== undefined) setFennelField(this, this.helpers.fennel, "path", options.fennelPath);
     this.global.lua.lua_getglobal(L, "package");
     this.packageRef = this.reg.ref(L);
-    this.global.lua.lua_getglobal(L, "collectgarbage");
-    this.gcRef = this.reg.ref(L);
     if (options.setup) runSetup(this, L, options.setup, this.setupResult);
     applyProfile(this, L, options);
   }
