@@ -14,7 +14,7 @@ local co_create, co_resume, co_yield, co_status, co_isyieldable, co_close =
   coroutine.create, coroutine.resume, coroutine.yield, coroutine.status,
   coroutine.isyieldable, coroutine.close
 local collect, cancel, out = host.collect, host.cancel, host.out
-local memory_exceeded = host.memory_exceeded
+local memory_exceeded, memory_in = host.memory_exceeded, host.memory_in
 
 local C_BOUNDARY = "%s: cannot wait for this host call here: it was called from a "
   .. "function that Lua's C code is running (a table.sort comparator, a string.gsub "
@@ -88,9 +88,11 @@ end
 
 -- Past the VM's memory limit no Lua code may catch the error and carry on:
 -- once the VM has a limit, each place that catches errors raises it again,
--- up to the run's thread, whose runner reports the limit.
-local function uncaught_memory(ok, ...)
+-- up to the run's thread, whose runner reports the limit (at the line where
+-- the coroutine c stopped, when it stopped there).
+local function uncaught_memory(c, ok, ...)
   if ok or not memory_exceeded() then return ok, ... end
+  if c then memory_in(c) end
   error((...), 0)
 end
 
@@ -100,19 +102,21 @@ local function guard_catches()
   guarded = true
   local raw_pcall, raw_xpcall, resume = pcall, xpcall, coroutine.resume
   pcall = function(...)
-    return uncaught_memory(raw_pcall(...))
+    return uncaught_memory(nil, raw_pcall(...))
   end
   xpcall = function(...)
-    return uncaught_memory(raw_xpcall(...))
+    return uncaught_memory(nil, raw_xpcall(...))
   end
-  coroutine.resume = function(...)
-    return uncaught_memory(resume(...))
+  coroutine.resume = function(c, ...)
+    return uncaught_memory(c, resume(c, ...))
   end
 end
 
 local function wrap_result(c, ok, ...)
   if ok then return ... end
   local err = ...
+  -- Closing it forgets where it stopped: the memory limit is reported there.
+  if memory_exceeded() then memory_in(c) end
   if co_close then co_close(c) end
   if type(err) == "string" then error(err, 2) end
   error(err, 0)

@@ -39,10 +39,17 @@ describe("the memory limit", () => {
     const vm = await limited();
     const viaXpcall = await stopped(vm, `(xpcall #(table.concat [(string.rep "x" 20e6) (string.rep "y" 20e6)])\n  #:handled)\n:carried-on`);
     expect(viaXpcall.message).toBe("ci.fnl:1: memory limit of 32 MiB reached");
-    const viaCoroutine = await stopped(vm, `(local co (coroutine.create (fn [] (var s "x") (while true (set s (.. s s))))))\n(coroutine.resume co)\n:carried-on`);
-    expect(viaCoroutine.message).toBe("ci.fnl:2: memory limit of 32 MiB reached");
-    const viaWrap = await stopped(vm, `(local f (coroutine.wrap (fn [] (string.rep "x" 1e9))))\n(pcall f)\n:carried-on`);
-    expect(viaWrap.message).toBe("ci.fnl:2: memory limit of 32 MiB reached");
+    // Named at the line inside the coroutine, however deep.
+    const viaCoroutine = await stopped(
+      vm,
+      `(local co (coroutine.create (fn []\n  (var s "x")\n  (while true (set s (.. s s))))))\n(coroutine.resume co)\n:carried-on`,
+    );
+    expect(viaCoroutine.message).toBe("ci.fnl:3: memory limit of 32 MiB reached");
+    const nested = await stopped(
+      vm,
+      `(local inner (coroutine.wrap (fn []\n  (pcall string.rep "x" 1e9)\n  :carried-on)))\n(local outer (coroutine.create (fn [] (inner))))\n(coroutine.resume outer)\n:carried-on`,
+    );
+    expect(nested.message).toBe("ci.fnl:2: memory limit of 32 MiB reached");
   });
 
   it("stops a string-building bomb before Lua holds more than the limit", async () => {

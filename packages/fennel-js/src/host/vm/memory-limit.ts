@@ -36,6 +36,8 @@ export class MemoryLimit {
   // collection, and takes it back if that is granted.
   private refusedBlock = 0;
   private refusedSize = 0;
+  /** Whether `where` starts at a coroutine that the limit stopped. */
+  private inCoroutine = false;
 
   constructor(
     private readonly global: LuaThread,
@@ -97,6 +99,7 @@ export class MemoryLimit {
   clear(): void {
     this.exceeded = false;
     this.where = [];
+    this.inCoroutine = false;
     if (this.allocator !== undefined) this.allocator.watch.value = 0;
   }
 
@@ -122,6 +125,16 @@ export class MemoryLimit {
   private granted(block: number, size: number): void {
     if (block === this.refusedBlock && size === this.refusedSize) this.clear();
     this.allocator!.watch.value = 0;
+  }
+
+  /**
+   * The limit stopped coroutine `co` (it is dead, its stack kept): its
+   * frames go first, the innermost coroutine's only (it is told first).
+   */
+  stoppedIn(co: number): void {
+    if (!this.exceeded || this.inCoroutine) return;
+    this.inCoroutine = true;
+    this.where = [...this.positions(co), ...this.where];
   }
 
   /**

@@ -15,7 +15,7 @@ import { compileInVM, readCompileRequest, type VMCompileRequest } from "../compi
 import { pushForm, readForm } from "../compile-time/lua-forms.js";
 import type { RawHostFunction } from "../engine.js";
 import { errorText } from "../host-calls.js";
-import { LUA_TNIL, LUA_TSTRING, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
+import { LUA_TNIL, LUA_TSTRING, LUA_TTHREAD, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
 import { searchPath } from "../modules.js";
 import { decodeSource } from "../source-text.js";
 import type { VMState } from "./state.js";
@@ -33,6 +33,10 @@ export function pushPrimitives(vm: VMState, L: number): void {
     memory_exceeded: (L2) => {
       m._lua_pushboolean(L2, vm.memory.exceeded ? 1 : 0);
       return 1;
+    },
+    memory_in: (L2) => {
+      if (m._lua_type(L2, 1) === LUA_TTHREAD) vm.memory.stoppedIn(lua.lua_tothread(L2, 1));
+      return 0;
     },
     cancel: (L2) => {
       vm.calls.cancel(m._lua_tonumberx(L2, 1, 0));
