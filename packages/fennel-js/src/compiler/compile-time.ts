@@ -70,4 +70,6 @@ export interface CompileContext {
   onGlobal?: (name: string) => void;
   /** The scope this compile continues (the scope option); its root scope reads and writes it. */
   foreignScope?: (compiler: CompilerSide) => ForeignScope;
+  /** Numbers temporaries from a counter outside the compile, so code from several compiles can share a chunk. */
+  nextGensymId?: () => number;
 }

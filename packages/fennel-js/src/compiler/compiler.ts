@@ -146,6 +146,7 @@ export class Compiler {
       this.gensymCount = n;
       return n;
     }
+    if (this.context.nextGensymId !== undefined) return (this.gensymCount = this.context.nextGensymId());
     return ++this.gensymCount;
   }
 

@@ -10,11 +10,13 @@ import type { CompileOptions, CompileResult } from "../types.js";
 import type { CompileContext } from "./compile-time.js";
 import { Compiler } from "./compiler.js";
 import { Chunk, flatten } from "./emit.js";
+import type { Expr, Opts } from "./expr.js";
 import { Scope } from "./scope.js";
 
 export type { CompileContext, CompileTime, CompileTimeSource, LuaHandle, Splice, UserMacro } from "./compile-time.js";
 export { compileForCompileTime } from "../specials/macros.js";
 export { Compiler } from "./compiler.js";
+export type { Expr, Opts } from "./expr.js";
 export { Scope } from "./scope.js";
 
 /** Compile a whole Fennel source string to a Lua chunk. */
@@ -25,6 +27,19 @@ export function compileSource(source: string, options: CompileOptions = {}, cont
 
 /** Compile forms already read (from `source`, which error messages quote). */
 export function compileForms(forms: Form[], source: string, options: CompileOptions = {}, context: CompileContext = {}): CompileResult {
+  return compileAt(forms, source, options, context, { tail: true }).result;
+}
+
+/**
+ * Compile one form where `position` says (a target, a tail, a number of
+ * values, or all its values): the statements it needs come back as a chunk,
+ * with the expressions it yields (none for a tail or a target).
+ */
+export function compileOne(form: Form, source: string, options: CompileOptions, context: CompileContext, position: Opts): { result: CompileResult; exprs: Expr[] } {
+  return compileAt([form], source, options, context, position);
+}
+
+function compileAt(forms: Form[], source: string, options: CompileOptions, context: CompileContext, position: Opts): { result: CompileResult; exprs: Expr[] } {
   const file = options.filename ?? "unknown";
   const c = new Compiler(source, options, specials, builtinMacros, context);
   c.compileTime = context.compileTimeCode === true;
@@ -33,8 +48,10 @@ export function compileForms(forms: Form[], source: string, options: CompileOpti
   const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
   if (options.keywords !== undefined && options.keywords.length > 0) scope.keywords = new Set(options.keywords);
   scope.foreign = context.foreignScope?.(c);
-  if (forms.length > 0) c.compileBody(forms, 0, scope, root, { tail: true }, forms[0]!);
+  let exprs: Expr[] = [];
+  if (forms.length === 1 && !position.tail) exprs = c.compile(forms[0]!, scope, root, position);
+  else if (forms.length > 0) c.compileBody(forms, 0, scope, root, position, forms[0]!);
   scope.foreign?.save(scope.locals, scope.macros, c.declaredGlobals);
   const { lua, lines } = flatten(root, { correlate: options.correlate === true });
-  return { lua, sourceMap: { file, lines } };
+  return { result: { lua, sourceMap: { file, lines } }, exprs: [...exprs] };
 }

@@ -2,7 +2,7 @@
 // compile-time VM (macros see the program's own Lua), and the options come
 // from the Lua table a program passed (fennel.compile-string, eval, dofile).
 import type { CompileContext, CompilerSide } from "../../compiler/compile-time.js";
-import { compileForms, compileSource } from "../../compiler/index.js";
+import { compileForms, compileOne, compileSource, type Expr, type Opts } from "../../compiler/index.js";
 import type { Form } from "../../reader/forms.js";
 import type { CompileOptions, CompileResult } from "../../types.js";
 import { LUA_TBOOLEAN, LUA_TNIL, LUA_TSTRING, LUA_TTABLE, pushString, readString } from "../lua-stack.js";
@@ -50,6 +50,20 @@ export interface VMCompileRequest {
 
 /** Compile `source` (text, or forms already read) with this VM as the compile-time VM. */
 export function compileInVM(s: VMState, L: number, source: string | Form[], req: VMCompileRequest): CompileResult {
+  return withVMCompile(s, L, req, (options, context) =>
+    typeof source === "string" ? compileSource(source, options, context) : compileForms(source, req.source ?? "", options, context),
+  );
+}
+
+/** Compile one form where `position` says (fennel.compile1): its statements as a chunk, and its expressions. */
+export function compileOneInVM(s: VMState, L: number, form: Form, req: VMCompileRequest, position: Opts): { result: CompileResult; exprs: Expr[] } {
+  // Its temporaries go into the caller's chunk beside other compiles': number them by the VM.
+  return withVMCompile(s, L, req, (options, context) =>
+    compileOne(form, req.source ?? "", options, { ...context, nextGensymId: () => ++s.gensymCount }, position),
+  );
+}
+
+function withVMCompile<T>(s: VMState, L: number, req: VMCompileRequest, compile: (options: CompileOptions, context: CompileContext) => T): T {
   let session: VMCompileTime | undefined;
   const sessionFor = (compiler: CompilerSide): VMCompileTime => (session ??= new VMCompileTime(s, L, req.optsRef, compiler));
   const scopeRef = req.scopeRef;
@@ -67,7 +81,7 @@ export function compileInVM(s: VMState, L: number, source: string | Form[], req:
     ...(req.correlate ? { correlate: true } : {}),
   };
   try {
-    return typeof source === "string" ? compileSource(source, options, context) : compileForms(source, req.source ?? "", options, context);
+    return compile(options, context);
   } finally {
     session?.release();
   }

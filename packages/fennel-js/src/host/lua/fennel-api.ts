@@ -132,8 +132,21 @@ function fennel.compile(from, options)
   return compile(from, options, "ast")
 end
 
-function fennel.compile1()
-  error("fennel-js does not compile into a caller's chunk: use fennel.compile", 2)
+-- Compile one AST in scope into parent (a chunk: a table of {leaf, ast}
+-- lines), where opts says (nval, tail, target); returns its expressions.
+function fennel.compile1(ast, scope, parent, opts)
+  opts = opts or {}
+  local options = utils.copy(utils.root.options or {})
+  options.scope = scope or fennel.scope()
+  local pkg = rawget(_G, "package")
+  local position = {nval = opts.nval, tail = opts.tail, target = opts.target}
+  local lua, exprs = host.compile1(ast, options, position, fennel.path, pkg and pkg.path)
+  if lua == nil then error(exprs, 0) end
+  if type(parent) == "table" then
+    for line in lua:gmatch("[^\n]+") do table.insert(parent, {leaf = line, ast = ast}) end
+  end
+  for i, e in ipairs(exprs) do exprs[i] = utils.expr(e[1], e[2]) end
+  return exprs
 end
 
 fennel["load-code"] = function(code, env, filename)

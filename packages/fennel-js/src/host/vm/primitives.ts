@@ -5,17 +5,18 @@
 // compile in progress (gensym, in-scope?, macroexpand, get-scope).
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import type { ExprKind, Opts } from "../../compiler/expr.js";
 import { SPECIAL_DOCS } from "../../docs.js";
 import { FennelError, formatFennelErrorInline } from "../../errors.js";
 import { builtinMacros } from "../../macros/index.js";
 import { NO_POS, type Form } from "../../reader/forms.js";
 import { readAll, readFirst } from "../../reader/reader.js";
 import { specials } from "../../specials/index.js";
-import { compileInVM, readCompileRequest, type VMCompileRequest } from "../compile-time/compile-in-vm.js";
+import { compileInVM, compileOneInVM, readCompileRequest, type VMCompileRequest } from "../compile-time/compile-in-vm.js";
 import { pushForm, readForm } from "../compile-time/lua-forms.js";
 import type { RawHostFunction } from "../engine.js";
 import { errorText } from "../host-calls.js";
-import { LUA_TNIL, LUA_TSTRING, LUA_TTHREAD, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
+import { LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TTHREAD, loadBytes, pushString, readBytes, readString, type RawLua } from "../lua-stack.js";
 import { searchPath } from "../modules.js";
 import { decodeSource } from "../source-text.js";
 import type { VMState } from "./state.js";
@@ -43,6 +44,7 @@ export function pushPrimitives(vm: VMState, L: number): void {
       return 0;
     },
     compile: (L2) => compilePrimitive(vm, L2),
+    compile1: (L2) => compile1Primitive(vm, L2),
     parse: (L2) => {
       const src = readString(m, L2, 1);
       const file = optString(m, L2, 2) ?? "unknown";
@@ -222,6 +224,22 @@ export function pushPrimitives(vm: VMState, L: number): void {
   }
 }
 
+/** The options table at 2, with include searching fennel.path (4) then package.path (5), as the program has them. */
+function readRequest(vm: VMState, L: number): VMCompileRequest {
+  const req = readCompileRequest(vm, L, 2);
+  const fennelPath = optString(vm.m, L, 4);
+  const luaPath = optString(vm.m, L, 5);
+  if (fennelPath !== undefined) {
+    (req.compilerOptions ??= {}).includePath = { fennel: fennelPath, lua: luaPath ?? "./?.lua;./?/init.lua" };
+  }
+  return req;
+}
+
+function releaseRequest(vm: VMState, req: VMCompileRequest): void {
+  if (req.optsRef !== 0) vm.reg.unref(req.optsRef);
+  if (req.scopeRef !== undefined) vm.reg.unref(req.scopeRef);
+}
+
 /**
  * host.compile(input, opts, kind): the Lua text (no final newline, as the
  * reference gives it), or nil and the error message. `kind` is "string" or
@@ -230,13 +248,7 @@ export function pushPrimitives(vm: VMState, L: number): void {
 function compilePrimitive(vm: VMState, L: number): number {
   const m = vm.m;
   const kind = optString(m, L, 3) ?? "string";
-  const req = readCompileRequest(vm, L, 2);
-  // include searches fennel.path, then package.path, as the program has them.
-  const fennelPath = optString(m, L, 4);
-  const luaPath = optString(m, L, 5);
-  if (fennelPath !== undefined) {
-    (req.compilerOptions ??= {}).includePath = { fennel: fennelPath, lua: luaPath ?? "./?.lua;./?/init.lua" };
-  }
+  const req = readRequest(vm, L);
   try {
     let source: string | Form[];
     if (kind === "ast") source = [readForm(vm, L, 1, { ...NO_POS, file: req.filename }, vm.formTypes)];
@@ -248,8 +260,44 @@ function compilePrimitive(vm: VMState, L: number): number {
   } catch (e) {
     return pushFail(m, L, inlineErrorText(e, req));
   } finally {
-    if (req.optsRef !== 0) vm.reg.unref(req.optsRef);
-    if (req.scopeRef !== undefined) vm.reg.unref(req.scopeRef);
+    releaseRequest(vm, req);
+  }
+}
+
+/** Lua's names for the kinds of expression, as the reference's utils.expr has them. */
+const EXPR_TYPES: Record<ExprKind, string> = { lit: "literal", sym: "sym", table: "expression", expr: "expression", call: "statement", varg: "vargs" };
+
+/**
+ * host.compile1(ast, opts, position): compile one form where position
+ * ({nval, tail, target}) says. Returns the Lua statements it needs first
+ * (text, "" for none) and its expressions as {code, type} pairs; or nil and
+ * the error message.
+ */
+function compile1Primitive(vm: VMState, L: number): number {
+  const m = vm.m;
+  const lua = vm.global.lua;
+  const position: Opts = {};
+  if (m._lua_type(L, 3) === LUA_TTABLE) {
+    if (lua.lua_getfield(L, 3, "nval") === LUA_TNUMBER) position.nval = m._lua_tonumberx(L, -1, 0);
+    if (lua.lua_getfield(L, 3, "tail") !== LUA_TNIL && m._lua_toboolean(L, -1) !== 0) position.tail = true;
+    if (lua.lua_getfield(L, 3, "target") === LUA_TSTRING) position.target = readString(m, L, -1);
+    m._lua_settop(L, -4);
+  }
+  const req = readRequest(vm, L);
+  try {
+    const form = readForm(vm, L, 1, { ...NO_POS, file: req.filename }, vm.formTypes);
+    const { result, exprs } = compileOneInVM(vm, L, form, req, position);
+    pushString(m, L, result.lua.replace(/\n$/, ""));
+    lua.lua_createtable(L, exprs.length, 0);
+    exprs.forEach((e, i) => {
+      pushStrings(vm, L, [e.code, EXPR_TYPES[e.kind]]);
+      lua.lua_rawseti(L, -2, BigInt(i + 1));
+    });
+    return 2;
+  } catch (e) {
+    return pushFail(m, L, inlineErrorText(e, req));
+  } finally {
+    releaseRequest(vm, req);
   }
 }
 
