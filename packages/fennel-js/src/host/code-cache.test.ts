@@ -46,13 +46,18 @@ describe("requireCached", () => {
     expect(statSync(file).mtimeMs).toBe(written);
   });
 
-  it("keys the cache by content: an edited file gets its own", () => {
+  it("keys the cache by content: an edited file gets its own, which replaces the old", () => {
     load();
     saveCodeCaches();
+    const [old] = cacheFiles();
+    // Another tag's cache of the script stays.
+    requireCached(script, { tag: "other", dir: cache });
     writeFileSync(script, "exports.answer = () => 'changed';\n");
     expect(load().answer()).toBe("changed");
     saveCodeCaches();
     expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles()).not.toContain(old);
+    expect(cacheFiles().filter((f) => f.startsWith("answer.cjs-other-"))).toHaveLength(1);
   });
 
   it("ignores a damaged or truncated cache file and replaces it", () => {

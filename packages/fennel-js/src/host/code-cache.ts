@@ -3,7 +3,7 @@
 // directory, keyed by the script's content, Node's version and a tag, and
 // checked before V8 sees it. Any failure to read or write only costs speed.
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -38,6 +38,8 @@ const sha1 = (data: string | Uint8Array): Buffer => createHash("sha1").update(da
 
 interface Pending {
   file: string;
+  /** The start of the names of the same script's caches with the same tag (older builds'). */
+  family: string;
   script: Script;
 }
 const pending: Pending[] = [];
@@ -57,7 +59,7 @@ function readCache(file: string): Buffer | undefined {
 }
 
 /** Write a cache file whole or not at all: a temporary file renamed over it. */
-function writeCache(file: string, payload: Buffer): void {
+function writeCache(file: string, family: string, payload: Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -70,11 +72,26 @@ function writeCache(file: string, payload: Buffer): void {
       closeSync(fd);
     }
     renameSync(tmp, file);
+    removeOlder(file, family);
   } catch {
     try {
       unlinkSync(tmp);
     } catch {
       // Nothing was written.
+    }
+  }
+}
+
+/** Remove the caches of the family other than `file`: each build of a script leaves one behind. */
+function removeOlder(file: string, family: string): void {
+  const dir = path.dirname(file);
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(family) && name.endsWith(".v8") && name !== path.basename(file)) {
+      try {
+        unlinkSync(path.join(dir, name));
+      } catch {
+        // Another process removed it first.
+      }
     }
   }
 }
@@ -98,11 +115,12 @@ export function requireCached(file: string, options: LoadOptions): unknown {
   if (options.transform) source = options.transform(source);
   const dir = "dir" in options ? options.dir : cacheDir();
   const key = sha1(`${process.version}\0${process.arch}\0${options.tag}\0${source}`).toString("hex");
-  const cacheFile = dir === undefined ? undefined : path.join(dir, `${path.basename(file)}-${options.tag}-${key.slice(0, 24)}.v8`);
+  const family = `${path.basename(file)}-${options.tag}-`;
+  const cacheFile = dir === undefined ? undefined : path.join(dir, `${family}${key.slice(0, 24)}.v8`);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source.startsWith("#!") ? `//${source}` : source}\n})`;
   const script = new Script(wrapper, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) pending.push({ file: cacheFile, script });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) pending.push({ file: cacheFile, family, script });
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
@@ -114,5 +132,5 @@ export function requireCached(file: string, options: LoadOptions): unknown {
  * the code it needs (V8 includes the functions compiled so far).
  */
 export function saveCodeCaches(): void {
-  for (const { file, script } of pending.splice(0)) writeCache(file, script.createCachedData());
+  for (const { file, family, script } of pending.splice(0)) writeCache(file, family, script.createCachedData());
 }
