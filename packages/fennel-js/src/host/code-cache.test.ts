@@ -1,11 +1,11 @@
 // The code cache on disk: written once, read back, keyed by content, and never
 // in the way when the directory cannot be written or a file is damaged.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { cacheDir, requireCached, saveCodeCaches } from "./code-cache.js";
+import { cacheDirs, requireCached, saveCodeCaches } from "./code-cache.js";
 
 let work: string;
 let cache: string;
@@ -18,9 +18,8 @@ beforeEach(() => {
   writeFileSync(script, "#!/usr/bin/env node\nconst base = require('node:path').basename(__filename);\nexports.answer = () => base + ' says ' + 42;\n");
 });
 
-/** Load the script with `dir` as the cache directory (null: no cache). */
-const load = (dir: string | null = cache): { answer(): string } =>
-  requireCached(script, { tag: "test", dir: dir ?? undefined }) as { answer(): string };
+/** Load the script with `dirs` as the cache directories ([]: no cache). */
+const load = (dirs: string[] = [cache]): { answer(): string } => requireCached(script, { tag: "test", dirs }) as { answer(): string };
 const MAGIC = "fennel-js code cache 1\n";
 const sha1 = (b: Uint8Array): Buffer => createHash("sha1").update(b).digest();
 /** The file is as the module writes it: magic, the payload's SHA-1, the payload. */
@@ -51,7 +50,7 @@ describe("requireCached", () => {
     saveCodeCaches();
     const [old] = cacheFiles();
     // Another tag's cache of the script stays.
-    requireCached(script, { tag: "other", dir: cache });
+    requireCached(script, { tag: "other", dirs: [cache] });
     writeFileSync(script, "exports.answer = () => 'changed';\n");
     expect(load().answer()).toBe("changed");
     saveCodeCaches();
@@ -79,27 +78,61 @@ describe("requireCached", () => {
     }
   });
 
-  it("works when the cache directory cannot be made or written", () => {
+  it("works when no cache directory can be made or written", () => {
     const blocker = path.join(work, "a-file");
     writeFileSync(blocker, "");
-    const unwritable = path.join(blocker, "cache");
-    expect(load(unwritable).answer()).toBe("answer.cjs says 42");
+    expect(load([path.join(blocker, "cache")]).answer()).toBe("answer.cjs says 42");
     expect(() => saveCodeCaches()).not.toThrow();
     expect(readdirSync(work).sort()).toEqual(["a-file", "answer.cjs"]);
   });
 
+  it("falls back to the next directory, and reads from it", () => {
+    const blocker = path.join(work, "a-file");
+    writeFileSync(blocker, "");
+    const dirs = [path.join(blocker, "cache"), cache];
+    load(dirs);
+    saveCodeCaches();
+    expect(cacheFiles()).toHaveLength(1);
+    const file = path.join(cache, cacheFiles()[0]!);
+    const written = statSync(file).mtimeMs;
+    load(dirs);
+    saveCodeCaches();
+    expect(statSync(file).mtimeMs).toBe(written);
+  });
+
+  it("never uses a directory others can write", () => {
+    const shared = path.join(work, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    load([shared]);
+    saveCodeCaches();
+    expect(readdirSync(shared)).toEqual([]);
+    // A cache put there by someone else is not read: the next load still wants to write one.
+    chmodSync(shared, 0o700);
+    load([shared]);
+    saveCodeCaches();
+    const [planted] = readdirSync(shared);
+    chmodSync(shared, 0o777);
+    const before = statSync(path.join(shared, planted!)).mtimeMs;
+    load([shared, cache]);
+    saveCodeCaches();
+    expect(cacheFiles()).toHaveLength(1);
+    expect(statSync(path.join(shared, planted!)).mtimeMs).toBe(before);
+  });
+
   it("works with caching off", () => {
-    expect(load(null).answer()).toBe("answer.cjs says 42");
+    expect(load([]).answer()).toBe("answer.cjs says 42");
     saveCodeCaches();
     expect(readdirSync(work)).toEqual(["answer.cjs"]);
   });
 });
 
-describe("cacheDir", () => {
-  it("is per user, can be set or turned off", () => {
-    expect(cacheDir({ FENNEL_JS_CACHE_DIR: "/x/y" })).toBe("/x/y");
-    expect(cacheDir({ FENNEL_JS_CACHE_DIR: "off" })).toBeUndefined();
-    expect(cacheDir({ XDG_CACHE_HOME: "/c" })).toBe(path.join("/c", "fennel-js"));
-    expect(cacheDir({ XDG_CACHE_HOME: "relative" })).toBe(path.join(os.homedir(), ".cache", "fennel-js"));
+describe("cacheDirs", () => {
+  it("is per user, with a fallback, and can be set or turned off", () => {
+    const fallback = path.join(os.tmpdir(), `fennel-js-${process.getuid!()}`);
+    expect(cacheDirs({ FENNEL_JS_CACHE_DIR: "/x/y" })).toEqual(["/x/y"]);
+    expect(cacheDirs({ FENNEL_JS_CACHE_DIR: "off" })).toEqual([]);
+    expect(cacheDirs({ XDG_CACHE_HOME: "/c" })).toEqual([path.join("/c", "fennel-js"), fallback]);
+    expect(cacheDirs({ XDG_CACHE_HOME: "relative" })).toEqual([path.join(os.homedir(), ".cache", "fennel-js"), fallback]);
   });
 });

@@ -1,9 +1,10 @@
 // V8's code cache for the CommonJS scripts start-up loads (the CLI bundle,
 // wasmoon): compiled once, the bytecode is kept on disk in a per-user cache
-// directory, keyed by the script's content, Node's version and a tag, and
-// checked before V8 sees it. Any failure to read or write only costs speed.
+// directory (only one this user owns alone), keyed by the script's content,
+// Node's version and a tag, and checked before V8 sees it. Any failure to read
+// or write only costs speed.
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -14,30 +15,50 @@ const MAGIC = Buffer.from("fennel-js code cache 1\n");
 const DIGEST_BYTES = 20;
 
 /**
- * The directory caches live in: $FENNEL_JS_CACHE_DIR, else $XDG_CACHE_HOME/fennel-js
- * or ~/.cache/fennel-js, else a per-user folder in the temporary directory.
- * FENNEL_JS_CACHE_DIR=off turns caching off.
+ * The directories caches may live in, first choice first: $FENNEL_JS_CACHE_DIR
+ * alone if set ("off": none), else $XDG_CACHE_HOME/fennel-js or
+ * ~/.cache/fennel-js, then a per-user folder in the temporary directory for
+ * when that one cannot be written.
  */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function cacheDirs(env: NodeJS.ProcessEnv = process.env): string[] {
   const own = env.FENNEL_JS_CACHE_DIR;
-  if (own === "off") return undefined;
-  if (own) return own;
-  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, "fennel-js");
+  if (own === "off") return [];
+  if (own) return [own];
+  const dirs: string[] = [];
   let home = "";
   try {
     home = os.homedir();
   } catch {
-    // No home directory (a system user): fall through to the temporary directory.
+    // No home directory (a system user): only the temporary directory.
   }
-  if (home && home !== "/") return path.join(home, ".cache", "fennel-js");
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) dirs.push(path.join(env.XDG_CACHE_HOME, "fennel-js"));
+  else if (home && home !== "/") dirs.push(path.join(home, ".cache", "fennel-js"));
   const uid = typeof process.getuid === "function" ? process.getuid() : "user";
-  return path.join(os.tmpdir(), `fennel-js-${uid}`);
+  dirs.push(path.join(os.tmpdir(), `fennel-js-${uid}`));
+  return dirs;
+}
+
+/**
+ * Whether `dir` may hold caches: a real directory of this user that no one
+ * else can write. A cache is code this process runs, so a folder someone else
+ * made (say in the shared temporary directory) is never used.
+ */
+function ownDir(dir: string): boolean {
+  try {
+    const st = lstatSync(dir);
+    const uid = typeof process.getuid === "function" ? process.getuid() : st.uid;
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 const sha1 = (data: string | Uint8Array): Buffer => createHash("sha1").update(data).digest();
 
 interface Pending {
-  file: string;
+  /** The cache file's name, written into the first of `dirs` that can take it. */
+  name: string;
+  dirs: string[];
   /** The start of the names of the same script's caches with the same tag (older builds'). */
   family: string;
   script: Script;
@@ -58,26 +79,31 @@ function readCache(file: string): Buffer | undefined {
   return sha1(payload).equals(data.subarray(MAGIC.length, start)) ? payload : undefined;
 }
 
-/** Write a cache file whole or not at all: a temporary file renamed over it. */
-function writeCache(file: string, family: string, payload: Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const fd = openSync(tmp, "w", 0o600);
+/** Write a cache file whole or not at all (a temporary file renamed over it), in the first of `dirs` that takes it. */
+function writeCache(dirs: string[], name: string, family: string, payload: Buffer): void {
+  for (const dir of dirs) {
+    const file = path.join(dir, name);
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
-      writeSync(fd, MAGIC);
-      writeSync(fd, sha1(payload));
-      writeSync(fd, payload);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-    removeOlder(file, family);
-  } catch {
-    try {
-      unlinkSync(tmp);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!ownDir(dir)) continue;
+      const fd = openSync(tmp, "wx", 0o600);
+      try {
+        writeSync(fd, MAGIC);
+        writeSync(fd, sha1(payload));
+        writeSync(fd, payload);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+      removeOlder(file, family);
+      return;
     } catch {
-      // Nothing was written.
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Nothing was written.
+      }
     }
   }
 }
@@ -101,8 +127,8 @@ export interface LoadOptions {
   tag: string;
   /** Rewrites the source before it is compiled (part of the cache key). */
   transform?: (source: string) => string;
-  /** The cache directory; default cacheDir(). */
-  dir?: string | undefined;
+  /** The directories to read and write caches in, first choice first; default cacheDirs(). [] turns caching off. */
+  dirs?: string[];
 }
 
 /**
@@ -113,14 +139,18 @@ export interface LoadOptions {
 export function requireCached(file: string, options: LoadOptions): unknown {
   let source = readFileSync(file, "utf8");
   if (options.transform) source = options.transform(source);
-  const dir = "dir" in options ? options.dir : cacheDir();
+  const dirs = options.dirs ?? cacheDirs();
   const key = sha1(`${process.version}\0${process.arch}\0${options.tag}\0${source}`).toString("hex");
   const family = `${path.basename(file)}-${options.tag}-`;
-  const cacheFile = dir === undefined ? undefined : path.join(dir, `${family}${key.slice(0, 24)}.v8`);
-  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const name = `${family}${key.slice(0, 24)}.v8`;
+  let cachedData: Buffer | undefined;
+  for (const dir of dirs) {
+    if (ownDir(dir)) cachedData = readCache(path.join(dir, name));
+    if (cachedData !== undefined) break;
+  }
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source.startsWith("#!") ? `//${source}` : source}\n})`;
   const script = new Script(wrapper, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) pending.push({ file: cacheFile, family, script });
+  if (dirs.length > 0 && (cachedData === undefined || script.cachedDataRejected)) pending.push({ name, dirs, family, script });
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
@@ -132,5 +162,5 @@ export function requireCached(file: string, options: LoadOptions): unknown {
  * the code it needs (V8 includes the functions compiled so far).
  */
 export function saveCodeCaches(): void {
-  for (const { file, family, script } of pending.splice(0)) writeCache(file, family, script.createCachedData());
+  for (const { name, dirs, family, script } of pending.splice(0)) writeCache(dirs, name, family, script.createCachedData());
 }
