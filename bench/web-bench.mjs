@@ -1,8 +1,9 @@
 // Times each web page type of quire beside cgit, in one run, on the same bare
 // repositories: cgit 1.2 from Debian run as CGI under lighttpd (as a web
 // server runs it), quire as `quire serve`. Prints medians and the ratio
-// quire/cgit, blame and log beside the bare git command they run, cached
-// sha pages, and requests/s on a cached log page with 4 connections (wrk).
+// quire/cgit, blame and log beside the bare git command they run (timed in
+// turns with it), cached sha pages, and requests/s on a cached log page with
+// 4 connections (wrk).
 // Repositories: the bundles in $QUIRE_SHARED_DIR/bench-repos (default
 // <repo>/../shared) when present,
 // else a generated one of about 3,000 commits. Needs lighttpd, cgit, wrk.
@@ -156,17 +157,34 @@ async function time(urlOf, n = N) {
   return { med: ts[Math.floor(n / 2)], p90: ts[Math.floor(n * 0.9)], status, bytes };
 }
 
-/** Median of running `git args` in `dir` `n` times, as a server would spawn it. */
-function timeGit(dir, gitArgs, n = N) {
-  const ts = [];
-  for (let i = 0; i < n + 3; i++) {
+/** Run `git args` in `dir` once, as a server would spawn it; its time in ms. */
+function runGitOnce(dir, gitArgs) {
+  const t = performance.now();
+  const r = spawnSync("git", gitArgs, { cwd: dir, env: { ...process.env, GIT_DIR: dir }, maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`git ${gitArgs.join(" ")}: ${r.stderr}`);
+  return performance.now() - t;
+}
+
+/**
+ * Medians of a quire page and the bare git command it runs, timed in turns
+ * (page, git, page, git…, after 3 warm-ups of each): a machine whose load
+ * changes during the run slows both alike, so the ratio holds.
+ */
+async function timeBeside(urlOf, dir, gitArgs, n = N) {
+  const page = [];
+  const git = [];
+  for (let i = -3; i < n; i++) {
     const t = performance.now();
-    const r = spawnSync("git", gitArgs, { cwd: dir, env: { ...process.env, GIT_DIR: dir }, maxBuffer: 1 << 28 });
-    if (r.status !== 0) throw new Error(`git ${gitArgs.join(" ")}: ${r.stderr}`);
-    if (i >= 3) ts.push(performance.now() - t);
+    await get(urlOf(i));
+    const pageMs = performance.now() - t;
+    const gitMs = runGitOnce(dir, gitArgs);
+    if (i >= 0) {
+      page.push(pageMs);
+      git.push(gitMs);
+    }
   }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(n / 2)];
+  const median = (ts) => ts.sort((a, b) => a - b)[Math.floor(n / 2)];
+  return { page: median(page), git: median(git) };
 }
 
 /** wrk's median latency (ms) for `url` over one kept-alive connection: the server's time, not a slow client's. */
@@ -247,9 +265,13 @@ for (const r of repos) {
     const q = await time((i) => bust(quireUrl, i));
     rows.push({ repo: r.name, page, cgit: c, quire: q });
   }
-  const blameGit = timeGit(r.dir, ["blame", "--porcelain", r.sha, "--", file]);
-  const logGit = timeGit(r.dir, ["log", "-n", "51", "-z", "--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%D", r.sha]);
-  r.bare = { blame: blameGit, log: logGit };
+  // Each against the bare git command in turns, the page cache bypassed as above (a separate query range).
+  const blamePage = `${Q}/${r.name}/blame/${r.head}/${file}`;
+  const logPage = `${Q}/${r.name}/log/${r.head}`;
+  r.bare = {
+    blame: await timeBeside((i) => bust(blamePage, `g${i}`), r.dir, ["blame", "--porcelain", r.sha, "--", file]),
+    log: await timeBeside((i) => bust(logPage, `g${i}`), r.dir, ["log", "-n", "51", "-z", "--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%D", r.sha]),
+  };
   // Warm the cache, then let wrk (a C client) time it: a Node client's own parsing of a large page would dominate.
   const shaTreeUrl = `${Q}/${r.name}/tree/${r.sha}`;
   const shaBlobUrl = `${Q}/${r.name}/blob/${r.sha}/${file}`;
@@ -266,11 +288,10 @@ for (const row of rows) {
   const st = row.quire.status === 200 && row.cgit.status === 200 ? "" : `  (cgit ${row.cgit.status}, quire ${row.quire.status})`;
   console.log(`${row.repo.padEnd(9)} ${row.page.padEnd(21)} ${fmt(row.cgit.med).padStart(6)} ${fmt(row.quire.med).padStart(7)} ${fmt(ratio).padStart(9)}x${st}`);
 }
-console.log("\nagainst the bare git command (goal: at most 1.1x)");
+console.log(`\nagainst the bare git command, page and command timed in turns, medians of ${N} (goal: at most 1.1x)`);
 for (const r of repos) {
-  const blame = rows.find((x) => x.repo === r.name && x.page === "blame")?.quire.med ?? NaN;
-  const log = rows.find((x) => x.repo === r.name && x.page === "log (50)")?.quire.med ?? NaN;
-  console.log(`${r.name.padEnd(9)} blame: quire ${fmt(blame)} / git ${fmt(r.bare.blame)} = ${fmt(blame / r.bare.blame)}x   log: quire ${fmt(log)} / git ${fmt(r.bare.log)} = ${fmt(log / r.bare.log)}x`);
+  const { blame, log } = r.bare;
+  console.log(`${r.name.padEnd(9)} blame: quire ${fmt(blame.page)} / git ${fmt(blame.git)} = ${fmt(blame.page / blame.git)}x   log: quire ${fmt(log.page)} / git ${fmt(log.git)} = ${fmt(log.page / log.git)}x`);
 }
 console.log("\ncached pages addressed by a full sha, median latency by wrk over one connection (goal: at most 2 ms)");
 for (const r of repos) console.log(`${r.name.padEnd(9)} tree ${fmt(r.cached.tree.med)} ms   blob ${fmt(r.cached.blob.med)} ms`);

@@ -13,6 +13,7 @@ import { startWeb, type WebHarness } from "./harness.js";
 import { gitEnv } from "../git/git-helpers.js";
 import { whileHeavyWorkIsFull } from "./heavy-limit.js";
 import { archiveName } from "../../src/web/pages/archive.js";
+import { spawnHelper } from "../../src/git/spawn-helper.js";
 
 let web: WebHarness;
 let fx: FixtureRepo;
@@ -47,9 +48,14 @@ afterAll(async () => {
 });
 
 /** `git archive` processes this test process has started (the server runs in it). */
+/** The `git archive` processes running: the spawn helper's children. */
 function archiveProcesses(): string[] {
-  const out = execFileSync("ps", ["-o", "args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => l.startsWith("git archive"));
+  const out = execFileSync("ps", ["-e", "-o", "ppid=,args="], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+    .filter((m) => m !== null && Number(m[1]) === spawnHelper.pid && m[2]!.startsWith("git archive"))
+    .map((m) => m![2]!);
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {

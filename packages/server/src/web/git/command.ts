@@ -1,9 +1,10 @@
 // Every git process the web view starts besides cat-file (log, blame, diff,
 // archive, upload-pack) goes through here: argv only, a time budget, an
 // output cap, and a concurrency limit for the expensive ones, so a crawler
-// cannot make one request start unbounded work.
-import { spawn, type ChildProcess } from "node:child_process";
+// cannot make one request start unbounded work. The processes are started
+// by the spawn helper (git/spawn-helper.ts), not forked from the server.
 import type { Readable, Writable } from "node:stream";
+import { spawnHelper, type HelperChild } from "../../git/spawn-helper.js";
 
 export interface GitRunOptions {
   /** Stop after this long; the output so far is returned with `timedOut`. */
@@ -69,7 +70,7 @@ function gitEnv(gitDir: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** A time budget on a process: kills it when spent; `spent()` tells whether it did. */
-function budget(child: ChildProcess, timeoutMs: number | undefined): { spent(): boolean; clear(): void } {
+function budget(child: HelperChild, timeoutMs: number | undefined): { spent(): boolean; clear(): void } {
   let spent = false;
   const timer =
     timeoutMs === undefined
@@ -81,8 +82,8 @@ function budget(child: ChildProcess, timeoutMs: number | undefined): { spent(): 
   return { spent: () => spent, clear: () => clearTimeout(timer) };
 }
 
-function startGit(gitDir: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-  return spawn("git", args, { cwd: gitDir, env: gitEnv(gitDir, env), stdio: ["pipe", "pipe", "pipe"] });
+function startGit(gitDir: string, args: string[], env?: NodeJS.ProcessEnv): HelperChild {
+  return spawnHelper.spawn("git", args, { cwd: gitDir, env: gitEnv(gitDir, env) });
 }
 
 /** Run `git args…` in `gitDir` to completion (or budget) and collect its output. */
@@ -97,7 +98,7 @@ export async function runGitBounded(gitDir: string, args: string[], options: Git
       let truncated = false;
       const max = options.maxBytes ?? 64 * 1024 * 1024;
       const timer = budget(child, options.timeoutMs);
-      child.stdout!.on("data", (chunk: Buffer) => {
+      child.stdout.on("data", (chunk: Buffer) => {
         if (truncated) return;
         if (size + chunk.length > max) {
           chunks.push(chunk.subarray(0, max - size));
@@ -109,7 +110,7 @@ export async function runGitBounded(gitDir: string, args: string[], options: Git
         chunks.push(chunk);
         size += chunk.length;
       });
-      child.stderr!.on("data", (chunk: Buffer) => {
+      child.stderr.on("data", (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-8000);
       });
       child.on("error", (e) => {
@@ -120,8 +121,8 @@ export async function runGitBounded(gitDir: string, args: string[], options: Git
         timer.clear();
         resolve({ stdout: Buffer.concat(chunks, size), stderr, exitCode: code, timedOut: timer.spent(), truncated });
       });
-      child.stdin!.on("error", () => {});
-      child.stdin!.end(options.stdin ?? "");
+      child.stdin.on("error", () => {});
+      child.stdin.end(options.stdin ?? "");
     });
   } finally {
     release();
@@ -143,7 +144,7 @@ export async function streamGit(gitDir: string, args: string[], options: GitRunO
   const release = options.heavy ? await heavyLimiter.acquire() : () => {};
   const child = startGit(gitDir, args, options.env);
   let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
+  child.stderr.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-8000);
   });
   const timer = budget(child, options.timeoutMs);
@@ -154,7 +155,7 @@ export async function streamGit(gitDir: string, args: string[], options: GitRunO
     timer.clear();
     release();
   });
-  child.stdin!.on("error", () => {});
-  if (!options.keepStdin) child.stdin!.end(options.stdin ?? "");
-  return { stdout: child.stdout!, stdin: child.stdin!, done, kill: () => child.kill("SIGKILL") };
+  child.stdin.on("error", () => {});
+  if (!options.keepStdin) child.stdin.end(options.stdin ?? "");
+  return { stdout: child.stdout, stdin: child.stdin, done, kill: () => child.kill("SIGKILL") };
 }
