@@ -2,8 +2,10 @@
 // per run (launcher set-up + spawn → the bootstrap request; and the whole
 // run) and per sh, and what the local launcher's sh costs against a bare
 // spawn of the same command from Node, all measured in this one process with
-// the two sides alternating so they see the same machine load.
-// Usage: node bench/launcher-bench.mjs [--quick]   (after pnpm build; bwrap on PATH)
+// the sides taking turns (the order alternates round by round) so they see
+// the same machine load. Each figure is the median of its rounds, with the
+// spread [lowest–highest]; a ratio is the median of the rounds' own ratios.
+// Usage: node bench/launcher-bench.mjs [--quick] [--rounds N]   (after pnpm build; bwrap on PATH)
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -22,8 +24,27 @@ const { limitsMechanism } = await dist("runs/launchers/guard.js");
 const { probeCgroups, RunCgroups } = await dist("runs/launchers/cgroups.js");
 
 const quick = process.argv.includes("--quick");
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const roundsAt = process.argv.indexOf("--rounds");
+const roundsArg = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : undefined;
+if (roundsArg !== undefined && !(Number.isInteger(roundsArg) && roundsArg >= 1)) {
+  console.error(`--rounds takes a whole number of rounds, at least 1, e.g. --rounds 8 (got ${JSON.stringify(process.argv[roundsAt + 1] ?? "")})`);
+  process.exit(2);
+}
+/** Rounds of one section: --rounds N, else its default (fewer with --quick). */
+const rounds = (normal, fast) => roundsArg ?? (quick ? fast : normal);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
+/** A figure as its median and the spread of its rounds. */
+const spread = (xs, show = fmt) => (xs.length > 1 ? `${show(median(xs))} [${show(Math.min(...xs))}–${show(Math.max(...xs))}]` : show(xs[0]));
+const times = (x) => `${x.toFixed(2)}×`;
+/** The median of the per-round ratios a[i] / b[i], with their spread. */
+const ratio = (a, b) => spread(a.map((x, i) => x / b[i]), times);
+/** The sides in round `i`: turned around every other round. */
+const turn = (sides, i) => (i % 2 === 0 ? sides : [...sides].reverse());
 
 if (spawnSync("bwrap", ["--version"]).status !== 0) {
   console.log("launcher bench skipped: bwrap is not on PATH");
@@ -86,52 +107,53 @@ console.log(`launchers: local (${containment.description}); bwrap with ${limitsM
 // 1. Per run: set-up + spawn → bootstrap request, and set-up → exit, of a one-job run.
 {
   const ws = workspace(`(local ci (require :quire.ci))\n(ci.job :x [:quire/push] (fn [{: sh}] (sh "true")))\n`);
-  const rounds = quick ? 4 : 12;
+  const n = rounds(12, 4);
   const s = { local: { boot: [], total: [] }, bwrap: { boot: [], total: [] } };
   await runVia("local", ws);
   await runVia("bwrap", ws);
-  for (let i = 0; i < rounds; i++) {
-    for (const name of i % 2 === 0 ? ["local", "bwrap"] : ["bwrap", "local"]) {
+  for (let i = 0; i < n; i++) {
+    for (const name of turn(["local", "bwrap"], i)) {
       const r = await runVia(name, ws);
       s[name].boot.push(r.toBootstrap);
       s[name].total.push(r.total);
     }
   }
-  const dBoot = median(s.bwrap.boot) - median(s.local.boot);
-  const dTotal = median(s.bwrap.total) - median(s.local.total);
+  const more = (a, b) => a.map((x, i) => x - b[i]);
   console.log(
-    `per run, start → bootstrap:  local ${fmt(median(s.local.boot))}, bwrap ${fmt(median(s.bwrap.boot))}: bwrap costs ${fmt(dBoot)} more (goal ≤ +20 ms; medians of ${rounds})`,
+    `per run, start → bootstrap:  local ${spread(s.local.boot)}, bwrap ${spread(s.bwrap.boot)}: bwrap costs ${spread(more(s.bwrap.boot, s.local.boot))} more (goal ≤ +20 ms; ${n} rounds)`,
   );
-  console.log(`per run, start → exit:       local ${fmt(median(s.local.total))}, bwrap ${fmt(median(s.bwrap.total))}: ${fmt(dTotal)} more (one job, one sh)`);
+  console.log(`per run, start → exit:       local ${spread(s.local.total)}, bwrap ${spread(s.bwrap.total)}: ${spread(more(s.bwrap.total, s.local.total))} more (one job, one sh)`);
 }
 
 // 2. Per sh, inside each launcher, and the local launcher's sh against a bare spawn of the same command.
-async function perSh(command, N, rounds) {
+async function perSh(command, N, n) {
   const ws = workspace(`(local ci (require :quire.ci))
 (ci.job :many [:quire/push]
   (fn [{: sh}]
     (for [i 1 ${N}] (sh ${JSON.stringify(command)}))))
 `);
   const per = { local: [], bwrap: [], bare: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (const name of round % 2 === 0 ? ["local", "bwrap"] : ["bwrap", "local"]) {
+  for (let round = 0; round < n; round++) {
+    for (const name of turn(["local", "bwrap", "bare"], round)) {
+      if (name === "bare") {
+        const t = performance.now();
+        for (let i = 0; i < N; i++) await bareSpawn(["sh", "-c", command]);
+        per.bare.push((performance.now() - t) / N);
+        continue;
+      }
       const { events } = await runVia(name, ws);
       const first = events.find((e) => e.type === "sh_started");
       const last = events.filter((e) => e.type === "sh_finished").at(-1);
       per[name].push((last.at_ms - first.at_ms) / N);
     }
-    const t = performance.now();
-    for (let i = 0; i < N; i++) await bareSpawn(["sh", "-c", command]);
-    per.bare.push((performance.now() - t) / N);
   }
-  const ratio = (a, b) => median(a.map((x, i) => x / b[i]));
   console.log(
-    `per sh (${command}):`.padEnd(29) +
-      `local ${fmt(median(per.local))}, bwrap ${fmt(median(per.bwrap))}: ${ratio(per.bwrap, per.local).toFixed(2)}× (goal ≤ 1.2×); ` +
-      `bare spawn of sh -c from Node ${fmt(median(per.bare))}: local is ${ratio(per.local, per.bare).toFixed(2)}× (goal ≤ 1.2×)`,
+    `per sh (${command}), wall:`.padEnd(29) +
+      `local ${spread(per.local)}, bwrap ${spread(per.bwrap)}: ${ratio(per.bwrap, per.local)} (goal ≤ 1.2×); ` +
+      `bare spawn of sh -c from Node ${spread(per.bare)}: local is ${ratio(per.local, per.bare)} (goal ≤ 1.2×); ${n} rounds of ${N}`,
   );
 }
-await perSh("true", quick ? 20 : 40, quick ? 3 : 6);
+await perSh("true", quick ? 20 : 40, rounds(8, 3));
 
 // 3. The same per sh in CPU time, counted by cgroups (every process of the run,
 // whoever reaps it), which the machine's load moves far less than wall time:
@@ -156,23 +178,24 @@ else {
     return ms;
   };
   const cpu = { local: [], bwrap: [], bare: [] };
-  for (let round = 0; round < (quick ? 2 : 4); round++) {
-    for (const name of ["local", "bwrap"]) {
-      const a = await runVia(name, many, { cpu: true });
-      const b = await runVia(name, none, { cpu: true });
-      cpu[name].push((a.cpu - b.cpu) / N);
+  const n = rounds(8, 3);
+  for (let round = 0; round < n; round++) {
+    for (const name of turn(["local", "bwrap", "bare"], round)) {
+      if (name === "bare") cpu.bare.push(((await bareCpu(N)) - (await bareCpu(0))) / N);
+      else {
+        const a = await runVia(name, many, { cpu: true });
+        const b = await runVia(name, none, { cpu: true });
+        cpu[name].push((a.cpu - b.cpu) / N);
+      }
     }
-    cpu.bare.push(((await bareCpu(N)) - (await bareCpu(0))) / N);
   }
-  const l = median(cpu.local);
-  const b = median(cpu.bwrap);
-  const bare = median(cpu.bare);
+  const ms2 = (ms) => `${ms.toFixed(2)} ms`;
   console.log(
-    `per sh (true), CPU time:     local ${fmt(l)}, bwrap ${fmt(b)}: ${(b / l).toFixed(2)}× (goal ≤ 1.2×); ` +
-      `bare spawn from Node ${fmt(bare)}: local is ${(l / bare).toFixed(2)}× (goal ≤ 1.2×); medians of ${cpu.bare.length} rounds of ${N}`,
+    `per sh (true), CPU time:     local ${spread(cpu.local, ms2)}, bwrap ${spread(cpu.bwrap, ms2)}: ${ratio(cpu.bwrap, cpu.local)} (goal ≤ 1.2×); ` +
+      `bare spawn from Node ${spread(cpu.bare, ms2)}: local is ${ratio(cpu.local, cpu.bare)} (goal ≤ 1.2×); ${n} rounds of ${N}`,
   );
 }
 
 api.server.close();
 fs.rmSync(scratch, { recursive: true, force: true });
-console.log(`(load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores: the machine is shared; figures move with its load)`);
+console.log(`(figures: median [lowest–highest] of the rounds; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores: the machine is shared; figures move with its load)`);
