@@ -80,7 +80,10 @@ export interface LogFileOptions {
   onLine?: (stream: Stream, line: string) => void;
   /** The file could not be opened or written; it is given up, once. */
   onWriteError?: (error: NodeJS.ErrnoException, file: string) => void;
-  /** Open synchronously (small files written now and then). */
+  /**
+   * Open and close synchronously: one system call each, where the default
+   * hands both to libuv's thread pool (two thread hand-offs per file).
+   */
   sync?: boolean;
 }
 
@@ -197,7 +200,8 @@ export class LogFile {
     if (this.fd !== undefined) {
       const fd = this.fd;
       this.fd = undefined;
-      await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+      if (this.options.sync) closeQuietly(fd);
+      else await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
     }
     return { bytes: this.bytes, ...(this.cut ? { cut: { ...this.cut } } : {}), ...(this.failure ? { writeError: this.failure } : {}) };
   }
@@ -332,6 +336,14 @@ export class LogFile {
       this.fd = undefined;
     }
     this.options.onWriteError?.(error, this.file);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Written with writeSync: nothing is left to lose.
   }
 }
 

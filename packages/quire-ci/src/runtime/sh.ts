@@ -149,7 +149,9 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
     return fail(`sh: ${ctx.stop.reason}`);
   }
   const onShLine = ctx.observer?.onShLine;
+  // Opened and closed in this thread: cheaper per sh than the thread pool's hand-offs.
   const log = new LogFile(path.join(logDir, `sh-${n}.log`), {
+    sync: true,
     redactor: ctx.redactor,
     budget: ctx.logBudget,
     ...(onShLine ? { onLine: (stream: "stdout" | "stderr", line: string) => onShLine.call(ctx.observer, job.id, n, stream, line) } : {}),
