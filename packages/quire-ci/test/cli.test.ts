@@ -166,6 +166,29 @@ describe("quire-ci run", () => {
     expect(records[0]!.logs.length).toBeGreaterThan(5);
   });
 
+  test("an sh that printed nothing and exited 0 leaves no log; one that printed, or failed, has its log", () => {
+    const ws = workspaceWith(
+      `(local ci (require :quire.ci))
+(ci.job :j [:quire/push]
+  (fn [{: sh}]
+    (sh "true")
+    (sh "printf partial")
+    (sh "echo to-stderr >&2")
+    (sh "exit 3")))
+`,
+    );
+    gitCommitAll(ws);
+    const out = tempDir("quire-ci-out-");
+    const r = quireCi(["run", ws, "--out-dir", out, "--events", path.join(out, "events.jsonl")]);
+    expect(r.code, r.stderr).toBe(1);
+    const dir = path.join(out, "jobs", "j");
+    expect(fs.readdirSync(dir).sort()).toEqual(["sh-2.log", "sh-3.log", "sh-4.log"]);
+    expect(logLines(path.join(dir, "sh-2.log"))).toEqual(["stdout partial"]);
+    expect(logLines(path.join(dir, "sh-3.log"))).toEqual(["stderr to-stderr"]);
+    expect(logLines(path.join(dir, "sh-4.log"))).toEqual([]);
+    expect(readEvents(path.join(out, "events.jsonl")).filter((e) => e.type === "sh_finished")).toHaveLength(4);
+  });
+
   test("parallel jobs with -j 2", () => {
     const ws = workspaceFrom(path.join(FIXTURES, "parallel"));
     gitCommitAll(ws);

@@ -129,4 +129,30 @@ describe("LogFile", () => {
     expect(errors).toEqual(["ENOSPC"]);
     expect(summary.writeError?.code).toBe("ENOSPC");
   });
+
+  it("quiet: no file until a record follows the header; a partial line waits for close; keep creates an empty log", async () => {
+    const quiet = (file: string) => new LogFile(file, { redactor: new Redactor(), budget: newLogBudget(), sync: true, quiet: true });
+    const silent = nextFile();
+    expect(await quiet(silent).close()).toMatchObject({ bytes: expect.any(Number) });
+    expect(fs.existsSync(silent)).toBe(false);
+
+    const partial = nextFile();
+    const log = quiet(partial);
+    log.write("stdout", Buffer.from("no newline yet"));
+    expect(fs.existsSync(partial)).toBe(false);
+    await log.close();
+    expect(parseLog(fs.readFileSync(partial)).map((l) => l.text)).toEqual(["no newline yet"]);
+
+    const line = nextFile();
+    const loud = quiet(line);
+    loud.write("stderr", Buffer.from("at once\n"));
+    expect(fs.existsSync(line)).toBe(true);
+    await loud.close();
+    expect(parseLog(fs.readFileSync(line)).map((l) => [l.stream, l.text])).toEqual([["stderr", "at once"]]);
+
+    const kept = nextFile();
+    await quiet(kept).close({ keep: true });
+    expect(fs.readFileSync(kept, "utf8")).toMatch(/^\x1eH quire-log 1 \d+\n$/);
+    expect(parseLog(fs.readFileSync(kept))).toEqual([]);
+  });
 });

@@ -85,6 +85,12 @@ export interface LogFileOptions {
    * hands both to libuv's thread pool (two thread hand-offs per file).
    */
   sync?: boolean;
+  /**
+   * With sync: create the file only when a record follows the header, so a
+   * command that printed nothing leaves no file (readers take a missing log
+   * for an empty one), unless close({ keep: true }) asks for it.
+   */
+  quiet?: boolean;
 }
 
 export interface LogSummary {
@@ -112,7 +118,7 @@ function capNote(cut: LogCut): string {
 
 export class LogFile {
   private fd: number | undefined;
-  /** Records produced before the file is open (sh logs open off the main thread). */
+  /** Records produced before the file is open (when it opens in the thread pool). */
   private early: string[] = [];
   private readonly opened: Promise<void>;
   private out = "";
@@ -124,6 +130,8 @@ export class LogFile {
   private lowSpace = false;
   private failure: NodeJS.ErrnoException | undefined;
   private closed = false;
+  /** The header, held back while `quiet` leaves the file uncreated. */
+  private deferred: string | undefined;
   private pending: Record<Stream, string> = { stdout: "", stderr: "" };
   private decoders: Record<Stream, TextDecoder> = { stdout: new TextDecoder("utf-8"), stderr: new TextDecoder("utf-8") };
 
@@ -132,14 +140,12 @@ export class LogFile {
     private readonly options: LogFileOptions,
   ) {
     this.lastMs = Date.now();
-    this.append(`${RS}H quire-log 1 ${this.lastMs}\n`);
+    const header = `${RS}H quire-log 1 ${this.lastMs}\n`;
+    this.append(header);
     if (options.sync) {
-      try {
-        this.fd = fs.openSync(file, "a");
-      } catch (e) {
-        this.fail(e as NodeJS.ErrnoException);
-      }
       this.opened = Promise.resolve();
+      if (options.quiet) this.deferred = header;
+      else this.openSync();
       this.flush();
       return;
     }
@@ -184,9 +190,10 @@ export class LogFile {
     this.flush();
   }
 
-  /** Flush unterminated output and close the file. */
-  async close(): Promise<LogSummary> {
+  /** Flush unterminated output and close the file; `keep` creates a quiet log that is still uncreated. */
+  async close(options: { keep?: boolean } = {}): Promise<LogSummary> {
     if (!this.closed) {
+      if (options.keep && this.deferred !== undefined) this.openSync();
       for (const stream of ["stdout", "stderr"] as const) {
         const rest = this.pending[stream] + this.decoders[stream].decode();
         this.pending[stream] = "";
@@ -309,8 +316,21 @@ export class LogFile {
     this.out += records;
   }
 
+  private openSync(): void {
+    this.deferred = undefined;
+    try {
+      this.fd = fs.openSync(this.file, "a");
+    } catch (e) {
+      this.fail(e as NodeJS.ErrnoException);
+    }
+  }
+
   private flush(): void {
     if (this.out.length === 0) return;
+    if (this.deferred !== undefined) {
+      if (this.out === this.deferred) return;
+      this.openSync();
+    }
     const out = this.out;
     this.out = "";
     if (this.failure) return;

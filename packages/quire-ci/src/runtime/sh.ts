@@ -149,9 +149,12 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
     return fail(`sh: ${ctx.stop.reason}`);
   }
   const onShLine = ctx.observer?.onShLine;
-  // Opened and closed in this thread: cheaper per sh than the thread pool's hand-offs.
+  // Opened and closed in this thread: cheaper per sh than the thread pool's
+  // hand-offs. Created at the first output: a new file costs more than the
+  // rest of a quiet sh's bookkeeping; a failed sh keeps its (empty) log.
   const log = new LogFile(path.join(logDir, `sh-${n}.log`), {
     sync: true,
+    quiet: true,
     redactor: ctx.redactor,
     budget: ctx.logBudget,
     ...(onShLine ? { onLine: (stream: "stdout" | "stderr", line: string) => onShLine.call(ctx.observer, job.id, n, stream, line) } : {}),
@@ -204,7 +207,7 @@ export async function shPrimitive(ctx: RuntimeContext, job: JobState, cmd: unkno
       }, opts.timeoutSec * 1000);
     }
   });
-  const summary = await log.close();
+  const summary = await log.close({ keep: exit !== 0 });
   const cut = summary.cut;
   if (cut) {
     process.stderr.write(`quire-ci: job ${job.id} sh ${n}: log cut: ${cutReason(cut)}; ${cut.droppedBytes} bytes of output not kept\n`);
