@@ -2,8 +2,8 @@
 // repositories: cgit 1.2 from Debian run as CGI under lighttpd (as a web
 // server runs it), quire as `quire serve`. Prints medians and the ratio
 // quire/cgit, blame and log beside the bare git command they run (timed in
-// turns with it), cached sha pages, and requests/s on a cached log page with
-// 4 connections (wrk).
+// turns with it), cached sha pages, a cached page's latency while blames
+// run beside it, and requests/s on a cached log page with 4 connections (wrk).
 // Repositories: the bundles in $QUIRE_SHARED_DIR/bench-repos (default
 // <repo>/../shared) when present,
 // else a generated one of about 3,000 commits. Needs lighttpd, cgit, wrk.
@@ -129,14 +129,14 @@ async function waitFor(url) {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 /** GET with a kept-alive socket; a socket the server closed while idle is retried once on a new one. */
-function get(url, retried = false) {
+function get(url, retried = false, via = agent) {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent }, (res) => {
+    const req = http.get(url, { agent: via }, (res) => {
       let bytes = 0;
       res.on("data", (c) => (bytes += c.length));
       res.on("end", () => resolve({ status: res.statusCode, bytes }));
     });
-    req.on("error", (e) => (!retried && e.code === "ECONNRESET" ? get(url, true).then(resolve, reject) : reject(e)));
+    req.on("error", (e) => (!retried && e.code === "ECONNRESET" ? get(url, true, via).then(resolve, reject) : reject(e)));
   });
 }
 
@@ -185,6 +185,30 @@ async function timeBeside(urlOf, dir, gitArgs, n = N) {
   }
   const median = (ts) => ts.sort((a, b) => a - b)[Math.floor(n / 2)];
   return { page: median(page), git: median(git) };
+}
+
+/**
+ * p50 and p99 (ms) of a cached page requested back to back for `ms`, alone or
+ * while another connection loads uncached blame pages back to back: what the
+ * git processes those start cost everyone else (a fork that blocks the event loop).
+ */
+async function latencyBeside(url, blameUrl, ms = 4000) {
+  const side = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let stop = false;
+  const blames = blameUrl === null ? null : (async () => {
+    for (let i = 0; !stop; i++) await get(bust(blameUrl, `c${i}`), false, side);
+  })();
+  const ts = [];
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    const t = performance.now();
+    await get(url);
+    ts.push(performance.now() - t);
+  }
+  stop = true;
+  await blames;
+  side.destroy();
+  ts.sort((a, b) => a - b);
+  return { p50: ts[Math.floor(ts.length * 0.5)], p99: ts[Math.floor(ts.length * 0.99)], n: ts.length };
 }
 
 /** wrk's median latency (ms) for `url` over one kept-alive connection: the server's time, not a slow client's. */
@@ -295,6 +319,14 @@ for (const r of repos) {
 }
 console.log("\ncached pages addressed by a full sha, median latency by wrk over one connection (goal: at most 2 ms)");
 for (const r of repos) console.log(`${r.name.padEnd(9)} tree ${fmt(r.cached.tree.med)} ms   blob ${fmt(r.cached.blob.med)} ms`);
+{
+  const r = repos[0];
+  const page = `${Q}/${r.name}/tree/${r.sha}`;
+  const alone = await latencyBeside(page, null);
+  const beside = await latencyBeside(page, `${Q}/${r.name}/blame/${r.head}/${r.file}`);
+  console.log(`\na cached page (tree by sha) requested back to back, p50 / p99 (ms) and requests in 4 s`);
+  console.log(`alone: ${fmt(alone.p50)} / ${fmt(alone.p99)}, ${alone.n}   while another connection loads blame pages: ${fmt(beside.p50)} / ${fmt(beside.p99)}, ${beside.n}`);
+}
 const logUrl = `${Q}/${repos[0].name}/log/${repos[0].head}`;
 await get(logUrl);
 console.log(`\ncached log page, wrk -c4 -t2 -d5s: ${fmt(wrk(logUrl))} requests/s (goal: at least 1,300)`);
