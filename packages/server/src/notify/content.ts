@@ -3,7 +3,7 @@
 // the last 20 log lines, every configured secret redacted.
 import path from "node:path";
 import type { Redactor } from "@quire/shared";
-import type { JobRow, RunRow } from "../db/schema.js";
+import type { JobRow, RunRow, ShEventRow } from "../db/schema.js";
 import type { Notice } from "./events.js";
 import { jobLogFile, lastLines, lastLogLines } from "./log-tail.js";
 
@@ -45,6 +45,8 @@ export interface ContentInput {
   run: RunRow;
   notice: Notice;
   jobs: JobRow[];
+  /** The run's sh calls (their jobs and numbers), to find the failing job's last one. */
+  sh: Pick<ShEventRow, "jobId" | "n">[];
   /** `<data>/runs/<repo>/<run-id>`. */
   runDir: string;
   runUrl: string;
@@ -67,7 +69,9 @@ function pushFacts(run: RunRow): { message: string | null; pusher: string | null
 async function failureLog(input: ContentInput): Promise<{ job: JobRow | null; file: string | null; lines: string[] }> {
   const failed = input.jobs.filter((j) => j.state === "failed").sort((a, b) => (a.finishedAtMs ?? 0) - (b.finishedAtMs ?? 0));
   const job = failed[0] ?? null;
-  const log = job === null ? undefined : jobLogFile(input.runDir, job.jobId);
+  const shOfJob = job === null ? [] : input.sh.filter((s) => s.jobId === job.jobId).map((s) => s.n);
+  const lastSh = shOfJob.length === 0 ? undefined : Math.max(...shOfJob);
+  const log = job === null ? undefined : jobLogFile(input.runDir, job.jobId, lastSh);
   if (log !== undefined) return { job, file: path.relative(input.runDir, log), lines: await lastLogLines(log, LOG_TAIL_LINES) };
   const own = path.join(input.runDir, "quire-ci.log");
   return { job, file: "quire-ci.log", lines: lastLines(own, LOG_TAIL_LINES) };

@@ -31,15 +31,25 @@ export async function lastLogLines(file: string, n: number): Promise<string[]> {
   return (await readLogFile(file)).slice(-n).map((l) => l.text);
 }
 
-/** The log to show for job `jobId` in `runDir`: its last `sh-<n>.log`, else its `log.log`, else undefined. */
-export function jobLogFile(runDir: string, jobId: string): string | undefined {
+/**
+ * The log to show for job `jobId` in `runDir`: the log of its last sh
+ * (`lastSh`, from the sh rows; a quiet sh that succeeded leaves no file), else
+ * its `log.log` of `(log …)` messages, else undefined. Without `lastSh` (no sh
+ * rows), the highest-numbered `sh-<n>.log` there is.
+ */
+export function jobLogFile(runDir: string, jobId: string, lastSh?: number): string | undefined {
   const dir = path.join(runDir, "jobs", jobId);
   if (!existsSync(dir)) return undefined;
   const own = path.join(dir, "log.log");
+  const ownOrNone = existsSync(own) ? own : undefined;
+  if (lastSh !== undefined) {
+    const last = path.join(dir, `sh-${lastSh}.log`);
+    return existsSync(last) ? last : ownOrNone;
+  }
   const ns = readdirSync(dir)
     .map((f) => /^sh-(\d+)\.log$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]));
-  if (ns.length === 0) return existsSync(own) ? own : undefined;
+  if (ns.length === 0) return ownOrNone;
   return path.join(dir, `sh-${Math.max(...ns)}.log`);
 }

@@ -7,7 +7,7 @@ import { loadRepoConfig } from "../config/repo-config.js";
 import { redactorFor } from "../config/secrets.js";
 import type { ServerConfig } from "../config/types.js";
 import type { Db } from "../db/open.js";
-import { getRun, listJobs } from "../db/queries.js";
+import { getRun, listJobs, listShEvents } from "../db/queries.js";
 import type { RunRow } from "../db/schema.js";
 import { openRepo } from "../git/repos.js";
 import { runDirs } from "../runs/spawn.js";
@@ -56,6 +56,7 @@ export async function notifyRun(options: NotifierOptions, runId: string): Promis
     run,
     notice,
     jobs: listJobs(db, run.id),
+    sh: listShEvents(db, run.id),
     runDir: runDirs(options.runsDir, run.repo, run.id).runDir,
     runUrl: options.runUrl(run),
     redactor: await redactorFor(options.config.secrets),

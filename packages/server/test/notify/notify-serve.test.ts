@@ -178,3 +178,41 @@ describe("a dead SMTP server", () => {
     }
   });
 });
+
+describe("the log a failure shows", () => {
+  it("is the failing job's last sh, never an earlier sh's output when the last one was quiet", async () => {
+    const hook = await startWebhookPeer("hook-key-abcdef");
+    const f = await forge(`{:secrets {:hook-key "hook-key-abcdef"} :notifications {:webhook {:url "${hook.url}" :secret :hook-key}}}\n`);
+    try {
+      // sh 1 talks, sh 2 is quiet (and leaves no log file), then the job fails in Lua.
+      const quietThenError = pipeline(`(ci.job :test [:quire/push]
+  (fn [{: sh}]
+    (sh "echo output of the first sh")
+    (sh "true")
+    (error "broke after the quiet sh")))`);
+      const run = await pushRun(f, quietThenError, "break it after a quiet sh");
+      expect(run.state).toBe("failed");
+      const delivery = await eventually("the ci-failed webhook", () => hook.received[0]);
+      const body = delivery.body as { log_file: string; log_tail: string[]; failing_job: { id: string; error: string } };
+      expect(body.failing_job.id).toBe("test");
+      expect(body.failing_job.error).toContain("broke after the quiet sh");
+      expect(body.log_file).not.toBe("jobs/test/sh-1.log");
+      expect(body.log_tail).not.toContain("output of the first sh");
+
+      // A quiet sh that fails shows its own (empty but present) log, not sh 1's.
+      const failingQuietSh = pipeline(`(ci.job :test [:quire/push]
+  (fn [{: sh}]
+    (sh "echo output of the first sh")
+    (sh "exit 4")))`);
+      const second = await pushRun(f, failingQuietSh, "a quiet sh fails");
+      expect(second.state).toBe("failed");
+      const next = await eventually("the second ci-failed webhook", () => hook.received[1]);
+      expect((next.body as { log_file: string }).log_file).toBe("jobs/test/sh-2.log");
+      expect((next.body as { log_tail: string[] }).log_tail).not.toContain("output of the first sh");
+    } finally {
+      f.runs.close();
+      await f.serve.stop();
+      await hook.close();
+    }
+  });
+});
