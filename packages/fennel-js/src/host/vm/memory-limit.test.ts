@@ -83,4 +83,17 @@ describe("the memory limit", () => {
     expect(err.message).toBe("ci.fnl:1: memory limit of 16 MiB reached");
     expect(() => (vm.memoryLimit = 0)).toThrow(/memoryLimitBytes must be a number of bytes above 0/);
   });
+  it("lets the next run start while live memory sits at the limit: no abort, and its first allocation past it stops at its line", async () => {
+    const vm = await limited();
+    // The memory stays live in a global after the stop, right up to the limit.
+    await stopped(vm, `(global hog []) (var i 0) (while true (set i (+ i 1)) (tset hog i (.. "x" i)))`);
+    // Starting a run (its thread, its arguments) allocates outside any
+    // protected call; refused there, Lua would abort the whole VM.
+    expect(await vm.evalString(`(+ 1 2)`, { filename: "next.fnl" })).toEqual([3]);
+    const err = await stopped(vm, `(local n 100000)\n(local s (string.rep "z" n))`);
+    expect(err.message).toMatch(/^ci\.fnl:2: memory limit of 32 MiB reached$/);
+    // Freed again, the VM runs on.
+    await vm.evalString(`(set _G.hog nil) (collectgarbage)`, { filename: "free.fnl" });
+    expect(await vm.evalString(`(length (string.rep "z" 1e6))`)).toEqual([1e6]);
+  });
 });

@@ -54,14 +54,17 @@ export async function runOnThread(
   push: (L: number) => number,
   opts: RunOptions = {},
 ): Promise<unknown[]> {
-  const thread = vm.global.newThread();
-  const threadRef = vm.reg.ref(vm.global.address);
+  // The host's own set-up runs outside any protected call, where a refused
+  // allocation would abort the whole VM: it may pass the limit, and the run's
+  // first allocation past it stops the run instead.
+  const thread = vm.memory.unlimited(() => vm.global.newThread());
+  const threadRef = vm.memory.unlimited(() => vm.reg.ref(vm.global.address));
   const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
   const timedOut = (L: number): LuaRuntimeError => timeoutError(vm, L, opts.timeoutMs ?? 0);
   try {
     const L = thread.address;
     if (deadline !== Infinity) vm.global.lua.lua_sethook(L, vm.deadlineHook(), LUA_MASKCOUNT, HOOK_EVERY);
-    vm.reg.push(L, vm.runEntryRef);
+    vm.memory.unlimited(() => vm.reg.push(L, vm.runEntryRef));
     // A limit reached before (by compile-time code) is no business of this run.
     vm.memory.clear();
     const resume = (n: number) => {
@@ -76,7 +79,7 @@ export async function runOnThread(
         vm.activeThread = outerThread;
       }
     };
-    let res = resume(push(L) + 1);
+    let res = resume(vm.memory.unlimited(() => push(L)) + 1);
     while (res.result === LUA_YIELD) {
       const id = awaitedCall(vm, L, res.resultCount);
       vm.m._lua_settop(L, -res.resultCount - 1);
@@ -100,7 +103,9 @@ export async function runOnThread(
     }
     const top = vm.m._lua_gettop(L);
     const values: unknown[] = [];
-    for (let i = top - res.resultCount + 1; i <= top; i++) values.push(luaToJs(vm.ctx, L, i));
+    vm.memory.unlimited(() => {
+      for (let i = top - res.resultCount + 1; i <= top; i++) values.push(luaToJs(vm.ctx, L, i));
+    });
     return values;
   } finally {
     if (!vm.isClosed()) vm.reg.unref(threadRef);
