@@ -1,9 +1,9 @@
 // The code cache on disk: written once, read back, keyed by content, and never
 // in the way when the directory cannot be written or a file is damaged.
-import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { cacheDirs, requireCached, saveCodeCaches } from "./code-cache.js";
 
@@ -20,13 +20,14 @@ beforeEach(() => {
 
 /** Load the script with `dirs` as the cache directories ([]: no cache). */
 const load = (dirs: string[] = [cache]): { answer(): string } => requireCached(script, { tag: "test", dirs }) as { answer(): string };
-const MAGIC = "fennel-js code cache 1\n";
-const sha1 = (b: Uint8Array): Buffer => createHash("sha1").update(b).digest();
-/** The file is as the module writes it: magic, the payload's SHA-1, the payload. */
+const MAGIC = "fennel-js code cache 2\n";
+/** The file is as the module writes it: magic, the payload's CRC-32 and length (32 bits each, big-endian), the payload. */
 function isWhole(file: string): boolean {
   const data = readFileSync(file);
-  const start = MAGIC.length + 20;
-  return data.subarray(0, MAGIC.length).toString() === MAGIC && data.length > start && sha1(data.subarray(start)).equals(data.subarray(MAGIC.length, start));
+  const start = MAGIC.length + 8;
+  if (data.subarray(0, MAGIC.length).toString() !== MAGIC || data.length <= start) return false;
+  const payload = data.subarray(start);
+  return data.readUInt32BE(MAGIC.length) === crc32(payload) && data.readUInt32BE(MAGIC.length + 4) === payload.length;
 }
 const cacheFiles = (): string[] => readdirSync(cache).filter((f) => f.endsWith(".v8"));
 

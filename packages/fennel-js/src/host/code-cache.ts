@@ -2,17 +2,18 @@
 // wasmoon): compiled once, the bytecode is kept on disk in a per-user cache
 // directory (only one this user owns alone), keyed by the script's content,
 // Node's version and a tag, and checked before V8 sees it. Any failure to read
-// or write only costs speed.
-import { createHash } from "node:crypto";
+// or write only costs speed. Keys and checksums are CRC-32s (zlib's, native):
+// node:crypto alone takes longer to load than the whole check (issue 14, item 4).
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { Script } from "node:vm";
+import { crc32 } from "node:zlib";
 
-/** First bytes of a cache file; the payload's SHA-1 follows, then V8's data. */
-const MAGIC = Buffer.from("fennel-js code cache 1\n");
-const DIGEST_BYTES = 20;
+/** First bytes of a cache file; the payload's CRC-32 and length follow, then V8's data. */
+const MAGIC = Buffer.from("fennel-js code cache 2\n");
+const DIGEST_BYTES = 8;
 
 /**
  * The directories caches may live in, first choice first: $FENNEL_JS_CACHE_DIR
@@ -53,7 +54,13 @@ function ownDir(dir: string): boolean {
   }
 }
 
-const sha1 = (data: string | Uint8Array): Buffer => createHash("sha1").update(data).digest();
+/** The payload's checksum as stored: its CRC-32 and its length, 32 bits each. */
+function digest(payload: Uint8Array): Buffer {
+  const out = Buffer.alloc(DIGEST_BYTES);
+  out.writeUInt32BE(crc32(payload), 0);
+  out.writeUInt32BE(payload.length >>> 0, 4);
+  return out;
+}
 
 interface Pending {
   /** The cache file's name, written into the first of `dirs` that can take it. */
@@ -76,7 +83,7 @@ function readCache(file: string): Buffer | undefined {
   const start = MAGIC.length + DIGEST_BYTES;
   if (data.length <= start || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const payload = data.subarray(start);
-  return sha1(payload).equals(data.subarray(MAGIC.length, start)) ? payload : undefined;
+  return digest(payload).equals(data.subarray(MAGIC.length, start)) ? payload : undefined;
 }
 
 /** Write a cache file whole or not at all (a temporary file renamed over it), in the first of `dirs` that takes it. */
@@ -90,7 +97,7 @@ function writeCache(dirs: string[], name: string, family: string, payload: Buffe
       const fd = openSync(tmp, "wx", 0o600);
       try {
         writeSync(fd, MAGIC);
-        writeSync(fd, sha1(payload));
+        writeSync(fd, digest(payload));
         writeSync(fd, payload);
       } finally {
         closeSync(fd);
@@ -140,9 +147,10 @@ export function requireCached(file: string, options: LoadOptions): unknown {
   let source = readFileSync(file, "utf8");
   if (options.transform) source = options.transform(source);
   const dirs = options.dirs ?? cacheDirs();
-  const key = sha1(`${process.version}\0${process.arch}\0${options.tag}\0${source}`).toString("hex");
+  // The script's CRC-32 and length (V8 checks only the length), and what V8's data depends on.
+  const key = [crc32(source), source.length, crc32(`${process.version}\0${process.arch}\0${options.tag}`)].map((n) => n.toString(16)).join("-");
   const family = `${path.basename(file)}-${options.tag}-`;
-  const name = `${family}${key.slice(0, 24)}.v8`;
+  const name = `${family}${key}.v8`;
   let cachedData: Buffer | undefined;
   for (const dir of dirs) {
     if (ownDir(dir)) cachedData = readCache(path.join(dir, name));
