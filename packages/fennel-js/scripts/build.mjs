@@ -1,14 +1,15 @@
 // The package build: tsc into a staging folder beside dist/, plus the CLI
 // bundled into one CommonJS script (cli-bundle.cjs, which the launchers cli.js
-// and fennel-js.cjs, the bin, load with V8's code cache), then each file
+// and fennel-js.cjs, the bin, load with V8's code cache), plus fennel-js's own
+// Lua precompiled (lua-bytecode.bin, see host/lua-bytecode.ts), then each file
 // renamed into dist/. A process running
 // dist/cli.js meanwhile (a test, another package) sees whole old or whole new
 // files, never one still being written.
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(packageDir, "dist");
@@ -52,6 +53,31 @@ function bundle(entry, outfile, external = []) {
   });
 }
 
+/**
+ * lua-bytecode.bin in `dir`: the chunks of fennel-js's own Lua that VMs of the
+ * staged build load (made for the CLI and for pipelines, running a line that
+ * uses a macro and fennel.view), dumped as bytecode.
+ */
+async function luaBytecode(dir) {
+  process.env.FENNEL_JS_CACHE_DIR = "off";
+  const load = (file) => import(pathToFileURL(path.join(dir, file)).href);
+  const bytecode = await load("host/lua-bytecode.js");
+  bytecode.recordChunks();
+  const { createVM } = await load("host/vm/vm.js");
+  const quiet = { write() {}, flush() {} };
+  const cli = await createVM({ profile: "cli", stdout: quiet });
+  cli.addFennelPath("./?.fnl");
+  cli.addPackagePath("./?.lua");
+  cli.setArg(["node", "fennel-js", "main.fnl"], -2);
+  await cli.evalString("(macro twice [x] `(do ,x ,x)) (twice (print ((. (require :fennel) :view) [1 {:a 2}])))");
+  cli.close();
+  (await createVM({ stdout: quiet })).close();
+  const { newEngine } = await load("host/engine.js");
+  const engine = await newEngine();
+  writeFileSync(path.join(dir, bytecode.BYTECODE_FILE), bytecode.dumpRecorded(engine.global));
+  engine.global.close();
+}
+
 rmSync(staging, { recursive: true, force: true });
 let failed;
 try {
@@ -67,6 +93,7 @@ try {
     bundle("cli.ts", path.join(staging, "fennel-js.cjs"), ["./cli-main.js"]);
     chmodSync(path.join(staging, "fennel-js.cjs"), 0o755);
     chmodSync(path.join(staging, "cli.js"), 0o755);
+    await luaBytecode(staging);
     moveInto(staging, dist);
   }
 } finally {

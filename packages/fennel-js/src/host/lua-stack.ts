@@ -95,9 +95,10 @@ export function pushString(m: RawLua, L: number, text: string): void {
  * Load a chunk from bytes under `chunkName` (e.g. `@main.fnl`), leaving the
  * function (or the error message) on the stack. Returns the Lua status.
  */
-export function loadBytes(m: RawLua, L: number, code: Uint8Array, chunkName: string): number {
-  // Text chunks only: precompiled bytecode could break the VM's guarantees.
-  const name = Buffer.from(`${chunkName}\0t\0`, "utf8");
+export function loadBytes(m: RawLua, L: number, code: Uint8Array, chunkName: string, mode: "t" | "b" = "t"): number {
+  // Text chunks only, but for fennel-js's own build output (lua-bytecode.ts):
+  // precompiled bytecode could break the VM's guarantees.
+  const name = Buffer.from(`${chunkName}\0${mode}\0`, "utf8");
   const ptr = m._malloc(code.length + name.length);
   try {
     m.HEAPU8.set(code, ptr);
