@@ -44,6 +44,14 @@ export function cacheControl(policy: CachePolicy, isPrivate = false): string {
   return isPrivate ? "private, no-cache" : "no-cache";
 }
 
+/** The bytes of each response send() made, so the page cache keeps them without reading the response again. */
+const sentBodies = new WeakMap<Response, Buffer>();
+
+/** The body of a response made by send(); undefined for any other response. */
+export function sentBody(response: Response): Buffer | undefined {
+  return sentBodies.get(response);
+}
+
 /** Send `body` with ETag (304 when the client has it) and the policy's caching headers. */
 export function send(c: WebContext, body: Buffer | string, options: SendOptions): Response {
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
@@ -59,7 +67,9 @@ export function send(c: WebContext, body: Buffer | string, options: SendOptions)
   };
   const status = options.status ?? 200;
   if (status === 200 && ifNoneMatch(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
-  return new Response(responseBody(bytes), { status, headers });
+  const response = new Response(responseBody(bytes), { status, headers });
+  sentBodies.set(response, bytes);
+  return response;
 }
 
 /** A rendered JSX element as a string; async components are awaited. */

@@ -10,7 +10,7 @@ import { trustedProxyList } from "../config/trusted-proxies.js";
 import type { RepoPage, RepoRequest, WebDeps, WebEnv, WebContext } from "./context.js";
 import { ASSETS } from "./layout/assets.js";
 import { BadPathError, displayPath, isAction, parsePath, segmentText, type Action } from "./url.js";
-import { responseBody } from "./respond.js";
+import { responseBody, sentBody } from "./respond.js";
 import type { RepoReader } from "./git/reader.js";
 import { repoListPage } from "./pages/repo-list.js";
 import { repoHomePage } from "./pages/repo-home.js";
@@ -149,10 +149,12 @@ async function dispatch(c: WebContext, web: WebDeps): Promise<Response> {
   const response = await page(req).catch(busy);
   const policy = c.get("cachePolicy");
   if (policy !== "none" && response.status === 200 && response.body !== null) {
-    const body = Buffer.from(await response.arrayBuffer());
+    // A page made by send() gives its bytes as they are; any other is read once, then answered from the copy.
+    const sent = sentBody(response);
+    const body = sent ?? Buffer.from(await response.arrayBuffer());
     const headers = [...response.headers.entries()];
     web.cache.set(key, { status: 200, headers, body, generation, policy });
-    return new Response(body, { status: 200, headers });
+    return sent !== undefined ? response : new Response(responseBody(body), { status: 200, headers });
   }
   return response;
 }

@@ -70,6 +70,34 @@ describe("blame page", () => {
     expect(root.text).toContain("where the file begins: there is nothing older to blame");
   });
 
+  it("names the commit once per run of lines, and keeps every line's anchor and ladder link", async () => {
+    const { c1, c2 } = ladder.sha;
+    const r = await web.get("/ladder/blame/main/tale.txt");
+    expect(r.status).toBe(200);
+    const table = rows(r.text);
+    expect(table.size).toBe(12);
+    // Lines 1–3 came from c2 in one run: line 1 names it, lines 2 and 3 leave the cell empty but still climb.
+    expect(table.get(1)).toContain(`<tr id="L1" class="g"><td class="bc"><a class="sha" href="/ladder/commit/${c2}" title="Add a preface &amp; shout &lt;six&gt; · Quire Test · 2026-02-02">`);
+    expect(table.get(1)).toContain(`<td class="up"><a href="?up=1" rel="nofollow" title="blame before ${c2.slice(0, 8)}">↑</a></td>`);
+    for (const n of [2, 3]) {
+      expect(table.get(n)).toBe(
+        `<tr id="L${n}"><td class="bc"></td><td class="up"><a href="?up=${n}" rel="nofollow">↑</a></td><td class="ln"><a href="#L${n}">${n}</a></td><td class="src">new ${"abc"[n - 1]}</td></tr>`,
+      );
+    }
+    // Line 4 starts c1's run (the root commit: nothing to climb to).
+    expect(table.get(4)).toContain(`<tr id="L4" class="g"><td class="bc"><a class="sha" href="/ladder/commit/${c1}"`);
+    expect(table.get(4)).toContain('<td class="up"></td>');
+    // Each row names its commit exactly when it starts a run; every line has its anchor.
+    for (const [n, row] of table) {
+      expect(row).toContain(`<td class="ln"><a href="#L${n}">${n}</a></td>`);
+      expect(row.includes('class="sha"')).toBe(row.startsWith(`<tr id="L${n}" class="g">`));
+      if (!row.includes('class="g"')) expect(row).not.toContain("title=");
+    }
+    const starts = [...table.values()].filter((row) => row.includes('class="g"')).length;
+    expect(r.text.split('class="sha"').length - 1).toBe(starts);
+    expect(starts).toBeLessThan(table.size);
+  });
+
   it("climbs to the parent at the path before the rename, landing on the same line", async () => {
     const to = await climb("/demo/blame/main/now.c", 10);
     expect(to).toBe(`/demo/blame/${fx.sha.initial}/old.c?t=main:10:now.c#L10`);

@@ -12,9 +12,9 @@ import { mapToOld, parseHunks } from "../git/line-map.js";
 import { gitPathArg, splitGitPath } from "../git/path-arg.js";
 import { Frame } from "../layout/frame.js";
 import { FileHead, shortRev } from "../layout/components.js";
-import { blameTable } from "../render/blame-table.js";
+import { blameTable, sourceRows, type SourceRows } from "../render/blame-table.js";
 import { highlightLines, languageOf, plainLines } from "../render/highlight.js";
-import { html } from "../respond.js";
+import { renderToString, send } from "../respond.js";
 import { WEB_LIMITS } from "../limits.js";
 import { resolveRevPath, type Resolved } from "../resolve.js";
 import { displayPath, links } from "../url.js";
@@ -24,6 +24,10 @@ import { formatSize, walkOr404 } from "./tree.js";
 
 /** Blames just shown, so a climb from one of their lines need not blame again (a commit's blame never changes). */
 const recent = new LRUCache<string, BlameData>({ maxSize: 400_000, sizeCalculation: (d) => Math.max(1, d.lines + d.suspects.length) });
+/** The blame-independent part of each row, by blob and highlighting (a blob's rows never change). */
+const rowsByBlob = new LRUCache<string, SourceRows>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (r) => r.bytes.length + r.ends.byteLength });
+/** Where the table goes in the rendered page: a comment no escaped text can spell. */
+const TABLE_SLOT = "<!--blame-table-->";
 
 /** The request's query as sent (still percent-encoded). */
 export function rawSearch(req: RepoRequest): string {
@@ -93,20 +97,27 @@ async function render(req: RepoRequest, r: Resolved, opts: { job: BlameJob; trai
     if (isBinary(bytes)) notice = `A binary file (${formatSize(size)}) has no lines to blame.`;
     else if (bytes.length === 0) notice = "The file is empty.";
   }
-  let table = "";
+  let table: Buffer | null = null;
   let summary = formatSize(size);
   if (notice === null && bytes !== null) {
     await job.started;
-    const text = bytes.toString("utf8");
+    // While git blames: highlight the file and build the part of each row that does not depend on the blame.
     const name = r.path[r.path.length - 1]!.toString("utf8");
-    const lines =
-      size > MAX_HIGHLIGHT_BYTES
-        ? plainLines(text.endsWith("\n") ? text.slice(0, -1) : text)
-        : highlightLines(text, target.kind === "symlink" ? null : languageOf(name, text.slice(0, text.indexOf("\n") >>> 0)), target.oid);
+    const nl = bytes.indexOf(10);
+    const lang = size > MAX_HIGHLIGHT_BYTES || target.kind === "symlink" ? null : languageOf(name, bytes.toString("utf8", 0, nl < 0 ? bytes.length : nl));
+    const rowsKey = `${size > MAX_HIGHLIGHT_BYTES ? "plain" : lang}\0${target.oid}`;
+    let rows = rowsByBlob.get(rowsKey);
+    if (rows === undefined) {
+      const text = bytes.toString("utf8");
+      const lines = size > MAX_HIGHLIGHT_BYTES ? plainLines(text.endsWith("\n") ? text.slice(0, -1) : text) : highlightLines(text, lang, target.oid);
+      rows = sourceRows(lines);
+      rowsByBlob.set(rowsKey, rows);
+    }
     const data = await blameResult(req, r, job, pathText);
     const q = trailQuery(trail);
-    table = blameTable(data, lines, { commitHref: (oid) => links.commit(repo, oid), upPrefix: `?${q === "" ? "" : `${q}&`}up=` });
-    summary = `${lines.length} line${lines.length === 1 ? "" : "s"} · ${data.commits.length} commit${data.commits.length === 1 ? "" : "s"} · ${formatSize(size)}`;
+    table = blameTable(data, rows, { commitHref: (oid) => links.commit(repo, oid), upPrefix: `?${q === "" ? "" : `${q}&`}up=` });
+    const n = rows.ends.length;
+    summary = `${n} line${n === 1 ? "" : "s"} · ${data.commits.length} commit${data.commits.length === 1 ? "" : "s"} · ${formatSize(size)}`;
   }
   const page = (
     <Frame title={`Blame ${displayPath(r.path)}`} repo={repo} tab="code" tabRef={r.refName} identity={req.identity}>
@@ -117,11 +128,15 @@ async function render(req: RepoRequest, r: Resolved, opts: { job: BlameJob; trai
           <a href={links.raw(repo, r.refName, r.path)}>raw</a>
           <a href={links.log(repo, r.refName, r.path)}>history</a>
         </FileHead>
-        {notice === null ? <div class="scroll">{raw(table)}</div> : <div class="body">{notice}</div>}
+        {table !== null ? <div class="scroll">{raw(TABLE_SLOT)}</div> : <div class="body">{notice}</div>}
       </div>
     </Frame>
   );
-  return html(c, page, { policy: r.policy, private: req.access.private });
+  const text = "<!doctype html>" + (await renderToString(page));
+  // The table goes in as bytes, so its rows are not copied into the page's text and encoded again.
+  const at = text.indexOf(TABLE_SLOT);
+  const body = table === null ? text : Buffer.concat([Buffer.from(text.slice(0, at), "utf8"), table!, Buffer.from(text.slice(at + TABLE_SLOT.length), "utf8")]);
+  return send(c, body, { policy: r.policy, private: req.access.private });
 }
 
 /** The breadcrumb of the blame ladder: each step climbed from, linked back to its line. */
