@@ -8,6 +8,9 @@ import type { ForeignScope, Scope } from "./scope.js";
 
 export type { LuaHandle, UserMacro };
 
+/** An argument a plugin hook receives: a form, a scope (as a scope table), a table of flags, or nil. */
+export type HookArg = Form | Scope | { flags: Record<string, boolean> } | boolean | undefined;
+
 /** What eval-compiler's value becomes in the output. */
 export type Splice = { kind: "nil" } | { kind: "code"; code: string } | { kind: "form"; form: Form };
 
@@ -40,6 +43,8 @@ export interface CompileTime {
   splice(h: LuaHandle | undefined, at: Form): Splice;
   /** A form as fennel.view shows it (macrodebug). */
   view(form: Form): string;
+  /** Call the plugins' handlers for `event` (the plugins option); a failure is a compile error at `at`. */
+  hook(event: string, at: Form, args: HookArg[]): void;
   /** A docstring a macro function carries in fennel.metadata, with its arglist. */
   macroDoc?(macro: UserMacro): { arglist?: string[]; docstring?: string } | undefined;
 }
@@ -70,6 +75,8 @@ export interface CompileContext {
   onGlobal?: (name: string) => void;
   /** The scope this compile continues (the scope option); its root scope reads and writes it. */
   foreignScope?: (compiler: CompilerSide) => ForeignScope;
+  /** The options name plugins: call their hooks where the reference does. */
+  plugins?: boolean;
   /** Numbers temporaries from a counter outside the compile, so code from several compiles can share a chunk. */
   nextGensymId?: () => number;
 }

@@ -8,7 +8,7 @@ import type { MacroContext, MacroFn } from "../macros/types.js";
 import { List, Sequence, Sym, Table, Str, Num, Bool, Nil, Varg, type Form, type Pos } from "../reader/forms.js";
 import { printForm } from "../reader/print.js";
 import type { CompileOptions } from "../types.js";
-import type { CompileContext, CompileTime } from "./compile-time.js";
+import type { CompileContext, CompileTime, HookArg } from "./compile-time.js";
 import { Chunk } from "./emit.js";
 import { Expr, HANDLED, NIL, asPrefix, isMulti, joinExprs, one, type Opts } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
@@ -37,6 +37,8 @@ export class Compiler {
   /** Source text of files compiled into this chunk by include, for error messages. */
   private readonly includedSources = new Map<string, string>();
   private ctInstance: CompileTime | undefined;
+  /** The options name plugins: call their hooks where the reference does. */
+  readonly plugins: boolean;
 
   constructor(
     readonly source: string,
@@ -46,6 +48,7 @@ export class Compiler {
     readonly context: CompileContext = {},
   ) {
     this.file = options.filename ?? "unknown";
+    this.plugins = context.plugins === true;
     const ag = options.allowedGlobals;
     this.allowed = ag === false ? null : new Set(context.exactGlobals ? (ag ?? []) : [...LUA_GLOBALS, ...(ag ?? [])]);
   }
@@ -75,6 +78,11 @@ export class Compiler {
 
   /** The compiler this compile-time compiler serves, whose counters it shares. */
   private parentCompiler: Compiler | undefined;
+
+  /** Call the plugins' `event` hooks; callers check `plugins` first. */
+  hook(event: string, at: Form, ...args: HookArg[]): void {
+    this.ct.hook(event, at, args);
+  }
 
   // ----- errors -----
 
@@ -195,6 +203,7 @@ export class Compiler {
   /** Compile a symbol reference (incl. multisym `a.b.c`). */
   symbolExpr(sym: Sym, scope: Scope): Expr {
     const name = sym.name;
+    if (this.plugins) this.hook("symbol-to-expression", sym, sym, scope, true);
     if (!MULTISYM_CHARS.test(name) || (name !== "$..." && !isMultiSym(name))) return new Expr(this.rootName(name, sym, scope), "sym");
     if (name.indexOf(":") > 0 || name.endsWith(":")) this.error(sym, M.methodNotInCall(name));
     const dot = name.indexOf(".");
@@ -214,7 +223,10 @@ export class Compiler {
 
   private rootName(name: string, sym: Sym, scope: Scope): string {
     const local = scope.lookup(name);
-    if (local !== undefined) return local.lua;
+    if (local !== undefined) {
+      if (this.plugins) local.used = true;
+      return local.lua;
+    }
     if (this.specials.has(name)) this.error(sym, M.specialAsValue(name));
     if (scope.lookupMacro(name) !== undefined || this.builtinMacros.has(name)) this.error(sym, M.macroAsValue(name));
     if (!this.isAllowedGlobal(name)) this.error(sym, M.unknownIdentifier(name));
@@ -367,12 +379,17 @@ export class Compiler {
     if (head === undefined) this.error(form, M.emptyCall());
     if (head instanceof Sym) {
       const name = head.name;
-      if (scope.lookup(name) === undefined) {
+      const unbound = scope.lookup(name) === undefined;
+      if (unbound) {
         const macro = this.findMacro(name, scope, form);
         if (macro !== undefined) {
           const expanded = this.expandOnce(macro, form, scope);
           return this.compileRaw(expanded, scope, parent, opts);
         }
+      }
+      // As the reference: plugins hear every call once macros are expanded, specials included.
+      if (this.plugins) this.hook("call", form, form, scope);
+      if (unbound) {
         const special = this.specials.get(name);
         if (special !== undefined) return special(form, scope, parent, opts, this);
       }
@@ -381,7 +398,7 @@ export class Compiler {
       }
       const colon = name.indexOf(":");
       if (colon > 0 && !name.endsWith(":")) return [this.methodCall(form, head, scope, parent)];
-    }
+    } else if (this.plugins) this.hook("call", form, form, scope);
     return [this.call(form, scope, parent)];
   }
 

@@ -14,7 +14,14 @@ import { printForm } from "../reader/print.js";
 export type BindMode = "local" | "var" | "set" | "force" | "global";
 
 /** Bind `pattern` to the value(s) of `init`, emitting into `parent`. */
-export function destructure(
+export function destructure(...args: Parameters<typeof bind>): void {
+  bind(...args);
+  const [pattern, init, scope, , c, mode] = args;
+  const declaration = mode === "local" || mode === "var";
+  if (c.plugins) c.hook("destructure", pattern, init, pattern, scope, { flags: { declaration, forceset: mode === "force" } });
+}
+
+function bind(
   pattern: Form,
   init: Form,
   scope: Scope,
@@ -259,6 +266,7 @@ export function target(sym: Sym, scope: Scope, c: Compiler, mode: BindMode): str
   const local = scope.lookup(name);
   if (local !== undefined) {
     if (!local.isVar && mode !== "force") c.error(sym, M.expectedVar(name));
+    if (c.plugins) local.used = true;
     return local.lua;
   }
   // As the reference: set only changes vars and table fields, never globals.

@@ -51,6 +51,7 @@ function compileAt(forms: Form[], source: string, options: CompileOptions, conte
   let exprs: Expr[] = [];
   if (forms.length === 1 && !position.tail) exprs = c.compile(forms[0]!, scope, root, position);
   else if (forms.length > 0) c.compileBody(forms, 0, scope, root, position, forms[0]!);
+  if (c.plugins && forms.length > 0) c.hook("chunk", forms[forms.length - 1]!, forms[forms.length - 1]!, scope);
   scope.foreign?.save(scope.locals, scope.macros, c.declaredGlobals);
   const { lua, lines } = flatten(root, { correlate: options.correlate === true });
   return { result: { lua, sourceMap: { file, lines } }, exprs: [...exprs] };

@@ -8,6 +8,8 @@ import { mangleLocal } from "./mangle.js";
 export interface LocalInfo {
   lua: string;
   isVar: boolean;
+  /** Referenced since it was bound (tracked only when plugins are on). */
+  used?: boolean;
   /** For `(fn name [args] "doc" …)`: what `(doc name)` shows. */
   doc?: { arglist: string[]; docstring: string | undefined };
 }

@@ -27,6 +27,7 @@ export const letSpecial: SpecialFn = (form, scope, parent, opts, c) => {
       for (let i = 0; i < b.length; i += 2) destructure(b[i]!, b[i + 1]!, s, blk, c, "local", form);
       c.compileBody(items, 2, s, blk, inner, form);
       chunk.emit("end", line);
+      if (c.plugins) c.hook("do", form, form, s);
     },
   );
 };

@@ -20,8 +20,10 @@ export const doSpecial: SpecialFn = (form, scope, parent, opts, c) => {
     (chunk, inner) => {
       const line = c.lineOf(form);
       chunk.emit("do", line);
-      c.compileBody(items, 1, new Scope(scope), chunk.block(), inner, form);
+      const sub = new Scope(scope);
+      c.compileBody(items, 1, sub, chunk.block(), inner, form);
       chunk.emit("end", line);
+      if (c.plugins) c.hook("do", form, form, sub);
     },
   );
 };

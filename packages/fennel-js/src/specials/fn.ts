@@ -170,6 +170,7 @@ export function emitFunction(
   c.compileBody(body, bodyStart, fscope, blk, { tail: true }, form);
   // `end` on the form's last line: that is where Lua says the function ends (lastlinedefined).
   parent.emit("end", form.pos.endLine ?? line);
+  if (c.plugins) c.hook("fn", form, form, fscope);
 }
 
 export const hashfnSpecial: SpecialFn = (form, scope, parent, _opts, c) => {

@@ -46,6 +46,8 @@ export interface VMCompileRequest {
   /** Friendly error text: `false` plain, or the two strings around the form. */
   pinpoint?: [string, string] | false;
   unfriendly?: boolean;
+  /** The options name plugins, whose hooks the compile calls. */
+  plugins?: boolean;
 }
 
 /** Compile `source` (text, or forms already read) with this VM as the compile-time VM. */
@@ -72,6 +74,7 @@ function withVMCompile<T>(s: VMState, L: number, req: VMCompileRequest, compile:
     ...(req.optsRef !== 0 ? { onGlobal: (name) => appendAllowedGlobal(s, L, req.optsRef, name) } : {}),
     ...(scopeRef !== undefined ? { foreignScope: (compiler) => new LuaForeignScope(s, L, scopeRef, () => sessionFor(compiler).holdTop()) } : {}),
     compileTimeCode: req.compileTime === true,
+    ...(req.plugins ? { plugins: true } : {}),
     exactGlobals: req.exactGlobals === true,
   };
   const options: CompileOptions = {
@@ -182,6 +185,8 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
     compilerScope = scopeType === LUA_TSTRING && readString(s.m, L, -1) === "_COMPILER";
     s.m._lua_settop(L, -2);
   }
+  const plugins = field(s, L, idx, "plugins") === LUA_TTABLE && Number(s.m._lua_rawlen(L, -1)) > 0;
+  s.m._lua_settop(L, -2);
   s.m._lua_pushvalue(L, idx);
   const optsRef = s.reg.ref(L);
   return {
@@ -196,5 +201,6 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
     compilerOptions,
     ...(pinpoint !== undefined ? { pinpoint } : {}),
     unfriendly: truthy(s, L, idx, "unfriendly"),
+    ...(plugins ? { plugins } : {}),
   };
 }

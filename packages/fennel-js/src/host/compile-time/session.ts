@@ -2,8 +2,8 @@
 // environments, running compile-time code, calling macros with forms
 // converted both ways, and the macro helpers' view of the compile
 // (gensym, in-scope?, macroexpand). Errors become the compiler's errors.
-import type { CompilerSide, CompileTime, LuaHandle, Splice, UserMacro } from "../../compiler/compile-time.js";
-import type { Scope } from "../../compiler/scope.js";
+import type { CompilerSide, CompileTime, HookArg, LuaHandle, Splice, UserMacro } from "../../compiler/compile-time.js";
+import { Scope, type LocalInfo } from "../../compiler/scope.js";
 import { NO_POS, Num, Sym, type Form, type List, type Pos } from "../../reader/forms.js";
 import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, pushString, readString } from "../lua-stack.js";
 import { compileTimeLibrary } from "../vm/compile-time-library.js";
@@ -306,6 +306,73 @@ export class VMCompileTime implements CompileTime {
     } finally {
       m._lua_settop(L, -2);
     }
+  }
+
+  /** Each compile scope's scope table, with the local infos its symmeta entries were made for. */
+  private readonly scopeTables = new WeakMap<Scope, { table: Handle; synced: Map<string, LocalInfo> }>();
+
+  /** Push the scope table of `scope`, its symmeta brought up to date (bound locals, their use). */
+  private pushScope(scope: Scope): void {
+    let entry = this.scopeTables.get(scope);
+    if (entry === undefined) {
+      this.pushHelper("scope");
+      if (scope.parent !== undefined) this.pushScope(scope.parent);
+      else this.s.m._lua_pushnil(this.L);
+      this.call(1, 1);
+      entry = { table: this.hold(), synced: new Map() };
+      this.scopeTables.set(scope, entry);
+    } else if (scope.parent !== undefined) {
+      this.pushScope(scope.parent);
+      this.s.m._lua_settop(this.L, -2);
+    }
+    for (const [name, info] of scope.locals) {
+      if (name.startsWith("$")) continue;
+      const fresh = entry.synced.get(name) !== info;
+      if (!fresh && !info.used) continue;
+      entry.synced.set(name, info);
+      this.pushHelper("meta");
+      this.s.reg.push(this.L, entry.table.ref);
+      pushString(this.s.m, this.L, name);
+      pushString(this.s.m, this.L, info.lua);
+      this.s.m._lua_pushboolean(this.L, info.isVar ? 1 : 0);
+      this.s.m._lua_pushboolean(this.L, info.used ? 1 : 0);
+      this.s.m._lua_pushboolean(this.L, fresh ? 1 : 0);
+      this.call(6, 0);
+    }
+    this.s.reg.push(this.L, entry.table.ref);
+  }
+
+  private pushHookArg(a: HookArg): void {
+    const m = this.s.m;
+    if (a === undefined) m._lua_pushnil(this.L);
+    else if (typeof a === "boolean") m._lua_pushboolean(this.L, a ? 1 : 0);
+    else if (a instanceof Scope) this.pushScope(a);
+    else if ("flags" in a) {
+      m._lua_createtable(this.L, 0, 0);
+      for (const [k, v] of Object.entries(a.flags)) {
+        m._lua_pushboolean(this.L, v ? 1 : 0);
+        this.s.global.lua.lua_setfield(this.L, -2, k);
+      }
+    } else this.pushForm(a);
+  }
+
+  hook(event: string, at: Form, args: HookArg[]): void {
+    const scope = args.find((a): a is Scope => a instanceof Scope);
+    this.inFrame(scope, () => {
+      const top = this.s.m._lua_gettop(this.L);
+      this.pushHelper("hook");
+      this.pushOpts();
+      pushString(this.s.m, this.L, event);
+      try {
+        for (const a of args) this.pushHookArg(a);
+      } catch (e) {
+        this.s.m._lua_settop(this.L, top);
+        return this.errors.error(at, e instanceof Error ? e.message : String(e));
+      }
+      this.call(args.length + 2, 2);
+      if (this.s.m._lua_toboolean(this.L, -2) === 0) return this.raise(at);
+      this.s.m._lua_settop(this.L, top);
+    });
   }
 
   view(form: Form): string {

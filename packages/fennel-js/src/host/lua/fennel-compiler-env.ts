@@ -327,6 +327,25 @@ function ct.entries(t)
   return names, values
 end
 
+-- Plugins see the compile's scopes as scope tables; a local's symmeta entry
+-- lives in the scope that binds it, found through __index from inner scopes.
+function ct.scope(parent) return specials["make-scope"](parent) end
+function ct.meta(scope, name, lua, is_var, used, fresh)
+  local meta = rawget(scope.symmeta, name)
+  if fresh or meta == nil then
+    meta = {var = is_var or nil, symbol = utils.sym(name)}
+    rawset(scope.symmeta, name, meta)
+    rawset(scope.manglings, name, lua)
+    rawset(scope.unmanglings, lua, name)
+  end
+  if used then meta.used = true end
+end
+
+-- Call the plugins' handlers for event: (true) or (false, error).
+function ct.hook(opts, event, ...)
+  return xpcall(utils["hook-opts"], handler, event, opts, ...)
+end
+
 function ct.module(name, ast)
   return xpcall(specials["load-macro-module"], handler, name, ast)
 end
