@@ -9,7 +9,7 @@ import { BUILD_WAIT_MS, buildOnce, PACKAGE_DIR } from "./support/build.js";
 import { referenceTree } from "./support/reference.js";
 
 /** Tests of the reference suite fennel-js passes today; raise it as fixes land. */
-const SUITE_FLOOR = 150;
+const SUITE_FLOOR = 151;
 const SUITE_TOTAL = 152;
 
 const { referenceTree: tree, why } = referenceTree("test/faith.fnl");

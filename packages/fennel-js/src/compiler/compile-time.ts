@@ -45,6 +45,10 @@ export interface CompileTime {
   view(form: Form): string;
   /** Call the plugins' handlers for `event` (the plugins option); a failure is a compile error at `at`. */
   hook(event: string, at: Form, args: HookArg[]): void;
+  /** A special form compile-time code defined in _SPECIALS under `name`, if any. */
+  userSpecial(name: string): LuaHandle | undefined;
+  /** Call such a special on `form`: the Lua lines it compiled, and its expressions (code and Lua expression type). */
+  callSpecial(special: LuaHandle, form: List, scope: Scope, nval: number | undefined): { lines: string[]; exprs: Array<[string, string]> };
   /** A docstring a macro function carries in fennel.metadata, with its arglist. */
   macroDoc?(macro: UserMacro): { arglist?: string[]; docstring?: string } | undefined;
 }
@@ -77,6 +81,8 @@ export interface CompileContext {
   foreignScope?: (compiler: CompilerSide) => ForeignScope;
   /** The options name plugins: call their hooks where the reference does. */
   plugins?: boolean;
+  /** The scope this compile continues is inside a function without `...`. */
+  noVararg?: boolean;
   /** Numbers temporaries from a counter outside the compile, so code from several compiles can share a chunk. */
   nextGensymId?: () => number;
 }

@@ -8,9 +8,9 @@ import type { MacroContext, MacroFn } from "../macros/types.js";
 import { List, Sequence, Sym, Table, Str, Num, Bool, Nil, Varg, type Form, type Pos } from "../reader/forms.js";
 import { printForm } from "../reader/print.js";
 import type { CompileOptions } from "../types.js";
-import type { CompileContext, CompileTime, HookArg } from "./compile-time.js";
+import type { CompileContext, CompileTime, HookArg, LuaHandle } from "./compile-time.js";
 import { Chunk } from "./emit.js";
-import { Expr, HANDLED, NIL, asPrefix, isMulti, joinExprs, one, type Opts } from "./expr.js";
+import { Expr, HANDLED, NIL, asPrefix, isMulti, joinExprs, one, type ExprKind, type Opts } from "./expr.js";
 import { isValidLuaIdentifier, luaString, mangleGlobal } from "./mangle.js";
 import { formSpan } from "./form-span.js";
 import { LUA_GLOBALS } from "./globals.js";
@@ -19,6 +19,8 @@ import { Scope, type AnyMacro } from "./scope.js";
 export type SpecialFn = (form: List, scope: Scope, parent: Chunk, opts: Opts, c: Compiler) => Expr[];
 
 const MAX_EXPANSIONS = 1000;
+/** The reference's expression types (utils.expr) as fennel-js's kinds. */
+const EXPR_KINDS: Record<string, ExprKind> = { literal: "lit", sym: "sym", expression: "expr", statement: "call", vargs: "varg" };
 const MULTISYM_CHARS = /[.:$]/;
 
 export class Compiler {
@@ -392,6 +394,10 @@ export class Compiler {
       if (unbound) {
         const special = this.specials.get(name);
         if (special !== undefined) return special(form, scope, parent, opts, this);
+        if (this.ctStarted()) {
+          const own = this.ct.userSpecial(name);
+          if (own !== undefined) return this.callUserSpecial(own, form, scope, parent, opts);
+        }
       }
       if (name === "require" && this.options.requireAsInclude && scope.lookup(name) === undefined) {
         return this.requireAsInclude(form, scope, parent, {}, this);
@@ -468,6 +474,19 @@ export class Compiler {
         ...(this.options.fennelModuleName !== undefined ? { fennelModuleName: this.options.fennelModuleName } : {}),
       },
     };
+  }
+
+  /** Has compile-time code run in this compile (so _SPECIALS may hold specials it defined)? */
+  private ctStarted(): boolean {
+    return this.parentCompiler !== undefined ? this.parentCompiler.ctStarted() : this.ctInstance !== undefined;
+  }
+
+  /** A special compile-time code put in _SPECIALS: its Lua lines go before its expressions. */
+  private callUserSpecial(special: LuaHandle, form: List, scope: Scope, parent: Chunk, opts: Opts): Expr[] {
+    const { lines, exprs } = this.ct.callSpecial(special, form, scope, opts.nval);
+    const line = this.lineOf(form);
+    for (const l of lines) parent.emit(l, line);
+    return exprs.map(([code, type]) => new Expr(code, EXPR_KINDS[type] ?? "expr"));
   }
 
   /** A plain function call `(f args…)`. */

@@ -45,7 +45,7 @@ function compileAt(forms: Form[], source: string, options: CompileOptions, conte
   c.compileTime = context.compileTimeCode === true;
   c.requireAsInclude = requireAsInclude;
   const root = new Chunk();
-  const scope = new Scope(undefined, { fnBoundary: true, vararg: true });
+  const scope = new Scope(undefined, { fnBoundary: true, vararg: context.noVararg !== true });
   if (options.keywords !== undefined && options.keywords.length > 0) scope.keywords = new Set(options.keywords);
   scope.foreign = context.foreignScope?.(c);
   let exprs: Expr[] = [];

@@ -48,6 +48,8 @@ export interface VMCompileRequest {
   unfriendly?: boolean;
   /** The options name plugins, whose hooks the compile calls. */
   plugins?: boolean;
+  /** The scope table says `vararg = false`: no `...` where the compile continues. */
+  noVararg?: boolean;
 }
 
 /** Compile `source` (text, or forms already read) with this VM as the compile-time VM. */
@@ -59,10 +61,11 @@ export function compileInVM(s: VMState, L: number, source: string | Form[], req:
 
 /** Compile one form where `position` says (fennel.compile1): its statements as a chunk, and its expressions. */
 export function compileOneInVM(s: VMState, L: number, form: Form, req: VMCompileRequest, position: Opts): { result: CompileResult; exprs: Expr[] } {
-  // Its temporaries go into the caller's chunk beside other compiles': number them by the VM.
-  return withVMCompile(s, L, req, (options, context) =>
-    compileOne(form, req.source ?? "", options, { ...context, nextGensymId: () => ++s.gensymCount }, position),
-  );
+  // Its temporaries go into the caller's chunk beside other compiles': number them by the
+  // compile in progress (compile-time code compiling into its chunk), else by the VM.
+  const outer = s.compileStack[s.compileStack.length - 1]?.compiler;
+  const nextGensymId = outer !== undefined ? () => outer.nextGensymId() : () => ++s.gensymCount;
+  return withVMCompile(s, L, req, (options, context) => compileOne(form, req.source ?? "", options, { ...context, nextGensymId }, position));
 }
 
 function withVMCompile<T>(s: VMState, L: number, req: VMCompileRequest, compile: (options: CompileOptions, context: CompileContext) => T): T {
@@ -75,6 +78,7 @@ function withVMCompile<T>(s: VMState, L: number, req: VMCompileRequest, compile:
     ...(scopeRef !== undefined ? { foreignScope: (compiler) => new LuaForeignScope(s, L, scopeRef, () => sessionFor(compiler).holdTop()) } : {}),
     compileTimeCode: req.compileTime === true,
     ...(req.plugins ? { plugins: true } : {}),
+    ...(req.noVararg ? { noVararg: true } : {}),
     exactGlobals: req.exactGlobals === true,
   };
   const options: CompileOptions = {
@@ -180,7 +184,12 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
   // scope "_COMPILER": the code is compile-time code (quoting builds forms), as the compiler's own build compiles macros.
   let compilerScope = false;
   const scopeType = field(s, L, idx, "scope");
-  if (scopeType === LUA_TTABLE) scopeRef = s.reg.ref(L);
+  let noVararg = false;
+  if (scopeType === LUA_TTABLE) {
+    noVararg = field(s, L, -1, "vararg") === LUA_TBOOLEAN && s.m._lua_toboolean(L, -1) === 0;
+    s.m._lua_settop(L, -2);
+    scopeRef = s.reg.ref(L);
+  }
   else {
     compilerScope = scopeType === LUA_TSTRING && readString(s.m, L, -1) === "_COMPILER";
     s.m._lua_settop(L, -2);
@@ -202,5 +211,6 @@ export function readCompileRequest(s: VMState, L: number, idx: number): VMCompil
     ...(pinpoint !== undefined ? { pinpoint } : {}),
     unfriendly: truthy(s, L, idx, "unfriendly"),
     ...(plugins ? { plugins } : {}),
+    ...(noVararg ? { noVararg } : {}),
   };
 }

@@ -214,6 +214,11 @@ export class VMCompileTime implements CompileTime {
     this.s.reg.push(this.L, h.ref);
     pushString(this.s.m, this.L, key);
     this.call(2, 1);
+    return this.holdUnlessNil();
+  }
+
+  /** Hold the value at the top of the stack, or pop it and give undefined when it is nil. */
+  private holdUnlessNil(): LuaHandle | undefined {
     if (this.s.m._lua_type(this.L, -1) === LUA_TNIL) {
       this.s.m._lua_settop(this.L, -2);
       return undefined;
@@ -319,6 +324,8 @@ export class VMCompileTime implements CompileTime {
       if (scope.parent !== undefined) this.pushScope(scope.parent);
       else this.s.m._lua_pushnil(this.L);
       this.call(1, 1);
+      this.s.m._lua_pushboolean(this.L, scope.vararg ? 1 : 0);
+      this.s.global.lua.lua_setfield(this.L, -2, "vararg");
       entry = { table: this.hold(), synced: new Map() };
       this.scopeTables.set(scope, entry);
     } else if (scope.parent !== undefined) {
@@ -372,6 +379,49 @@ export class VMCompileTime implements CompileTime {
       this.call(args.length + 2, 2);
       if (this.s.m._lua_toboolean(this.L, -2) === 0) return this.raise(at);
       this.s.m._lua_settop(this.L, top);
+    });
+  }
+
+  userSpecial(name: string): LuaHandle | undefined {
+    this.pushHelper("user_special");
+    pushString(this.s.m, this.L, name);
+    this.call(1, 1);
+    return this.holdUnlessNil();
+  }
+
+  callSpecial(special: LuaHandle, form: List, scope: Scope, nval: number | undefined): { lines: string[]; exprs: Array<[string, string]> } {
+    return this.inFrame(scope, () => {
+      const L = this.L;
+      const m = this.s.m;
+      const top = m._lua_gettop(L);
+      this.pushHelper("call_special");
+      this.s.reg.push(L, special.ref);
+      try {
+        this.pushForm(form);
+        this.pushScope(scope);
+      } catch (e) {
+        m._lua_settop(L, top);
+        return this.errors.error(form, e instanceof Error ? e.message : String(e));
+      }
+      if (nval === undefined) m._lua_pushnil(L);
+      else m._lua_pushnumber(L, nval);
+      this.call(4, 5);
+      if (m._lua_toboolean(L, -5) === 0) {
+        m._lua_settop(L, -4);
+        return this.raise(form);
+      }
+      const split = (idx: number): string[] => {
+        const t = readString(m, L, idx);
+        return t === "" ? [] : t.split("\0");
+      };
+      const lines = split(-4);
+      const codes = split(-3);
+      const types = split(-2);
+      const n = m._lua_tonumberx(L, -1, 0);
+      m._lua_settop(L, top);
+      const exprs: Array<[string, string]> = [];
+      for (let i = 0; i < n; i++) exprs.push([codes[i] ?? "", types[i] ?? "expression"]);
+      return { lines, exprs };
     });
   }
 

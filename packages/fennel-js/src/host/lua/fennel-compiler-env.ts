@@ -327,6 +327,51 @@ function ct.entries(t)
   return names, values
 end
 
+-- The special forms fennel-js builds in, as compile-time code may call them
+-- (_SPECIALS.do): the ast, its head put back, compiles into parent where opts
+-- says. A name of _SPECIALS bound to anything else is a special code defined.
+local builtin_specials = setmetatable({}, {__mode = "k"})
+function ct.builtin_special(name)
+  local function special(ast, scope, parent, opts)
+    local form = setmetatable({}, getmetatable(ast))
+    for k, v in next, ast, nil do form[k] = v end
+    form[1] = utils.sym(name)
+    return fennel.compile1(form, scope, parent, opts)
+  end
+  builtin_specials[special] = true
+  return special
+end
+
+function ct.user_special(name)
+  local v = rawget(specials.SPECIALS, name)
+  if v ~= nil and not builtin_specials[v] then return v end
+end
+
+-- The Lua lines of a chunk a special compiled into ({leaf = line} entries, or chunks).
+local function chunk_lines(chunk, out)
+  for _, e in ipairs(chunk) do
+    if type(e) == "string" then out[#out + 1] = e
+    elseif type(e) == "table" and e.leaf ~= nil then out[#out + 1] = tostring(e.leaf)
+    elseif type(e) == "table" then chunk_lines(e, out) end
+  end
+  return out
+end
+
+-- Call a special code defined: (true, lines, codes, types) joined by "\0", or (false, error).
+function ct.call_special(f, ast, scope, nval)
+  local parent = {}
+  local ok, exprs = xpcall(f, handler, ast, scope, parent, {nval = nval})
+  if not ok then return false, exprs end
+  local codes, types = {}, {}
+  if type(exprs) == "table" then
+    for i, e in ipairs(exprs) do
+      if type(e) == "table" then codes[i], types[i] = tostring(e[1]), tostring(e.type or "expression")
+      else codes[i], types[i] = tostring(e), "expression" end
+    end
+  end
+  return true, table.concat(chunk_lines(parent, {}), "\0"), table.concat(codes, "\0"), table.concat(types, "\0"), #codes
+end
+
 -- Plugins see the compile's scopes as scope tables; a local's symmeta entry
 -- lives in the scope that binds it, found through __index from inner scopes.
 function ct.scope(parent) return specials["make-scope"](parent) end

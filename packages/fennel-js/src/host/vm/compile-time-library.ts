@@ -29,15 +29,26 @@ export function compileTimeLibrary(vm: VMState): { specials: number; ct: number 
 /**
  * Fill `_SPECIALS` with the special forms and the global scope's macros with
  * the built-in macros, by name, each a function carrying its docs in
- * fennel.metadata (what ,doc shows); calling one from Lua is an error.
+ * fennel.metadata (what ,doc shows). Calling a special from Lua compiles its
+ * form (fennel.compile1); calling a macro is an error.
  */
 function installSpecialNames(vm: VMState): void {
   const L = vm.global.address;
   const lua = vm.global.lua;
+  /** Push the function for `name`: a special compiles its form, a macro cannot be called. */
   const stub = (what: string, name: string, doc: FormDoc | undefined): void => {
-    vm.raw.push(L, () => {
-      throw new Error(`the ${what} ${name} cannot be called from Lua in fennel-js`);
-    });
+    if (what === "special form") {
+      vm.reg.push(L, vm.compileTimeRefs!.ct);
+      lua.lua_getfield(L, -1, "builtin_special");
+      pushString(vm.m, L, name);
+      callOrThrow(vm, L, 1, 1);
+      lua.lua_rotate(L, -2, 1);
+      vm.m._lua_settop(L, -2);
+    } else {
+      vm.raw.push(L, () => {
+        throw new Error(`the ${what} ${name} cannot be called from Lua in fennel-js`);
+      });
+    }
     if (doc !== undefined) {
       loadOrThrow(vm, L, DOC_LUA, "=fennel-js.docs");
       lua.lua_rotate(L, -2, 1);
