@@ -11,6 +11,12 @@ import type { LuaThread } from "wasmoon";
 import type { RawLua } from "../lua-stack.js";
 import { countingAllocator, stateAllocator, type CountingAllocator } from "./counting-allocator.js";
 
+/** The memory limit's error text: `memory limit of 512 MiB reached`. */
+export function memoryLimitMessage(bytes: number): string {
+  const size = bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+  return `memory limit of ${size} reached`;
+}
+
 /** A Lua position as luaL_where writes it: `chunk:LINE:`. */
 export type LuaPosition = string;
 

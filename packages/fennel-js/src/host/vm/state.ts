@@ -50,12 +50,6 @@ export interface FunctionBridge {
   pushHostFunction(state: VMState, L: number, name: string, fn: (...args: any[]) => unknown): void;
 }
 
-/** The memory limit's error text: `memory limit of 512 MiB reached`. */
-export function memoryLimitMessage(bytes: number): string {
-  const size = bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
-  return `memory limit of ${size} reached`;
-}
-
 const AWAIT_TOKEN = `fennel-js:await:${Math.random().toString(36).slice(2)}`;
 
 export class VMState {

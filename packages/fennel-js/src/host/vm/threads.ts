@@ -6,8 +6,7 @@ import { LuaRuntimeError, type ChunkMap } from "../chunks.js";
 import { luaToJs, type ConvertContext } from "../convert.js";
 import type { Registry } from "../engine.js";
 import type { HostCalls } from "../host-calls.js";
-import type { MemoryLimit } from "./memory-limit.js";
-import { memoryLimitMessage } from "./state.js";
+import { memoryLimitMessage, type MemoryLimit } from "./memory-limit.js";
 import { LUA_TNUMBER, LUA_TSTRING, readString, type RawLua } from "../lua-stack.js";
 
 const LUA_OK = 0;
